@@ -7,7 +7,7 @@ import java.util.List;
  * Settings shared by the sources, beyond what a source spec string says. Immutable; build with
  * {@link #builder()}.
  *
- * @param cocoOneCaptionPerImage MS-COCO: one record per image with one caption chosen by {@code
+ * @param oneCaptionPerImage MS-COCO and CUB: one record per image with one caption chosen by {@code
  *     seed}, instead of one record per image–caption pair
  * @param seed seed for every random choice a source makes (COCO caption choice)
  * @param httpConnectTimeoutMillis TSV: connect timeout per attempt
@@ -21,7 +21,7 @@ import java.util.List;
  *     captions
  */
 public record SourceConfig(
-    boolean cocoOneCaptionPerImage,
+    boolean oneCaptionPerImage,
     long seed,
     int httpConnectTimeoutMillis,
     int httpReadTimeoutMillis,
@@ -56,7 +56,7 @@ public record SourceConfig(
 
   public Builder toBuilder() {
     return new Builder()
-        .cocoOneCaptionPerImage(cocoOneCaptionPerImage)
+        .oneCaptionPerImage(oneCaptionPerImage)
         .seed(seed)
         .httpConnectTimeoutMillis(httpConnectTimeoutMillis)
         .httpReadTimeoutMillis(httpReadTimeoutMillis)
@@ -69,7 +69,7 @@ public record SourceConfig(
 
   /** Builder with the documented defaults. */
   public static final class Builder {
-    private boolean cocoOneCaptionPerImage = false;
+    private boolean oneCaptionPerImage = false;
     private long seed = 0;
     private int httpConnectTimeoutMillis = 10_000;
     private int httpReadTimeoutMillis = 30_000;
@@ -79,8 +79,8 @@ public record SourceConfig(
     private boolean allowPrivateAddresses = false;
     private List<String> heldOutPairs = List.of();
 
-    public Builder cocoOneCaptionPerImage(boolean v) {
-      cocoOneCaptionPerImage = v;
+    public Builder oneCaptionPerImage(boolean v) {
+      oneCaptionPerImage = v;
       return this;
     }
 
@@ -126,7 +126,7 @@ public record SourceConfig(
 
     public SourceConfig build() {
       return new SourceConfig(
-          cocoOneCaptionPerImage,
+          oneCaptionPerImage,
           seed,
           httpConnectTimeoutMillis,
           httpReadTimeoutMillis,
