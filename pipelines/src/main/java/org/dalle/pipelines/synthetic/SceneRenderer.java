@@ -28,8 +28,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *   <li>circle: radius r;
  *   <li>square: axis-aligned, half-side 0.85 r;
  *   <li>triangle: pointing up, apex (0, −r), base corners (±r, 0.85 r);
- *   <li>diamond: a rhombus taller than wide, vertices (0, ±r) and (±0.8 r, 0), so it never looks
- *       like a square turned by 45°;
+ *   <li>diamond: a rhombus like the playing-card suit, vertices (0, ±r) and (±0.6 r, 0); narrower
+ *       than it is tall so that a small one at 32 pixels is a spindle, not the plus-shaped blob
+ *       that a wider rhombus rasterises to and a small cross also is;
  *   <li>star: five points, one pointing up, outer radius r, inner radius 0.45 r (plump enough to
  *       stay a star at 6 pixels across);
  *   <li>cross: an upright plus sign, arms reaching r with half-width 0.34 r.
@@ -109,7 +110,7 @@ public final class SceneRenderer {
       case CIRCLE -> new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
       case SQUARE -> new Rectangle2D.Double(cx - 0.85 * r, cy - 0.85 * r, 1.7 * r, 1.7 * r);
       case TRIANGLE -> polygon(cx, cy, r, new double[] {0, -1, 1, 0.85, -1, 0.85});
-      case DIAMOND -> polygon(cx, cy, r, new double[] {0, -1, 0.8, 0, 0, 1, -0.8, 0});
+      case DIAMOND -> polygon(cx, cy, r, new double[] {0, -1, 0.6, 0, 0, 1, -0.6, 0});
       case STAR -> star(cx, cy, r);
       case CROSS -> cross(cx, cy, r);
     };

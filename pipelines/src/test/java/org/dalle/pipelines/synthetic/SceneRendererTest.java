@@ -31,7 +31,7 @@ class SceneRendererTest {
           Shape.CIRCLE, Math.PI,
           Shape.SQUARE, 1.7 * 1.7,
           Shape.TRIANGLE, 0.5 * 2 * 1.85,
-          Shape.DIAMOND, 0.5 * 2 * 1.6,
+          Shape.DIAMOND, 0.5 * 2 * 1.2,
           Shape.STAR, 10 * 0.5 * 0.45 * Math.sin(Math.PI / 5),
           Shape.CROSS, 2 * (2 * 0.68) - 0.68 * 0.68);
 
