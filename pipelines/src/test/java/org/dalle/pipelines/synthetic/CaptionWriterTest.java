@@ -3,11 +3,13 @@ package org.dalle.pipelines.synthetic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class CaptionWriterTest {
@@ -78,7 +80,7 @@ class CaptionWriterTest {
             SyntheticSplit.TRAIN,
             SceneMix.DEFAULT,
             SyntheticVocabulary.resolveHeldOutPairs(List.of()));
-    Set<String> templates = new java.util.TreeSet<>();
+    Set<String> templates = new TreeSet<>();
     for (int i = 0; i < 2000; i++) {
       Scene scene = sampler.sample(i);
       CaptionWriter.Caption caption = writer.write(scene, sampler.phrasing(i));
@@ -137,7 +139,7 @@ class CaptionWriterTest {
 
   /** The vocabulary words found in a caption, with multiplicity. */
   private static Map<String, Integer> vocabularyWords(String caption) {
-    Set<String> vocabulary = new java.util.HashSet<>();
+    Set<String> vocabulary = new HashSet<>();
     for (Colour c : Colour.values()) {
       vocabulary.add(c.word());
     }

@@ -9,9 +9,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,7 +137,7 @@ class SceneRendererTest {
         continue;
       }
       int[][] labels = components(renderer.render(scene));
-      java.util.Set<Integer> hit = new java.util.HashSet<>();
+      Set<Integer> hit = new HashSet<>();
       for (SceneObject o : scene.objects()) {
         int label = labels[(int) (o.y() * 64)][(int) (o.x() * 64)];
         assertTrue(label > 0, "centre not painted in scene " + i);

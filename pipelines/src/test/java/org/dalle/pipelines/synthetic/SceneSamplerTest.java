@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class SceneSamplerTest {
@@ -84,7 +86,7 @@ class SceneSamplerTest {
   @Test
   void everyHeldOutSceneContainsAHeldOutPair() {
     SceneSampler sampler = sampler(7, SyntheticSplit.HELDOUT);
-    Set<ColourShape> seen = new java.util.HashSet<>();
+    Set<ColourShape> seen = new HashSet<>();
     for (int i = 0; i < 2000; i++) {
       Scene scene = sampler.sample(i);
       List<ColourShape> heldOutObjects =
@@ -115,7 +117,7 @@ class SceneSamplerTest {
   void countScenesCoverOneToFour() {
     SceneSampler counts =
         new SceneSampler(5, SyntheticSplit.TRAIN, new SceneMix(0, 1, 0), HELD_OUT);
-    Set<Integer> seen = new java.util.TreeSet<>();
+    Set<Integer> seen = new TreeSet<>();
     for (int i = 0; i < 200; i++) {
       seen.add(counts.sample(i).objects().size());
     }
