@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -50,11 +51,11 @@ final class SourceFixtures {
     write(root, relative, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A tar archive holding the entries in iteration order (use a LinkedHashMap). */
-  static byte[] tar(Map<String, byte[]> entries) throws IOException {
+  /** A tar archive holding the (name, contents) entries in order; names may repeat. */
+  static byte[] tar(List<Map.Entry<String, byte[]>> entries) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+      for (Map.Entry<String, byte[]> entry : entries) {
         TarArchiveEntry header = new TarArchiveEntry(entry.getKey());
         header.setSize(entry.getValue().length);
         tar.putArchiveEntry(header);
