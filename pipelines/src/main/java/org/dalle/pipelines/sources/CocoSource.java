@@ -35,7 +35,7 @@ import org.dalle.schemas.RawExample;
 import org.dalle.schemas.Rejected;
 
 /**
- * {@code coco:ANNOTATIONS_JSON:IMAGES_DIR}: MS-COCO captions (paper section 3, evaluation on
+ * {@code coco:ANNOTATIONS_JSON:IMAGES_DIR}: MS-COCO captions (paper section 3.1, evaluation on
  * MS-COCO). By default one record per image–caption pair, keyed {@code <file_name>#<annotation
  * id>}; with {@link SourceConfig#oneCaptionPerImage()} one record per image whose caption is chosen
  * by {@link CaptionChoice} from the seed and the image id. Every record carries the attributes

@@ -27,7 +27,7 @@ import org.dalle.schemas.RawExample;
 import org.dalle.schemas.Rejected;
 
 /**
- * {@code cub:ROOT}: CUB-200-2011 with the per-image descriptions of Reed et al. (paper section 3,
+ * {@code cub:ROOT}: CUB-200-2011 with the per-image descriptions of Reed et al. (paper section 3.1,
  * CUB evaluation). Images are {@code ROOT/images/<class>/<name>.jpg}; captions are the lines of
  * {@code ROOT/text/<class>/<name>.txt}, about ten per image. By default one record per (image,
  * line), keyed {@code <class>/<name>.jpg#<line number from 1>}; with {@link
@@ -54,7 +54,7 @@ public final class CubSource extends ImageSource {
   /** Parses the argument of {@code cub:ROOT}: the directory that holds {@code images/}. */
   public static CubSource fromSpec(String argument, SourceConfig config) {
     return new CubSource(
-        FolderSource.requireDirectory(KIND, argument, "cub:/data/CUB_200_2011"),
+        DirectoryArgument.require(KIND, argument, "cub:/data/CUB_200_2011"),
         config.oneCaptionPerImage(),
         config.seed());
   }
@@ -77,13 +77,13 @@ public final class CubSource extends ImageSource {
             .apply(
                 "MatchImages",
                 FileIO.match()
-                    .filepattern(FolderSource.withTrailingSlash(root) + "images/*/*")
+                    .filepattern(DirectoryArgument.withTrailingSlash(root) + "images/*/*")
                     .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
             .apply(
                 "KeepImages",
                 Filter.by(
                     (MatchResult.Metadata file) ->
-                        FolderSource.isImage(file.resourceId().getFilename())))
+                        ImageFileNames.isImage(file.resourceId().getFilename())))
             .apply("OpenImages", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
             .apply(
                 "ReadImagesAndCaptions",
@@ -128,6 +128,7 @@ public final class CubSource extends ImageSource {
     private final boolean oneCaptionPerImage;
     private final long seed;
     private final PCollectionView<Map<String, String>> splits;
+    private transient String imagesPrefix;
     private transient ResourceId textDirectory;
 
     ReadImageAndCaptionsFn(
@@ -143,15 +144,22 @@ public final class CubSource extends ImageSource {
 
     @Setup
     public void setup() {
-      textDirectory = StoredFiles.subdirectory(StoredFiles.directory(root), "text");
+      ResourceId rootDirectory = StoredFiles.directory(root);
+      imagesPrefix = StoredFiles.subdirectory(rootDirectory, "images").toString();
+      textDirectory = StoredFiles.subdirectory(rootDirectory, "text");
     }
 
     @ProcessElement
     public void process(ProcessContext context) throws IOException {
       FileIO.ReadableFile file = context.element();
       ResourceId image = file.getMetadata().resourceId();
-      String className = image.getCurrentDirectory().getFilename();
-      String imagePath = className + "/" + image.getFilename();
+      // The path relative to images/ is "<class>/<name>.jpg" on every file system.
+      if (!image.toString().startsWith(imagesPrefix)) {
+        throw new IllegalStateException(
+            "matched image " + image + " is not under the images directory " + imagesPrefix);
+      }
+      String imagePath = image.toString().substring(imagesPrefix.length());
+      String className = imagePath.substring(0, imagePath.indexOf('/'));
       Map<String, String> attributes = new HashMap<>();
       attributes.put("class", className);
       String split = context.sideInput(splits).get(imagePath);
@@ -159,8 +167,7 @@ public final class CubSource extends ImageSource {
         attributes.put("split", split);
       }
       ResourceId textFile =
-          StoredFiles.fileUnder(
-              textDirectory, className + "/" + FolderSource.captionFileName(image.getFilename()));
+          StoredFiles.fileUnder(textDirectory, ImageFileNames.captionFileName(imagePath));
       Optional<byte[]> text = StoredFiles.readIfExists(textFile);
       List<String> lines;
       try {

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Reads the official CUB-200-2011 split: {@code images.txt} ("&lt;image_id&gt; &lt;relative
  * path&gt;" per line) joined with {@code train_test_split.txt} ("&lt;image_id&gt; &lt;1 = train, 0
- * = test&gt;"). The CUB evaluation protocol of the paper (section 3) samples from the test
+ * = test&gt;"). The CUB evaluation protocol of the paper (section 3.1) samples from the test
  * captions.
  */
 final class CubSplits {

@@ -2,10 +2,8 @@ package org.dalle.pipelines.sources;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -31,7 +29,6 @@ import org.dalle.schemas.Rejected;
  */
 public final class FolderSource extends ImageSource {
   public static final String KIND = "folder";
-  static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
 
   private final String directory;
 
@@ -44,29 +41,7 @@ public final class FolderSource extends ImageSource {
    * gs://bucket/images}.
    */
   public static FolderSource fromSpec(String argument, SourceConfig config) {
-    return new FolderSource(requireDirectory(KIND, argument, "folder:/data/pets"));
-  }
-
-  /**
-   * Checks a directory argument: not blank and not a glob, since the source appends its own pattern
-   * to it.
-   */
-  static String requireDirectory(String kind, String argument, String example) {
-    if (argument == null || argument.isBlank()) {
-      throw new IllegalArgumentException(
-          "source '" + kind + ":' needs a directory, got none; expected e.g. '" + example + "'");
-    }
-    if (argument.matches(".*[*?\\[\\]{}].*")) {
-      throw new IllegalArgumentException(
-          "source '"
-              + kind
-              + ":"
-              + argument
-              + "' names a glob; expected a directory, e.g. '"
-              + example
-              + "'");
-    }
-    return argument;
+    return new FolderSource(DirectoryArgument.require(KIND, argument, "folder:/data/pets"));
   }
 
   @Override
@@ -81,11 +56,13 @@ public final class FolderSource extends ImageSource {
             .apply(
                 "MatchFiles",
                 FileIO.match()
-                    .filepattern(withTrailingSlash(directory) + "**")
+                    .filepattern(DirectoryArgument.withTrailingSlash(directory) + "**")
                     .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
             .apply(
                 "KeepImages",
-                Filter.by((MatchResult.Metadata file) -> isImage(file.resourceId().getFilename())))
+                Filter.by(
+                    (MatchResult.Metadata file) ->
+                        ImageFileNames.isImage(file.resourceId().getFilename())))
             .apply("OpenImages", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
             .apply(
                 "ReadImagesAndCaptions",
@@ -94,22 +71,6 @@ public final class FolderSource extends ImageSource {
     out.get(EXAMPLES).setCoder(AvroCoder.of(RawExample.class));
     out.get(REJECTED).setCoder(AvroCoder.of(Rejected.class));
     return out;
-  }
-
-  static String withTrailingSlash(String directory) {
-    return directory.endsWith("/") ? directory : directory + "/";
-  }
-
-  /** True when the file name ends in one of {@link #IMAGE_EXTENSIONS}, ignoring case. */
-  static boolean isImage(String fileName) {
-    int dot = fileName.lastIndexOf('.');
-    return dot >= 0
-        && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
-  }
-
-  /** {@code cat.jpg} → {@code cat.txt}; only the last extension is replaced. */
-  static String captionFileName(String imageFileName) {
-    return imageFileName.substring(0, imageFileName.lastIndexOf('.')) + ".txt";
   }
 
   /** Reads one image and the caption file beside it. */
@@ -135,7 +96,9 @@ public final class FolderSource extends ImageSource {
       ResourceId captionFile =
           image
               .getCurrentDirectory()
-              .resolve(captionFileName(image.getFilename()), StandardResolveOptions.RESOLVE_FILE);
+              .resolve(
+                  ImageFileNames.captionFileName(image.getFilename()),
+                  StandardResolveOptions.RESOLVE_FILE);
       Optional<byte[]> captionBytes = StoredFiles.readIfExists(captionFile);
       String caption = null;
       if (captionBytes.isPresent()) {

@@ -3,6 +3,7 @@ package org.dalle.pipelines.sources;
 import static org.dalle.pipelines.sources.SourceFixtures.image;
 import static org.dalle.pipelines.sources.SourceFixtures.write;
 import static org.dalle.pipelines.sources.SourceFixtures.writeText;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,6 +113,8 @@ class CocoSourceTest {
     List<Long> image1Annotations = List.of(10L, 11L, 17L);
     List<String> image1Captions = List.of("A red ball on grass.", "a ball", "Une balle rouge.");
     int chosen = CaptionChoice.index(seed, "1", 3);
+    // With the middle caption chosen, reversing the file could not reveal an order dependence.
+    assertNotEquals(1, chosen, "pick a seed that chooses the first or last caption");
     List<RawExample> expected =
         List.of(
             SourceRecords.example(

@@ -83,10 +83,10 @@ class FolderSourceTest {
 
   @Test
   void recognisesImageExtensionsInAnyCaseAndNamesTheCaptionFile() {
-    assertTrue(FolderSource.isImage("a.JPG"));
-    assertTrue(FolderSource.isImage("a.b.jpeg"));
-    assertFalse(FolderSource.isImage("a.txt"));
-    assertFalse(FolderSource.isImage("jpg"));
-    assertEquals("a.b.txt", FolderSource.captionFileName("a.b.PNG"));
+    assertTrue(ImageFileNames.isImage("a.JPG"));
+    assertTrue(ImageFileNames.isImage("a.b.jpeg"));
+    assertFalse(ImageFileNames.isImage("a.txt"));
+    assertFalse(ImageFileNames.isImage("jpg"));
+    assertEquals("a.b.txt", ImageFileNames.captionFileName("a.b.PNG"));
   }
 }
