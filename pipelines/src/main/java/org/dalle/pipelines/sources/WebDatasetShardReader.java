@@ -84,17 +84,6 @@ final class WebDatasetShardReader {
           continue;
         }
         entryName = entry.getName();
-        if (entry.getSize() > MAX_ENTRY_BYTES) {
-          return new Outcome(
-              samples,
-              "entry "
-                  + entryName
-                  + " claims "
-                  + entry.getSize()
-                  + " bytes, more than the "
-                  + MAX_ENTRY_BYTES
-                  + " a sample file may have");
-        }
         String entryKey = keyOf(entryName);
         String field = fieldOf(entryName);
         // A repeated field starts a new sample under the same key, so the caller sees the
@@ -105,6 +94,19 @@ final class WebDatasetShardReader {
           fields = new LinkedHashMap<>();
         }
         key = entryKey;
+        if (entry.getSize() > MAX_ENTRY_BYTES) {
+          return new Outcome(
+              samples,
+              "entry "
+                  + entryName
+                  + " claims "
+                  + entry.getSize()
+                  + " bytes, more than the "
+                  + MAX_ENTRY_BYTES
+                  + " a sample file may have (sample "
+                  + key
+                  + " incomplete)");
+        }
         fields.put(field, entries.readAllBytes());
       }
       if (!entries.sawEndMarker) {

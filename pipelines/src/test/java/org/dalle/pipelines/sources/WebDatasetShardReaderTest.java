@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.Compression;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.dalle.pipelines.sources.WebDatasetShardReader.Outcome;
 import org.dalle.pipelines.sources.WebDatasetShardReader.Sample;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,24 @@ class WebDatasetShardReaderTest {
     assertEquals(1, outcome.samples());
     assertEquals(
         "the archive stops without its end-of-archive marker (sample b may be incomplete)",
+        outcome.damage());
+  }
+
+  @Test
+  void anEntryClaimingMoreThanTheLimitIsDamageNotAnAllocation() throws IOException {
+    TarArchiveEntry huge = new TarArchiveEntry("big.jpg");
+    huge.setSize(WebDatasetShardReader.MAX_ENTRY_BYTES + 1);
+    byte[] header = new byte[512];
+    huge.writeEntryHeader(header);
+
+    Outcome outcome =
+        WebDatasetShardReader.read(
+            new ByteArrayInputStream(header), Compression.UNCOMPRESSED, sample -> {});
+
+    assertEquals(0, outcome.samples());
+    assertEquals(
+        "entry big.jpg claims 268435457 bytes, more than the 268435456 a sample file may have"
+            + " (sample big incomplete)",
         outcome.damage());
   }
 
