@@ -1,0 +1,43 @@
+package org.dalle.pipelines.sources;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns caption file bytes into text exactly as written: strict UTF-8 (a malformed byte is an
+ * error, never a silent U+FFFD) without a leading byte-order mark. Normalisation happens later, in
+ * the prepare pipeline.
+ */
+final class CaptionText {
+  private static final char BYTE_ORDER_MARK = '\uFEFF';
+
+  private CaptionText() {}
+
+  /** Decodes {@code bytes} as UTF-8, dropping a leading byte-order mark. */
+  static String decode(byte[] bytes) throws CharacterCodingException {
+    String text =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes))
+            .toString();
+    return !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK ? text.substring(1) : text;
+  }
+
+  /**
+   * The lines of {@code text} (split at LF or CRLF), without the empty piece after a final line
+   * break; blank lines inside the text are kept so later stages can reject them visibly.
+   */
+  static List<String> lines(String text) {
+    List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
+    if (lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    return lines;
+  }
+}
