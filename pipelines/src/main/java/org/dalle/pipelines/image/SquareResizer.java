@@ -1,0 +1,190 @@
+package org.dalle.pipelines.image;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+
+/**
+ * Resizes an image so that its shorter side equals a target size and crops the centre square: the
+ * preprocessing of the DALL·E dVAE training images (Ramesh et al. 2021, §2.1 and Appendix A.2).
+ *
+ * <p>The resampling is separable and works on packed {@code int} RGB pixels with 16-bit fixed-point
+ * weights: one horizontal pass into an intermediate image holding only the rows the vertical pass
+ * needs, then one vertical pass. Only the cropped square is ever computed. Each output pixel centre
+ * maps back to a source position, and the filter kernel is stretched by the downscale factor so
+ * that downscaling averages away detail finer than an output pixel instead of aliasing it (as
+ * {@code Graphics2D} bilinear interpolation would).
+ */
+public final class SquareResizer {
+  /** The default kernel, as used by OpenAI's DALL·E preprocessing. */
+  public static final ResampleFilter DEFAULT_FILTER = ResampleFilter.LANCZOS3;
+
+  private static final int PRECISION = 16;
+  private static final int ONE = 1 << PRECISION;
+  private static final int HALF = 1 << (PRECISION - 1);
+
+  private SquareResizer() {}
+
+  /**
+   * {@link #resizeAndCenterCrop(BufferedImage, int, ResampleFilter)} with {@link #DEFAULT_FILTER}.
+   */
+  public static BufferedImage resizeAndCenterCrop(BufferedImage rgb, int size) {
+    return resizeAndCenterCrop(rgb, size, DEFAULT_FILTER);
+  }
+
+  /**
+   * Scales {@code rgb} (a {@code TYPE_INT_RGB} image) so that its shorter side is {@code size}
+   * pixels, keeping the aspect ratio, and returns the centred {@code size × size} square. Works for
+   * downscaling and upscaling alike.
+   */
+  public static BufferedImage resizeAndCenterCrop(
+      BufferedImage rgb, int size, ResampleFilter filter) {
+    if (size < 1) {
+      throw new IllegalArgumentException("size must be at least 1 pixel but was " + size);
+    }
+    int[] src = RgbConverter.intPixels(rgb);
+    int width = rgb.getWidth();
+    int height = rgb.getHeight();
+    // The centred square of side min(width, height) in source coordinates, mapped onto the output.
+    double side = Math.min(width, height);
+    double scale = side / size;
+    Weights across = Weights.of(filter, width, (width - side) / 2.0, scale, size);
+    Weights down = Weights.of(filter, height, (height - side) / 2.0, scale, size);
+
+    int firstRow = down.first();
+    int rows = down.end() - firstRow;
+    int[] horizontal = new int[rows * size]; // (rows, size)
+    for (int y = 0; y < rows; y++) {
+      resampleRow(src, (firstRow + y) * width, across, horizontal, y * size);
+    }
+
+    BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    int[] dst = RgbConverter.pixelsOf(out); // (size, size)
+    int[] red = new int[size];
+    int[] green = new int[size];
+    int[] blue = new int[size];
+    for (int y = 0; y < size; y++) {
+      Arrays.fill(red, HALF);
+      Arrays.fill(green, HALF);
+      Arrays.fill(blue, HALF);
+      int taps = down.count[y];
+      for (int k = 0; k < taps; k++) {
+        int weight = down.weights[y * down.stride + k];
+        int row = (down.start[y] + k - firstRow) * size;
+        for (int x = 0; x < size; x++) {
+          int p = horizontal[row + x];
+          red[x] += ((p >>> 16) & 0xFF) * weight;
+          green[x] += ((p >>> 8) & 0xFF) * weight;
+          blue[x] += (p & 0xFF) * weight;
+        }
+      }
+      int row = y * size;
+      for (int x = 0; x < size; x++) {
+        dst[row + x] = pack(red[x], green[x], blue[x]);
+      }
+    }
+    return out;
+  }
+
+  /** One source row (starting at {@code in}) into {@code size} output pixels at {@code out}. */
+  private static void resampleRow(int[] src, int in, Weights across, int[] dst, int out) {
+    int[] start = across.start;
+    int[] count = across.count;
+    int[] weights = across.weights;
+    int stride = across.stride;
+    for (int x = 0; x < start.length; x++) {
+      int red = HALF;
+      int green = HALF;
+      int blue = HALF;
+      int from = in + start[x];
+      int w = x * stride;
+      for (int k = 0; k < count[x]; k++) {
+        int p = src[from + k];
+        int weight = weights[w + k];
+        red += ((p >>> 16) & 0xFF) * weight;
+        green += ((p >>> 8) & 0xFF) * weight;
+        blue += (p & 0xFF) * weight;
+      }
+      dst[out + x] = pack(red, green, blue);
+    }
+  }
+
+  /** Packs three fixed-point accumulators (already offset by one half) into clamped RGB. */
+  private static int pack(int red, int green, int blue) {
+    return (clamp(red >> PRECISION) << 16)
+        | (clamp(green >> PRECISION) << 8)
+        | clamp(blue >> PRECISION);
+  }
+
+  private static int clamp(int v) {
+    return v < 0 ? 0 : Math.min(v, 255);
+  }
+
+  /**
+   * Fixed-point kernel weights along one axis: output pixel {@code i} is the weighted sum of source
+   * pixels {@code start[i] .. start[i] + count[i] - 1} with {@code weights[i * stride + k]}, which
+   * sum to exactly {@code ONE} so that a constant image stays constant.
+   */
+  private record Weights(int[] start, int[] count, int[] weights, int stride) {
+
+    /**
+     * @param length source length along this axis
+     * @param offset source coordinate of the left (top) edge of the crop window
+     * @param scale source pixels per output pixel
+     * @param size number of output pixels
+     */
+    static Weights of(ResampleFilter filter, int length, double offset, double scale, int size) {
+      double stretch = Math.max(scale, 1.0); // widen the kernel only when downscaling
+      double support = filter.support() * stretch;
+      int stride = (int) Math.ceil(support) * 2 + 1;
+      int[] start = new int[size];
+      int[] count = new int[size];
+      int[] weights = new int[size * stride];
+      double[] exact = new double[stride];
+      for (int i = 0; i < size; i++) {
+        double centre = offset + (i + 0.5) * scale;
+        int lo = Math.max(0, (int) Math.floor(centre - support + 0.5));
+        int hi = Math.min(length, (int) Math.floor(centre + support + 0.5));
+        hi = Math.min(hi, lo + stride);
+        double sum = 0.0;
+        for (int x = lo; x < hi; x++) {
+          exact[x - lo] = filter.weight((x + 0.5 - centre) / stretch);
+          sum += exact[x - lo];
+        }
+        if (sum == 0.0) {
+          // The kernel missed every pixel centre (a box when upscaling): use the nearest pixel.
+          lo = Math.min(length - 1, Math.max(0, (int) Math.floor(centre)));
+          hi = lo + 1;
+          exact[0] = 1.0;
+          sum = 1.0;
+        }
+        start[i] = lo;
+        count[i] = hi - lo;
+        int total = 0;
+        int largest = 0;
+        for (int k = 0; k < hi - lo; k++) {
+          int w = (int) Math.round(exact[k] / sum * ONE);
+          weights[i * stride + k] = w;
+          total += w;
+          if (w > weights[i * stride + largest]) {
+            largest = k;
+          }
+        }
+        weights[i * stride + largest] += ONE - total; // rounding residue onto the centre tap
+      }
+      return new Weights(start, count, weights, stride);
+    }
+
+    int first() {
+      return start[0];
+    }
+
+    /** One past the last source index used by any output pixel. */
+    int end() {
+      int end = 0;
+      for (int i = 0; i < start.length; i++) {
+        end = Math.max(end, start[i] + count[i]);
+      }
+      return end;
+    }
+  }
+}
