@@ -10,12 +10,18 @@ import java.util.zip.Deflater;
 /**
  * Prints rough single-thread timings (thread CPU time) of the prepare pipeline's per-image work on
  * photo-like 1024 x 768 JPEGs: decode, resize to 256 with each filter, PNG encoding with each row
- * filter and deflate level, PNG decoding, digest and pHash. A program, not a test: run it with
+ * filter and deflate setting, PNG decoding, digest and pHash, and the default decode + resize +
+ * encode chain. A program, not a test (no JUnit, no assertions): run its {@code main} on the
+ * pipelines test classpath, e.g. after {@code mvn -pl pipelines test-compile}:
  *
  * <pre>
- * mvn -o -q -pl pipelines test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=org.dalle.pipelines.image.ImagePipelineBenchmark
+ * java -cp pipelines/target/classes:pipelines/target/test-classes:TWELVEMONKEYS_JARS \
+ *   org.dalle.pipelines.image.ImagePipelineBenchmark
  * </pre>
+ *
+ * <p>or {@code mvn -pl pipelines exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=org.dalle.pipelines.image.ImagePipelineBenchmark} where the exec plugin is
+ * available.
  */
 public final class ImagePipelineBenchmark {
   private static final int IMAGES = 24;
