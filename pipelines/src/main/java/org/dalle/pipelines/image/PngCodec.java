@@ -62,7 +62,8 @@ public final class PngCodec {
   }
 
   /**
-   * Decodes a PNG into a {@code TYPE_INT_RGB} image.
+   * Decodes a PNG into a {@code TYPE_INT_RGB} image. Meant for PNGs this pipeline wrote: it has no
+   * pixel limit, so untrusted files go through {@link ImageDecoder} instead.
    *
    * @throws IllegalArgumentException if {@code png} is not a readable PNG
    */

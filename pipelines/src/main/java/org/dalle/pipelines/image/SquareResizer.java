@@ -3,15 +3,16 @@ package org.dalle.pipelines.image;
 import java.awt.image.BufferedImage;
 
 /**
- * Resizes an image so that its shorter side equals a target size and crops the centre square: the
- * preprocessing of the DALL·E dVAE training images (Ramesh et al. 2021, §2.1 and Appendix A.2).
+ * Resizes an image so that its shorter side equals a target size and crops the centre square: how
+ * the 256 × 256 RGB training images of the dVAE (Ramesh et al. 2021, §2.1) are made, as in OpenAI's
+ * released preprocessing (Lanczos resize of the shorter side, then centre crop).
  *
- * <p>The resampling is separable and works on packed {@code int} RGB pixels with 16-bit fixed-point
- * weights: one horizontal pass into an intermediate image holding only the rows the vertical pass
- * needs, then one vertical pass. Only the cropped square is ever computed. Each output pixel centre
- * maps back to a source position, and the filter kernel is stretched by the downscale factor so
- * that downscaling averages away detail finer than an output pixel instead of aliasing it (as
- * {@code Graphics2D} bilinear interpolation would).
+ * <p>The resampling is separable and works on {@code int} pixel arrays with 14-bit fixed-point
+ * weights: a vertical pass into planar channels that keep 6 extra bits of precision, computed only
+ * for the columns the crop needs, then a horizontal pass computing only the cropped square. Each
+ * output pixel centre maps back to a source position, and the filter kernel is stretched by the
+ * downscale factor so that downscaling averages away detail finer than an output pixel instead of
+ * aliasing it (as {@code Graphics2D} bilinear interpolation would).
  */
 public final class SquareResizer {
   /** The default kernel, as used by OpenAI's DALL·E preprocessing. */
@@ -56,10 +57,10 @@ public final class SquareResizer {
     Weights across = Weights.of(filter, width, (width - side) / 2.0, scale, size);
     Weights down = Weights.of(filter, height, (height - side) / 2.0, scale, size);
 
-    // Vertical pass first, over the columns the horizontal pass needs: it runs along whole rows,
-    // a loop the JIT vectorises, and does most of the work when the input is larger than the
-    // output. It writes planar channels with INTERMEDIATE_BITS extra bits of precision, unclamped
-    // because Lanczos lobes may overshoot.
+    // Vertical pass first, over the columns the horizontal pass needs: it does most of the work
+    // when the input is larger than the output, and it runs along whole rows (sequential memory).
+    // It writes planar channels with INTERMEDIATE_BITS extra bits of precision, unclamped because
+    // Lanczos lobes may overshoot.
     int firstColumn = across.first();
     int columns = across.end() - firstColumn;
     int[] red = new int[size * columns]; // (size, columns) each
