@@ -35,6 +35,12 @@ public final class ImageDecoder implements Serializable {
 
   private static final byte[] ICC_PROFILE = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
 
+  static {
+    // ImageIO registers plugins found by the class loader that first touched it; on runners with
+    // per-job class loaders (Flink, Spark) that may not see TwelveMonkeys, so look again here.
+    ImageIO.scanForPlugins();
+  }
+
   private final long maxPixels;
 
   /**
