@@ -27,38 +27,8 @@ public final class ExifOrientation {
    * pixels are meant to be shown, and the pixels themselves are still valid.
    */
   public static int read(byte[] jpeg) {
-    if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
-      return UPRIGHT;
-    }
-    int pos = 2;
-    while (pos + 4 <= jpeg.length) {
-      if ((jpeg[pos] & 0xFF) != 0xFF) {
-        return UPRIGHT;
-      }
-      int marker = jpeg[pos + 1] & 0xFF;
-      if (marker == 0xFF) {
-        pos++; // fill byte before a marker
-        continue;
-      }
-      if (marker == 0xDA || marker == 0xD9) {
-        return UPRIGHT; // start of scan or end of image: metadata segments are all before it
-      }
-      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-        pos += 2; // markers without a length
-        continue;
-      }
-      int length = u16(jpeg, pos + 2, false);
-      int start = pos + 4;
-      int end = pos + 2 + length;
-      if (length < 2 || end > jpeg.length) {
-        return UPRIGHT;
-      }
-      if (marker == 0xE1 && startsWith(jpeg, start, end, EXIF_HEADER)) {
-        return fromTiff(jpeg, start + EXIF_HEADER.length, end);
-      }
-      pos = end;
-    }
-    return UPRIGHT;
+    int tiff = JpegSegments.find(jpeg, JpegSegments.APP1, EXIF_HEADER);
+    return tiff < 0 ? UPRIGHT : fromTiff(jpeg, tiff, JpegSegments.end(jpeg, tiff, EXIF_HEADER));
   }
 
   /** Reads tag 0x0112 from IFD0 of the TIFF structure in {@code data[tiff..end)}. */
@@ -152,18 +122,6 @@ public final class ExifOrientation {
       }
     }
     return out;
-  }
-
-  private static boolean startsWith(byte[] data, int start, int end, byte[] prefix) {
-    if (end - start < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (data[start + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static int u16(byte[] data, int pos, boolean little) {

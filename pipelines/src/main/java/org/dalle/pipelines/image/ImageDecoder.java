@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -31,6 +32,14 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageDecoder implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  private static final byte[] ICC_PROFILE = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+
+  static {
+    // ImageIO registers plugins found by the class loader that first touched it; on runners with
+    // per-job class loaders (Flink, Spark) that may not see TwelveMonkeys, so look again here.
+    ImageIO.scanForPlugins();
+  }
 
   private final long maxPixels;
 
@@ -89,19 +98,26 @@ public final class ImageDecoder implements Serializable {
   public static ImageDimensions readDimensions(byte[] bytes) throws ImageRejectedException {
     List<ImageReader> readers = readersFor(bytes);
     try {
-      ImageReader reader = readers.get(0);
-      String format = formatOf(reader);
-      try (ImageInputStream in = streamOf(bytes)) {
-        reader.setInput(in, true, true);
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
-        boolean swap = format.equals("jpeg") && ExifOrientation.read(bytes) >= 5;
-        return swap
-            ? new ImageDimensions(height, width, format)
-            : new ImageDimensions(width, height, format);
-      } catch (IOException | RuntimeException e) {
-        throw failure(format, "header", e);
+      Exception firstFailure = null;
+      for (ImageReader reader : readers) {
+        String format = formatOf(reader);
+        try (ImageInputStream in = streamOf(bytes)) {
+          reader.setInput(in, true, true);
+          int width = reader.getWidth(0);
+          int height = reader.getHeight(0);
+          boolean swap = format.equals("jpeg") && ExifOrientation.read(bytes) >= 5;
+          return swap
+              ? new ImageDimensions(height, width, format)
+              : new ImageDimensions(width, height, format);
+        } catch (IOException | RuntimeException e) {
+          if (firstFailure == null) {
+            firstFailure = e;
+          } else {
+            firstFailure.addSuppressed(e);
+          }
+        }
       }
+      throw failure(formatOf(readers.get(0)), "header", firstFailure);
     } finally {
       readers.forEach(ImageReader::dispose);
     }
@@ -147,9 +163,11 @@ public final class ImageDecoder implements Serializable {
   }
 
   /**
-   * Readers that accept the leading bytes, the JDK's own first: its JPEG reader is about a third
-   * faster than TwelveMonkeys' on plain YCbCr JPEGs and throws on the CMYK/YCCK ones that
-   * TwelveMonkeys then decodes.
+   * Readers that accept the leading bytes, in the order to try them. For JPEG there are two: the
+   * JDK's is about a third faster on plain YCbCr files and throws on the CMYK/YCCK ones that
+   * TwelveMonkeys then decodes; but given an ICC profile the JDK converts colours even when the
+   * profile is sRGB (about 3x slower), while TwelveMonkeys recognises sRGB and skips the
+   * conversion. So the JDK's reader goes first unless the file carries an ICC profile.
    */
   private static List<ImageReader> readersFor(byte[] bytes) throws ImageRejectedException {
     if (bytes.length == 0) {
@@ -179,8 +197,10 @@ public final class ImageDecoder implements Serializable {
               + bytes.length
               + " bytes)");
     }
+    boolean iccTagged = JpegSegments.find(bytes, JpegSegments.APP2, ICC_PROFILE) >= 0;
     readers.sort(
-        Comparator.comparing(reader -> !reader.getClass().getName().startsWith("com.sun.")));
+        Comparator.comparing(
+            reader -> reader.getClass().getName().startsWith("com.sun.") == iccTagged));
     return readers;
   }
 
@@ -210,9 +230,16 @@ public final class ImageDecoder implements Serializable {
         e);
   }
 
-  /** Readers say "Unsupported Image Type", "Unsupported JPEG process" and the like. */
+  /**
+   * Readers say "Unsupported Image Type", "Unsupported JPEG process: SOF type 0xcb", "Unsupported
+   * JPEG data precision 12" and the like; libjpeg's "Unsupported marker type" means a stray marker
+   * in damaged data, not an unsupported variant.
+   */
   private static boolean isUnsupported(Exception e) {
     String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("unsupported marker")) {
+      return false;
+    }
     return e instanceof UnsupportedOperationException
         || message.contains("unsupported")
         || message.contains("not supported");

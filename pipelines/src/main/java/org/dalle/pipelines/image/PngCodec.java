@@ -15,34 +15,37 @@ import javax.imageio.ImageIO;
  * A fast PNG writer and reader for opaque 8-bit RGB images, the storage format of prepared images.
  *
  * <p>The writer emits signature, IHDR (8-bit truecolour, not interlaced), one IDAT and IEND, with
- * every row filtered by {@link PngRowFilter#DEFAULT} and deflated at {@link #DEFAULT_LEVEL}; the
- * output is a standard PNG that any reader decodes to the same pixels. The reader decodes such
- * files directly and hands any other PNG (palette, grey, alpha, 16-bit, interlaced) to ImageIO.
+ * every row filtered by {@link #DEFAULT_FILTER} and the residuals Huffman-coded without LZ77
+ * matching (zlib's {@code Z_HUFFMAN_ONLY}): on filtered photographs string matches are rare, so
+ * this is both faster and smaller than deflate level 1, whose quick matches spoil the Huffman
+ * statistics (see {@code ImagePipelineBenchmark}). The output is a standard PNG that any reader
+ * decodes to the same pixels. The reader decodes such files directly and hands any other PNG
+ * (palette, grey, alpha, 16-bit, interlaced) to ImageIO.
  */
 public final class PngCodec {
-  /** Deflate level of {@link #encode(BufferedImage)}: fast, see the benchmark figures. */
-  public static final int DEFAULT_LEVEL = 1;
+  /** Row filter of {@link #encode(BufferedImage)}. */
+  public static final PngRowFilter DEFAULT_FILTER = PngRowFilter.PAETH;
 
   private static final byte[] SIGNATURE = {(byte) 137, 'P', 'N', 'G', '\r', '\n', 26, '\n'};
   private static final int COLOUR_TYPE_RGB = 2;
 
   private PngCodec() {}
 
-  /** Encodes a {@code TYPE_INT_RGB} image as PNG with the default filter and level. */
+  /** Encodes a {@code TYPE_INT_RGB} image as PNG: {@link #DEFAULT_FILTER}, Huffman coding only. */
   public static byte[] encode(BufferedImage rgb) {
-    return encode(rgb, PngRowFilter.DEFAULT, DEFAULT_LEVEL);
+    return encode(rgb, DEFAULT_FILTER, Deflater.DEFAULT_COMPRESSION, Deflater.HUFFMAN_ONLY);
   }
 
-  /** Encodes a {@code TYPE_INT_RGB} image as PNG with {@code filter} and deflate {@code level}. */
-  public static byte[] encode(BufferedImage rgb, PngRowFilter filter, int level) {
-    if (level < 0 || level > 9) {
-      throw new IllegalArgumentException("deflate level must be 0..9 but was " + level);
-    }
+  /**
+   * Encodes a {@code TYPE_INT_RGB} image as PNG with {@code filter} and a {@link Deflater} {@code
+   * level} (-1..9) and {@code strategy}; for tests and the benchmark.
+   */
+  static byte[] encode(BufferedImage rgb, PngRowFilter filter, int level, int strategy) {
     int[] pixels = RgbConverter.intPixels(rgb);
     int width = rgb.getWidth();
     int height = rgb.getHeight();
     byte[] filtered = filter.apply(pixels, width, height); // height rows of (1 + 3 * width)
-    byte[] idat = deflate(filtered, level);
+    byte[] idat = deflate(filtered, level, strategy);
 
     byte[] ihdr = new byte[13];
     putInt(ihdr, 0, width);
@@ -59,7 +62,8 @@ public final class PngCodec {
   }
 
   /**
-   * Decodes a PNG into a {@code TYPE_INT_RGB} image.
+   * Decodes a PNG into a {@code TYPE_INT_RGB} image. Meant for PNGs this pipeline wrote: it has no
+   * pixel limit, so untrusted files go through {@link ImageDecoder} instead.
    *
    * @throws IllegalArgumentException if {@code png} is not a readable PNG
    */
@@ -135,9 +139,10 @@ public final class PngCodec {
     return RgbConverter.toRgb(image);
   }
 
-  private static byte[] deflate(byte[] data, int level) {
+  private static byte[] deflate(byte[] data, int level, int strategy) {
     Deflater deflater = new Deflater(level);
     try {
+      deflater.setStrategy(strategy);
       deflater.setInput(data);
       deflater.finish();
       byte[] out = new byte[data.length / 2 + 1024];

@@ -19,16 +19,13 @@ public enum PngRowFilter {
    */
   ADAPTIVE;
 
-  /** The filter of {@link PngCodec#encode(java.awt.image.BufferedImage)}, see the benchmark. */
-  public static final PngRowFilter DEFAULT = UP;
-
   /** Filters {@code pixels} (row-major packed RGB) into {@code height} rows of 1 + 3w bytes. */
   byte[] apply(int[] pixels, int width, int height) {
     int rowBytes = 3 * width;
     byte[] out = new byte[(rowBytes + 1) * height];
     byte[] previous = new byte[rowBytes]; // the row above the first is all zeros
     byte[] current = new byte[rowBytes];
-    byte[][] candidates = this == ADAPTIVE ? new byte[4][rowBytes] : null;
+    byte[] candidate = this == ADAPTIVE ? new byte[rowBytes] : null;
     for (int y = 0; y < height; y++) {
       for (int x = 0, i = 0; x < width; x++, i += 3) {
         int p = pixels[y * width + x];
@@ -39,20 +36,18 @@ public enum PngRowFilter {
       int at = y * (rowBytes + 1);
       if (this == ADAPTIVE) {
         long best = Long.MAX_VALUE;
-        int bestType = 0;
-        for (int type = 0; type < 4; type++) {
-          long cost = filterRow(TYPES[type], current, previous, candidates[type], 0);
+        for (PngRowFilter filter : FIXED) {
+          filter.filterRow(current, previous, candidate, 0);
+          long cost = sumOfMagnitudes(candidate);
           if (cost < best) {
             best = cost;
-            bestType = type;
+            out[at] = (byte) filter.type();
+            System.arraycopy(candidate, 0, out, at + 1, rowBytes);
           }
         }
-        out[at] = (byte) TYPES[bestType];
-        System.arraycopy(candidates[bestType], 0, out, at + 1, rowBytes);
       } else {
-        int type = TYPES[ordinal()];
-        out[at] = (byte) type;
-        filterRow(type, current, previous, out, at + 1);
+        out[at] = (byte) type();
+        filterRow(current, previous, out, at + 1);
       }
       byte[] swap = previous;
       previous = current;
@@ -61,26 +56,55 @@ public enum PngRowFilter {
     return out;
   }
 
-  private static final int[] TYPES = {0, 1, 2, 4};
+  private static final PngRowFilter[] FIXED = {NONE, SUB, UP, PAETH};
 
-  /** Writes filtered bytes of one row at {@code out[at..]}; returns the sum of |residual|. */
-  private static long filterRow(int type, byte[] row, byte[] above, byte[] out, int at) {
-    long cost = 0;
-    for (int i = 0; i < row.length; i++) {
-      int left = i >= 3 ? row[i - 3] & 0xFF : 0;
-      int up = above[i] & 0xFF;
-      int predictor =
-          switch (type) {
-            case 0 -> 0;
-            case 1 -> left;
-            case 2 -> up;
-            default -> paeth(left, up, i >= 3 ? above[i - 3] & 0xFF : 0);
-          };
-      byte residual = (byte) ((row[i] & 0xFF) - predictor);
-      out[at + i] = residual;
-      cost += Math.abs(residual);
+  /** The filter-type byte written before each row. */
+  private int type() {
+    return switch (this) {
+      case NONE -> 0;
+      case SUB -> 1;
+      case UP -> 2;
+      case PAETH -> 4;
+      case ADAPTIVE -> throw new IllegalStateException("ADAPTIVE picks a type per row");
+    };
+  }
+
+  /** Writes the filtered bytes of {@code row} (above it: {@code above}) at {@code out[at..]}. */
+  private void filterRow(byte[] row, byte[] above, byte[] out, int at) {
+    int n = row.length;
+    switch (this) {
+      case NONE -> System.arraycopy(row, 0, out, at, n);
+      case SUB -> {
+        System.arraycopy(row, 0, out, at, Math.min(3, n));
+        for (int i = 3; i < n; i++) {
+          out[at + i] = (byte) (row[i] - row[i - 3]);
+        }
+      }
+      case UP -> {
+        for (int i = 0; i < n; i++) {
+          out[at + i] = (byte) (row[i] - above[i]);
+        }
+      }
+      case PAETH -> {
+        for (int i = 0; i < Math.min(3, n); i++) {
+          out[at + i] = (byte) (row[i] - above[i]); // Paeth with no left pixel predicts "above"
+        }
+        for (int i = 3; i < n; i++) {
+          int predictor = paeth(row[i - 3] & 0xFF, above[i] & 0xFF, above[i - 3] & 0xFF);
+          out[at + i] = (byte) (row[i] - predictor);
+        }
+      }
+      case ADAPTIVE -> throw new IllegalStateException("ADAPTIVE filters through the others");
     }
-    return cost;
+  }
+
+  /** libpng's heuristic: residuals read as signed bytes, smaller magnitudes compress better. */
+  private static long sumOfMagnitudes(byte[] residuals) {
+    long sum = 0;
+    for (byte r : residuals) {
+      sum += Math.abs(r);
+    }
+    return sum;
   }
 
   /**
@@ -121,14 +145,16 @@ public enum PngRowFilter {
     }
   }
 
+  /**
+   * The Paeth predictor of left {@code a}, above {@code b} and upper-left {@code c}: whichever is
+   * closest to {@code a + b - c}, ties going to a, then b. Written with conditional selects rather
+   * than branches, which noisy photographs would mispredict.
+   */
   private static int paeth(int a, int b, int c) {
-    int p = a + b - c;
-    int pa = Math.abs(p - a);
-    int pb = Math.abs(p - b);
-    int pc = Math.abs(p - c);
-    if (pa <= pb && pa <= pc) {
-      return a;
-    }
-    return pb <= pc ? b : c;
+    int pa = Math.abs(b - c); // |p - a|
+    int pb = Math.abs(a - c); // |p - b|
+    int pc = Math.abs(a + b - 2 * c); // |p - c|
+    int bOrC = pb <= pc ? b : c;
+    return pa <= Math.min(pb, pc) ? a : bOrC;
   }
 }

@@ -160,6 +160,22 @@ public final class RgbConverter {
     int g = grey ? offsets[0] : offsets[1];
     int b = grey ? offsets[0] : offsets[2];
     int a = model.hasAlpha() ? offsets[model.getNumComponents() - 1] : -1;
+    if (a < 0 && stride == 3 && g == 1 && (r == 2 && b == 0 || r == 0 && b == 2)) {
+      // The common cases, JPEG's BGR and PNG's RGB, with constant offsets the JIT can optimise.
+      boolean bgr = r == 2;
+      for (int y = 0; y < raster.getHeight(); y++) {
+        int in = buffer.getOffset() + y * layout.getScanlineStride();
+        int out = y * width;
+        for (int x = 0; x < width; x++, in += 3) {
+          int first = src[in] & 0xFF;
+          int second = src[in + 1] & 0xFF;
+          int third = src[in + 2] & 0xFF;
+          dst[out + x] =
+              bgr ? (third << 16) | (second << 8) | first : (first << 16) | (second << 8) | third;
+        }
+      }
+      return true;
+    }
     for (int y = 0; y < raster.getHeight(); y++) {
       int in = buffer.getOffset() + y * layout.getScanlineStride();
       int out = y * width;

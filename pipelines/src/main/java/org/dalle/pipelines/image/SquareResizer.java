@@ -1,26 +1,33 @@
 package org.dalle.pipelines.image;
 
 import java.awt.image.BufferedImage;
-import java.util.Arrays;
 
 /**
- * Resizes an image so that its shorter side equals a target size and crops the centre square: the
- * preprocessing of the DALL·E dVAE training images (Ramesh et al. 2021, §2.1 and Appendix A.2).
+ * Resizes an image so that its shorter side equals a target size and crops the centre square: how
+ * the 256 × 256 RGB training images of the dVAE (Ramesh et al. 2021, §2.1) are made, as in OpenAI's
+ * released preprocessing (Lanczos resize of the shorter side, then centre crop).
  *
- * <p>The resampling is separable and works on packed {@code int} RGB pixels with 16-bit fixed-point
- * weights: one horizontal pass into an intermediate image holding only the rows the vertical pass
- * needs, then one vertical pass. Only the cropped square is ever computed. Each output pixel centre
- * maps back to a source position, and the filter kernel is stretched by the downscale factor so
- * that downscaling averages away detail finer than an output pixel instead of aliasing it (as
- * {@code Graphics2D} bilinear interpolation would).
+ * <p>The resampling is separable and works on {@code int} pixel arrays with 14-bit fixed-point
+ * weights: a vertical pass into planar channels that keep 6 extra bits of precision, computed only
+ * for the columns the crop needs, then a horizontal pass computing only the cropped square. Each
+ * output pixel centre maps back to a source position, and the filter kernel is stretched by the
+ * downscale factor so that downscaling averages away detail finer than an output pixel instead of
+ * aliasing it (as {@code Graphics2D} bilinear interpolation would).
  */
 public final class SquareResizer {
   /** The default kernel, as used by OpenAI's DALL·E preprocessing. */
   public static final ResampleFilter DEFAULT_FILTER = ResampleFilter.LANCZOS3;
 
-  private static final int PRECISION = 16;
+  // Weights are fixed point with PRECISION fraction bits. The vertical pass keeps
+  // INTERMEDIATE_BITS fraction bits of each 8-bit value; the horizontal pass removes all of them.
+  // Worst case 255 * 2^6 * 2^14 * 1.3 (Lanczos' positive lobes) stays far below 2^31.
+  private static final int PRECISION = 14;
   private static final int ONE = 1 << PRECISION;
-  private static final int HALF = 1 << (PRECISION - 1);
+  private static final int INTERMEDIATE_BITS = 6;
+  private static final int VERTICAL_SHIFT = PRECISION - INTERMEDIATE_BITS;
+  private static final int VERTICAL_ROUND = 1 << (VERTICAL_SHIFT - 1);
+  private static final int FINAL_SHIFT = PRECISION + INTERMEDIATE_BITS;
+  private static final int FINAL_ROUND = 1 << (FINAL_SHIFT - 1);
 
   private SquareResizer() {}
 
@@ -50,69 +57,58 @@ public final class SquareResizer {
     Weights across = Weights.of(filter, width, (width - side) / 2.0, scale, size);
     Weights down = Weights.of(filter, height, (height - side) / 2.0, scale, size);
 
-    int firstRow = down.first();
-    int rows = down.end() - firstRow;
-    int[] horizontal = new int[rows * size]; // (rows, size)
-    for (int y = 0; y < rows; y++) {
-      resampleRow(src, (firstRow + y) * width, across, horizontal, y * size);
-    }
-
-    BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    int[] dst = RgbConverter.pixelsOf(out); // (size, size)
-    int[] red = new int[size];
-    int[] green = new int[size];
-    int[] blue = new int[size];
+    // Vertical pass first, over the columns the horizontal pass needs: it does most of the work
+    // when the input is larger than the output, and it runs along whole rows (sequential memory).
+    // It writes planar channels with INTERMEDIATE_BITS extra bits of precision, unclamped because
+    // Lanczos lobes may overshoot.
+    int firstColumn = across.first();
+    int columns = across.end() - firstColumn;
+    int[] red = new int[size * columns]; // (size, columns) each
+    int[] green = new int[size * columns];
+    int[] blue = new int[size * columns];
     for (int y = 0; y < size; y++) {
-      Arrays.fill(red, HALF);
-      Arrays.fill(green, HALF);
-      Arrays.fill(blue, HALF);
-      int taps = down.count[y];
-      for (int k = 0; k < taps; k++) {
+      int out = y * columns;
+      for (int k = 0; k < down.count[y]; k++) {
         int weight = down.weights[y * down.stride + k];
-        int row = (down.start[y] + k - firstRow) * size;
-        for (int x = 0; x < size; x++) {
-          int p = horizontal[row + x];
-          red[x] += ((p >>> 16) & 0xFF) * weight;
-          green[x] += ((p >>> 8) & 0xFF) * weight;
-          blue[x] += (p & 0xFF) * weight;
+        int in = (down.start[y] + k) * width + firstColumn;
+        for (int x = 0; x < columns; x++) {
+          int p = src[in + x];
+          red[out + x] += ((p >>> 16) & 0xFF) * weight;
+          green[out + x] += ((p >>> 8) & 0xFF) * weight;
+          blue[out + x] += (p & 0xFF) * weight;
         }
       }
-      int row = y * size;
+      for (int x = 0; x < columns; x++) {
+        red[out + x] = (red[out + x] + VERTICAL_ROUND) >> VERTICAL_SHIFT;
+        green[out + x] = (green[out + x] + VERTICAL_ROUND) >> VERTICAL_SHIFT;
+        blue[out + x] = (blue[out + x] + VERTICAL_ROUND) >> VERTICAL_SHIFT;
+      }
+    }
+
+    // Horizontal pass: size x size outputs, each a short dot product per channel.
+    BufferedImage result = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    int[] dst = RgbConverter.pixelsOf(result); // (size, size)
+    for (int y = 0; y < size; y++) {
+      int row = y * columns - firstColumn;
       for (int x = 0; x < size; x++) {
-        dst[row + x] = pack(red[x], green[x], blue[x]);
+        int from = row + across.start[x];
+        int w = x * across.stride;
+        int r = FINAL_ROUND;
+        int g = FINAL_ROUND;
+        int b = FINAL_ROUND;
+        for (int k = 0; k < across.count[x]; k++) {
+          int weight = across.weights[w + k];
+          r += red[from + k] * weight;
+          g += green[from + k] * weight;
+          b += blue[from + k] * weight;
+        }
+        dst[y * size + x] =
+            (clamp(r >> FINAL_SHIFT) << 16)
+                | (clamp(g >> FINAL_SHIFT) << 8)
+                | clamp(b >> FINAL_SHIFT);
       }
     }
-    return out;
-  }
-
-  /** One source row (starting at {@code in}) into {@code size} output pixels at {@code out}. */
-  private static void resampleRow(int[] src, int in, Weights across, int[] dst, int out) {
-    int[] start = across.start;
-    int[] count = across.count;
-    int[] weights = across.weights;
-    int stride = across.stride;
-    for (int x = 0; x < start.length; x++) {
-      int red = HALF;
-      int green = HALF;
-      int blue = HALF;
-      int from = in + start[x];
-      int w = x * stride;
-      for (int k = 0; k < count[x]; k++) {
-        int p = src[from + k];
-        int weight = weights[w + k];
-        red += ((p >>> 16) & 0xFF) * weight;
-        green += ((p >>> 8) & 0xFF) * weight;
-        blue += (p & 0xFF) * weight;
-      }
-      dst[out + x] = pack(red, green, blue);
-    }
-  }
-
-  /** Packs three fixed-point accumulators (already offset by one half) into clamped RGB. */
-  private static int pack(int red, int green, int blue) {
-    return (clamp(red >> PRECISION) << 16)
-        | (clamp(green >> PRECISION) << 8)
-        | clamp(blue >> PRECISION);
+    return result;
   }
 
   private static int clamp(int v) {

@@ -4,10 +4,12 @@ import static org.dalle.pipelines.image.TestImages.blue;
 import static org.dalle.pipelines.image.TestImages.green;
 import static org.dalle.pipelines.image.TestImages.red;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
@@ -158,11 +160,25 @@ class ImageDecoderTest {
       }
     }
     byte[] jpeg = withSegmentAfterSoi(rasterJpeg(cmyk), adobeSegment(0));
+    assertEquals(new ImageDimensions(32, 16, "jpeg"), ImageDecoder.readDimensions(jpeg));
     BufferedImage decoded = decoder.decode(jpeg);
     int left = decoded.getRGB(4, 8);
     int right = decoded.getRGB(28, 8);
     assertTrue(red(left) > 190 && green(left) < 90 && blue(left) < 90, hex(left));
     assertTrue(red(right) < 90 && green(right) > 120 && blue(right) > 190, hex(right));
+  }
+
+  @Test
+  void iccTaggedJpegIsConvertedToSrgb() throws Exception {
+    byte[] jpeg = TestImages.jpeg(TestImages.filled(16, 16, 0x808080), 0.95f);
+    byte[] srgb = withSegmentAfterSoi(jpeg, iccSegment(ColorSpace.CS_sRGB));
+    byte[] linear = withSegmentAfterSoi(jpeg, iccSegment(ColorSpace.CS_LINEAR_RGB));
+    assertEquals(128, red(decoder.decode(srgb).getRGB(8, 8)), 2);
+    // Linear 128/255 = 0.502 is sRGB 0.735, i.e. 188.
+    int converted = decoder.decode(linear).getRGB(8, 8);
+    assertEquals(188, red(converted), 4);
+    assertEquals(188, green(converted), 4);
+    assertEquals(188, blue(converted), 4);
   }
 
   @Test
@@ -189,6 +205,21 @@ class ImageDecoderTest {
     BufferedImage decoded = decoder.decode(markedJpegWithOrientation(1, false));
     assertEquals(40, decoded.getWidth());
     assertMarkerAt(decoded, 2, 2);
+  }
+
+  @Test
+  void readDimensionsReadsOnlyTheHeader() throws Exception {
+    assertEquals(
+        new ImageDimensions(100_000, 100_000, "png"),
+        ImageDecoder.readDimensions(ImageRejectionTest.pngHeaderOnly(100_000, 100_000)));
+    assertEquals(
+        new ImageDimensions(30, 20, "gif"),
+        ImageDecoder.readDimensions(TestImages.encode(TestImages.filled(30, 20, 0), "gif")));
+    ImageRejectedException e =
+        assertThrows(
+            ImageRejectedException.class,
+            () -> ImageDecoder.readDimensions(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}));
+    assertEquals(ImageRejectedException.TRUNCATED, e.reason(), e.getMessage());
   }
 
   @Test
@@ -235,6 +266,13 @@ class ImageDecoderTest {
     put16(tiff, 18, orientation, littleEndian);
     byte[] exif = "Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     return segment(0xE1, concat(exif, tiff));
+  }
+
+  /** APP2 "ICC_PROFILE" segment holding the JDK's profile of the given colour space. */
+  static byte[] iccSegment(int colourSpace) {
+    byte[] profile = ICC_Profile.getInstance(colourSpace).getData();
+    byte[] header = "ICC_PROFILE\0\1\1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return segment(0xE2, concat(header, profile)); // chunk 1 of 1
   }
 
   /** APP14 "Adobe" segment with the given colour transform (0: CMYK/RGB, 2: YCCK). */

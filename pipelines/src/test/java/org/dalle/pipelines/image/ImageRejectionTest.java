@@ -35,6 +35,13 @@ class ImageRejectionTest {
   }
 
   @Test
+  void heifIsRecognisedButUnsupported() {
+    byte[] heif = Arrays.copyOf("\0\0\0\u0018ftypheic".getBytes(StandardCharsets.ISO_8859_1), 64);
+    ImageRejectedException e = assertReason(ImageRejectedException.UNSUPPORTED_IMAGE, heif);
+    assertTrue(e.getMessage().contains("heif"), e.getMessage());
+  }
+
+  @Test
   void webpIsRecognisedButUnsupported() {
     byte[] webp = "RIFF\u0024\0\0\0WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1);
     byte[] padded = Arrays.copyOf(webp, 64);
@@ -51,6 +58,14 @@ class ImageRejectionTest {
     }
     // Only the final EOI marker missing.
     assertReason(ImageRejectedException.TRUNCATED, Arrays.copyOf(jpeg, jpeg.length - 2));
+  }
+
+  @Test
+  void strayMarkerInsideJpegScanDataIsCorruptNotUnsupported() {
+    byte[] jpeg = TestImages.jpeg(TestImages.photoLike(256, 256, 3), 0.9f);
+    jpeg[jpeg.length / 2] = (byte) 0xFF;
+    jpeg[jpeg.length / 2 + 1] = 0x0A; // libjpeg: "Unsupported marker type 0x0a"
+    assertReason(ImageRejectedException.TRUNCATED, jpeg);
   }
 
   @Test

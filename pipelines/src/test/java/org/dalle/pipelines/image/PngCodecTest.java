@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Random;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +30,14 @@ class PngCodecTest {
         new BufferedImage[] {
           TestImages.photoLike(256, 256, 2), noise, TestImages.filled(1, 1, 0xABCDEF)
         }) {
-      for (int level : new int[] {0, 1, 6}) {
-        byte[] png = PngCodec.encode(image, filter, level);
+      for (int[] deflate :
+          new int[][] {
+            {0, Deflater.DEFAULT_STRATEGY},
+            {1, Deflater.DEFAULT_STRATEGY},
+            {6, Deflater.FILTERED},
+            {Deflater.DEFAULT_COMPRESSION, Deflater.HUFFMAN_ONLY}
+          }) {
+        byte[] png = PngCodec.encode(image, filter, deflate[0], deflate[1]);
         BufferedImage viaImageIo = ImageIO.read(new ByteArrayInputStream(png));
         assertPixelsEqual(image, RgbConverter.toRgb(viaImageIo));
         assertPixelsEqual(image, PngCodec.decode(png));
