@@ -1,0 +1,48 @@
+package org.dalle.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dalle} command: parses the command line and dispatches to one job per subcommand. */
+@Command(
+    name = "dalle",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "DALL·E (Ramesh et al. 2021) as batch jobs: prepare data, train the dVAE and the transformer,",
+      "sample with reranking, evaluate. Each subcommand is one job; run `dalle <job> --help`."
+    },
+    subcommands = {QuickstartCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Start here:  dalle quickstart        (the whole chain on the embedded synthetic data, CPU only)"
+    })
+public final class DalleCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new DalleCommand());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          // Configuration and input problems are the user's to fix: show the message, not a trace.
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            commandLine
+                .getErr()
+                .println("dalle " + commandLine.getCommandName() + ": " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("ai.djl.offline", "true");
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,185 @@
+package org.dalle.pipelines.prepare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.dalle.models.tokenizer.BpeTokenizer;
+import org.dalle.models.tokenizer.TextTokens;
+import org.dalle.pipelines.sources.SourceConfig;
+import org.dalle.schemas.CaptionedImage;
+import org.dalle.schemas.Rejected;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole prepare job, sinks and staged output included, on the Direct and Flink runners. */
+class PreparePipelineTest {
+  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+  @TempDir Path dir;
+
+  private PrepareConfig config(Path out) {
+    Path folder = dir.resolve("folder");
+    if (!Files.exists(folder)) {
+      Fixtures.write(
+          folder, "a.png", Fixtures.png(Fixtures.photo(64, 64, 1)), "A photo of a thing");
+      Fixtures.write(
+          folder, "b.png", Fixtures.png(Fixtures.photo(64, 64, 1)), "a photo of a thing");
+      Fixtures.write(folder, "bad.jpg", new byte[] {1, 2, 3}, "broken");
+    }
+    return new PrepareConfig(
+        List.of("synthetic:40,seed=3,size=32", "folder:" + folder),
+        List.of(),
+        out.toString(),
+        32,
+        16,
+        2.0,
+        1_000_000,
+        1,
+        200,
+        320,
+        2,
+        16,
+        8,
+        SourceConfig.builder().build());
+  }
+
+  @Test
+  void writesCompleteConsistentOutputs() throws IOException {
+    Path out = dir.resolve("direct");
+    PrepareSummary summary = PreparePipeline.run(config(out), direct(), false, QUIET);
+
+    assertEquals(43, summary.read());
+    assertEquals(41, summary.written());
+    assertEquals(1, summary.exactDuplicates());
+    assertEquals(Map.of("decode/not_an_image", 1L), summary.rejectedByReason());
+
+    JsonNode json = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals(43, json.get("read").asLong());
+    assertEquals(41, json.get("written").asLong());
+    JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+    assertEquals(320, run.get("config").get("vocab_size").asInt());
+    assertEquals("2.70.0", run.get("versions").get("beam").asText());
+
+    List<CaptionedImage> images = readAvro(out.resolve("images"), CaptionedImage.class);
+    assertEquals(41, images.size());
+    List<Rejected> rejected = readAvro(out.resolve("rejected"), Rejected.class);
+    assertEquals("bad.jpg", rejected.get(0).getSourceKey());
+    assertEquals(
+        "folder/b.png\tfolder/a.png",
+        Files.readString(out.resolve("dedup/exact_duplicates.tsv")).trim());
+
+    // The tokenizer file is what DJL's HuggingFace binding loads, and it gives the stored tokens.
+    String tokenizerJson = Files.readString(out.resolve("tokenizer.json"));
+    BpeTokenizer ours = BpeTokenizer.fromTokenizerJson(tokenizerJson);
+    try (HuggingFaceTokenizer hf =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(out.resolve("tokenizer.json"))
+            .optAddSpecialTokens(false)
+            .optTruncation(false)
+            .optPadding(false)
+            .build()) {
+      for (CaptionedImage image : images) {
+        int[] stored = image.getTextTokens().stream().mapToInt(Integer::intValue).toArray();
+        assertEquals(16, stored.length);
+        int[] unpadded = TextTokens.unpad(stored, ours.vocabSize());
+        Encoding encoding = hf.encode(image.getCaption());
+        long[] ids = encoding.getIds();
+        int[] expected = new int[Math.min(ids.length, 16)];
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] = (int) ids[i];
+        }
+        assertEquals(
+            java.util.Arrays.toString(expected),
+            java.util.Arrays.toString(unpadded),
+            image.getCaption());
+      }
+    }
+    try (Stream<Path> files = Files.list(out)) {
+      assertFalse(
+          files.anyMatch(p -> p.getFileName().toString().startsWith(".staging")),
+          "the staging directory is gone");
+    }
+
+    IllegalStateException again =
+        assertThrows(
+            IllegalStateException.class,
+            () -> PreparePipeline.run(config(out), direct(), false, QUIET));
+    assertTrue(again.getMessage().contains("already complete"), again.getMessage());
+  }
+
+  @Test
+  void flinkRunnerWritesTheSameRecordsAsTheDirectRunner() throws IOException {
+    Path directOut = dir.resolve("direct");
+    Path flinkOut = dir.resolve("flink");
+    PreparePipeline.run(config(directOut), direct(), false, QUIET);
+    PipelineOptions flink =
+        PipelineOptionsFactory.fromArgs(
+                "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2")
+            .create();
+    PreparePipeline.run(config(flinkOut), flink, false, QUIET);
+
+    assertEquals(fingerprints(directOut), fingerprints(flinkOut));
+    assertEquals(
+        Files.readString(directOut.resolve("tokenizer.json")),
+        Files.readString(flinkOut.resolve("tokenizer.json")));
+    assertEquals(
+        Files.readString(directOut.resolve("summary.json")),
+        Files.readString(flinkOut.resolve("summary.json")));
+  }
+
+  private static PipelineOptions direct() {
+    return PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create();
+  }
+
+  private static Map<String, String> fingerprints(Path out) throws IOException {
+    Map<String, String> byId = new TreeMap<>();
+    for (CaptionedImage image : readAvro(out.resolve("images"), CaptionedImage.class)) {
+      byId.put(
+          image.getId(),
+          image.getSourceKey()
+              + "|"
+              + image.getCaption()
+              + "|"
+              + image.getSha256()
+              + "|"
+              + image.getPhash()
+              + "|"
+              + image.getTextTokens()
+              + "|"
+              + image.getAttributes());
+    }
+    return byId;
+  }
+
+  static <T> List<T> readAvro(Path directory, Class<T> type) throws IOException {
+    List<T> records = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".avro")).sorted().toList()) {
+        try (DataFileReader<T> reader =
+            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(type))) {
+          reader.forEach(records::add);
+        }
+      }
+    }
+    return records;
+  }
+}
