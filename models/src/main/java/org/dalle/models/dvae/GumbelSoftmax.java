@@ -44,7 +44,7 @@ public final class GumbelSoftmax {
   /** {@code softmax((logits + noise) / tau)} along {@code axis}, for noise drawn elsewhere. */
   public static NDArray relax(NDArray logits, NDArray noise, float tau, int axis) {
     checkTemperature(tau);
-    return logits.add(noise).div(tau).softmax(axis);
+    return Scale.by(logits.add(noise), 1f / tau).softmax(axis);
   }
 
   /** The most likely code along {@code axis}, as INT32, with that axis removed. */

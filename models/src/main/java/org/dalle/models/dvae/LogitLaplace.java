@@ -32,12 +32,12 @@ public final class LogitLaplace {
 
   /** φ(x) = (1 − 2ε)x + ε: pixels in [0, 1] to [ε, 1 − ε]. */
   public static NDArray mapPixels(NDArray x) {
-    return x.mul(1f - 2f * EPSILON).add(EPSILON);
+    return Scale.by(x, 1f - 2f * EPSILON).add(EPSILON);
   }
 
   /** φ⁻¹(y) = (y − ε) / (1 − 2ε), clamped to [0, 1]. */
   public static NDArray unmapPixels(NDArray y) {
-    return y.sub(EPSILON).div(1f - 2f * EPSILON).clip(0f, 1f);
+    return Scale.by(y.sub(EPSILON), 1f / (1f - 2f * EPSILON)).clip(0f, 1f);
   }
 
   /** log p(y | μ, b) element by element, for y in (0, 1) and the predicted ln b. */

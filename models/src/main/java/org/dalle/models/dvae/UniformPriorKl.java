@@ -59,6 +59,6 @@ public final class UniformPriorKl {
     long positions =
         logits.getShape().size() / (logits.getShape().get(0) * logits.getShape().get(1));
     // mean over (B, G, G) times G² / (C·H·W) = mean over B of (Σ over positions) / (C·H·W)
-    return perPosition(logits).mean().mul((float) positions / subpixels);
+    return Scale.by(perPosition(logits).mean(), (float) positions / subpixels);
   }
 }
