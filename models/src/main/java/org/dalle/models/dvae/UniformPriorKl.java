@@ -1,0 +1,64 @@
+package org.dalle.models.dvae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The KL term of the dVAE's evidence lower bound (section 2.1 of the paper): the divergence of the
+ * encoder's categorical posterior {@code q = softmax(logits)} at each grid position from the
+ * uniform prior over the K codes,
+ *
+ * <pre>
+ *   KL(q ‖ U(K)) = Σₖ qₖ log qₖ + log K,
+ * </pre>
+ *
+ * <p>which is 0 for a uniform posterior and at most log K for a one-hot one.
+ *
+ * <p><b>Normalisation.</b> The paper maximises {@code E[ln p(x | z)] − β · KL(q(z | x) ‖ p(z))},
+ * summed over pixels and over grid positions respectively, with β = 6.6, and normalises the loss
+ * per pixel. {@link #perSubpixel} keeps that ratio: the image's KL summed over its grid positions
+ * is divided by the same count as the reconstruction term (C·H·W sub-pixels), then averaged over
+ * the batch. So {@code nll_mean + β · perSubpixel} is the negative ELB per sub-pixel, and β means
+ * what it means in the paper at any image and grid size. Averaging per grid position instead would
+ * weight the KL (H·W·C) / G² times more heavily (192 times at the paper's scale).
+ */
+public final class UniformPriorKl {
+
+  private UniformPriorKl() {}
+
+  /**
+   * KL(q ‖ uniform) at every position, in nats: logits {@code (B, K, G, G)} to {@code (B, G, G)}.
+   */
+  public static NDArray perPosition(NDArray logits) {
+    if (logits.getShape().dimension() < 2) {
+      throw new IllegalArgumentException(
+          "logits are " + logits.getShape() + "; expected (B, K, ...) with codes on axis 1");
+    }
+    long codes = logits.getShape().get(1);
+    NDArray logQ = logits.logSoftmax(1); // (B, K, G, G)
+    return logQ.exp().mul(logQ).sum(new int[] {1}).add((float) Math.log(codes)); // (B, G, G)
+  }
+
+  /**
+   * The KL term as it enters the per-sub-pixel loss: each image's KL summed over grid positions,
+   * divided by its {@code C·H·W} sub-pixels, averaged over the batch (a scalar).
+   *
+   * @param logits encoder output {@code (B, K, G, G)}
+   * @param imageShape the encoded images' shape {@code (B, C, H, W)}
+   */
+  public static NDArray perSubpixel(NDArray logits, Shape imageShape) {
+    if (imageShape.dimension() != 4 || imageShape.get(0) != logits.getShape().get(0)) {
+      throw new IllegalArgumentException(
+          "image shape is "
+              + imageShape
+              + " for logits "
+              + logits.getShape()
+              + "; expected (B, C, H, W) with the same batch size B");
+    }
+    long subpixels = imageShape.get(1) * imageShape.get(2) * imageShape.get(3);
+    long positions =
+        logits.getShape().size() / (logits.getShape().get(0) * logits.getShape().get(1));
+    // mean over (B, G, G) times G² / (C·H·W) = mean over B of (Σ over positions) / (C·H·W)
+    return Scale.by(perPosition(logits).mean(), (float) positions / subpixels);
+  }
+}

@@ -1,0 +1,80 @@
+package org.dalle.models.dvae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class UniformPriorKlTest {
+
+  private static final float LN2 = (float) Math.log(2);
+  private static final float LN3 = (float) Math.log(3);
+  private static final float LN5 = (float) Math.log(5);
+
+  private static NDManager manager;
+
+  @BeforeAll
+  static void open() {
+    System.setProperty("ai.djl.offline", "true");
+    manager = Engine.getEngine("PyTorch").newBaseManager();
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  @Test
+  void isZeroForAUniformPosterior() {
+    try (NDManager m = manager.newSubManager()) {
+      NDArray kl = UniformPriorKl.perPosition(m.full(new Shape(2, 16, 3, 3), 5f));
+      assertEquals(new Shape(2, 3, 3), kl.getShape());
+      assertEquals(0f, kl.abs().max().getFloat(), 1e-6f);
+    }
+  }
+
+  @Test
+  void matchesHandValuesForTwoAndThreeCodes() {
+    try (NDManager m = manager.newSubManager()) {
+      // Logits (0, ln 3): q = (1/4, 3/4); KL = ¼ ln ¼ + ¾ ln ¾ + ln 2 = 0.130812.
+      NDArray two = m.create(new float[] {0f, LN3}, new Shape(1, 2, 1, 1));
+      assertEquals(0.130812f, UniformPriorKl.perPosition(two).getFloat(0, 0, 0), 1e-6f);
+      // Logits (0, ln 2, ln 5): q = (1/8, 2/8, 5/8); KL = Σ q ln q + ln 3 = 0.198356.
+      NDArray three = m.create(new float[] {0f, LN2, LN5}, new Shape(1, 3, 1, 1));
+      assertEquals(0.198356f, UniformPriorKl.perPosition(three).getFloat(0, 0, 0), 1e-6f);
+    }
+  }
+
+  @Test
+  void isPositiveForNonUniformPosteriorsAndAtMostLogK() {
+    try (NDManager m = manager.newSubManager()) {
+      NDArray kl = UniformPriorKl.perPosition(m.randomNormal(new Shape(4, 64, 5, 5)).mul(3f));
+      assertTrue(kl.min().getFloat() > 0f, "min KL " + kl.min().getFloat());
+      assertTrue(kl.max().getFloat() <= (float) Math.log(64) + 1e-5f);
+    }
+  }
+
+  @Test
+  void perSubpixelSumsOverPositionsAndDividesBySubpixels() {
+    try (NDManager m = manager.newSubManager()) {
+      // Image 0: four positions with q = (1/4, 3/4), KL 0.130812 each; image 1: uniform, KL 0.
+      float[] logits = new float[16];
+      for (int position = 0; position < 4; position++) {
+        logits[4 + position] = LN3; // image 0, code 1
+      }
+      NDArray kl =
+          UniformPriorKl.perSubpixel(
+              m.create(logits, new Shape(2, 2, 2, 2)), new Shape(2, 3, 4, 4));
+      // ((4 · 0.130812) / (3·4·4) + 0) / 2
+      assertEquals(4 * 0.130812f / 48 / 2, kl.getFloat(), 1e-7f);
+      assertArrayEquals(new long[0], kl.getShape().getShape());
+    }
+  }
+}
