@@ -9,8 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "DALL·E (Ramesh et al. 2021) as batch jobs: prepare data, train the dVAE and the transformer,",
-      "sample with reranking, evaluate. Each subcommand is one job; run `dalle <job> --help`."
+      "DALL·E (Ramesh et al. 2021) as batch jobs: prepare data, train the dVAE and the transformer, sample with reranking, evaluate. Each subcommand is one job; run `dalle <job> --help`."
     },
     subcommands = {QuickstartCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class},
     footer = {
@@ -27,6 +26,8 @@ public final class DalleCommand implements Runnable {
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new DalleCommand());
+    cli.setUsageHelpAutoWidth(true);
+    cli.setUsageHelpLongOptionsMaxWidth(32);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           // Configuration and input problems are the user's to fix: show the message, not a trace.

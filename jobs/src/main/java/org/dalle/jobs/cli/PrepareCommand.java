@@ -18,15 +18,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "prepare",
     mixinStandardHelpOptions = true,
+    header = "Sources → clean, deduplicated, tokenised Avro shards (Beam).",
     sortOptions = false,
     description = {
-      "Collects image–caption pairs from one or more sources; decodes and validates images",
-      "(rejecting decompression bombs, truncated and non-image files), filters on size and aspect",
-      "ratio, resizes with antialiasing and centre-crops to squares, normalises captions, removes",
-      "exact duplicates and near-duplicates of an evaluation set, learns a BPE vocabulary and",
-      "tokenises captions. Writes images/*.avro, rejected/*.avro (with stage and reason),",
-      "tokenizer.json, dedup/ lists, run.json and summary.json (last: its presence marks a",
-      "complete output).",
+      "Collects image–caption pairs from one or more sources; decodes and validates images (rejecting decompression bombs, truncated and non-image files), filters on size and aspect ratio, resizes with antialiasing and centre-crops to squares, normalises captions, removes exact duplicates and near-duplicates of an evaluation set, learns a BPE vocabulary and tokenises captions. Writes images/*.avro, rejected/*.avro (with stage and reason), tokenizer.json, dedup/ lists, run.json and summary.json (last: its presence marks a complete output).",
       "",
       "Sources: " + SourceSpec.FORMS,
       ""
@@ -57,8 +52,7 @@ public final class PrepareCommand implements Callable<Integer> {
       names = "--dedup-against",
       paramLabel = "SOURCE",
       description = {
-        "An evaluation set (e.g. coco:…val2014 annotations…) whose near-duplicates are removed",
-        "from training (repeatable). Lists go to dedup/."
+        "An evaluation set (e.g. coco:…val2014 annotations…) whose near-duplicates are removed from training (repeatable). Lists go to dedup/."
       })
   List<String> dedupAgainst;
 
@@ -135,16 +129,14 @@ public final class PrepareCommand implements Callable<Integer> {
       names = "--held-out",
       paramLabel = "\"COLOUR SHAPE\"",
       description = {
-        "Synthetic data: a (colour, shape) pair never shown in training (repeatable);",
-        "default: the documented list in SyntheticVocabulary."
+        "Synthetic data: a (colour, shape) pair never shown in training (repeatable); default: the documented list in SyntheticVocabulary."
       })
   List<String> heldOut;
 
   @Option(
       names = "--allow-private-addresses",
       description = {
-        "tsv: allow URLs resolving to loopback, link-local or private addresses (an on-prem",
-        "mirror). Off by default so a URL list cannot reach internal services."
+        "tsv: allow URLs resolving to loopback, link-local or private addresses (an on-prem mirror). Off by default so a URL list cannot reach internal services."
       })
   Boolean allowPrivateAddresses;
 

@@ -21,10 +21,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "quickstart",
     mixinStandardHelpOptions = true,
+    header = "The whole chain on the embedded synthetic data, CPU only.",
     description = {
-      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only:",
-      "prepare (render, validate, dedup, learn BPE, tokenise). Stages whose outputs are complete",
-      "are skipped; delete a stage's directory (or pass --fresh) to redo it."
+      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise). Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
     })
 public final class QuickstartCommand implements Callable<Integer> {
   static final String PREPARE_CONFIG = "configs/prepare/quickstart.yaml";

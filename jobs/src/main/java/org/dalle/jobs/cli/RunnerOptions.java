@@ -13,8 +13,7 @@ public final class RunnerOptions {
       paramLabel = "RUNNER",
       defaultValue = "DirectRunner",
       description = {
-        "Beam runner: DirectRunner (local, default), DataflowRunner (Google Cloud Dataflow),",
-        "FlinkRunner or SparkRunner. Default: ${DEFAULT-VALUE}."
+        "Beam runner: DirectRunner (local, default), DataflowRunner (Google Cloud Dataflow), FlinkRunner or SparkRunner. Default: ${DEFAULT-VALUE}."
       })
   String runner;
 
@@ -61,8 +60,7 @@ public final class RunnerOptions {
       names = "--beam-option",
       paramLabel = "--NAME=VALUE",
       description = {
-        "Any other Beam pipeline option, passed through as written (repeatable),",
-        "e.g. --beam-option=--network=my-vpc."
+        "Any other Beam pipeline option, passed through as written (repeatable), e.g. --beam-option=--network=my-vpc."
       })
   List<String> extra = new ArrayList<>();
 

@@ -8,11 +8,9 @@ import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.dalle.models.tokenizer.BpeTrainer;
@@ -41,25 +39,28 @@ final class LearnBpeVocabulary extends PTransform<PCollection<String>, PCollecti
         .apply(
             "PreTokenize",
             FlatMapElements.into(TypeDescriptors.strings()).via(ByteLevelPreTokenizer::split))
-        .apply("CountWords", Count.perElement())
-        .apply("CollectWordCounts", Combine.globally(new WordCountsFn()))
+        .apply("CountWords", Combine.globally(new WordCountsFn()))
         .apply(
             "TrainBpe",
             MapElements.into(TypeDescriptors.strings())
                 .via(counts -> new BpeTrainer(size, minCount).train(counts).toTokenizerJson()));
   }
 
-  /** Gathers the (word, count) pairs into one map for the single training step. */
+  /**
+   * Counts words into one map for the single training step. Runners combine partial maps per bundle
+   * before the final merge, so only distinct words travel; the merged map is what the BPE trainer
+   * needs in memory anyway.
+   */
   static final class WordCountsFn
-      extends Combine.CombineFn<KV<String, Long>, HashMap<String, Long>, Map<String, Long>> {
+      extends Combine.CombineFn<String, HashMap<String, Long>, Map<String, Long>> {
     @Override
     public HashMap<String, Long> createAccumulator() {
       return new HashMap<>();
     }
 
     @Override
-    public HashMap<String, Long> addInput(HashMap<String, Long> acc, KV<String, Long> word) {
-      acc.merge(word.getKey(), word.getValue(), Long::sum);
+    public HashMap<String, Long> addInput(HashMap<String, Long> acc, String word) {
+      acc.merge(word, 1L, Long::sum);
       return acc;
     }
 
@@ -80,14 +81,14 @@ final class LearnBpeVocabulary extends PTransform<PCollection<String>, PCollecti
     @Override
     @SuppressWarnings("unchecked")
     public Coder<HashMap<String, Long>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<KV<String, Long>> inputCoder) {
+        CoderRegistry registry, Coder<String> inputCoder) {
       Coder<?> coder = MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
       return (Coder<HashMap<String, Long>>) coder;
     }
 
     @Override
     public Coder<Map<String, Long>> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<KV<String, Long>> inputCoder) {
+        CoderRegistry registry, Coder<String> inputCoder) {
       return MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     }
   }

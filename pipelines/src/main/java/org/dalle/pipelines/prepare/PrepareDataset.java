@@ -2,6 +2,7 @@ package org.dalle.pipelines.prepare;
 
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -18,6 +19,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.dalle.pipelines.sources.ImageSource;
+import org.dalle.pipelines.sources.SourceConfig;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.RawExample;
 import org.dalle.schemas.Rejected;
@@ -47,8 +49,10 @@ public final class PrepareDataset extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    PCollectionTuple read =
-        begin.apply("ReadSources", new ReadSources(config.inputs(), config.source()));
+    SourceConfig sources = withBuckets(config.source(), begin.getPipeline().getOptions());
+    // Dedup shuffles only small key strings; bound the groups for the Direct runner's sake.
+    int dedupBuckets = sources.shuffleBuckets() > 0 ? sources.shuffleBuckets() : 4096;
+    PCollectionTuple read = begin.apply("ReadSources", new ReadSources(config.inputs(), sources));
     PCollection<RawExample> examples = read.get(ImageSource.EXAMPLES);
 
     PCollectionTuple processed =
@@ -63,7 +67,8 @@ public final class PrepareDataset extends PTransform<PBegin, PCollectionTuple> {
             .and(processed.get(ProcessImageFn.REJECTED).setCoder(AvroCoder.of(Rejected.class)))
             .apply("AllRejected", Flatten.pCollections());
 
-    PCollectionTuple exact = images.apply("RemoveExactDuplicates", new RemoveExactDuplicates());
+    PCollectionTuple exact =
+        images.apply("RemoveExactDuplicates", new RemoveExactDuplicates(dedupBuckets));
     PCollection<CaptionedImage> unique = exact.get(RemoveExactDuplicates.UNIQUE);
 
     PCollectionList<String> counts =
@@ -82,8 +87,7 @@ public final class PrepareDataset extends PTransform<PBegin, PCollectionTuple> {
       overlap = empty(begin, "NoEvaluationOverlap");
     } else {
       PCollectionTuple evalRead =
-          begin.apply(
-              "ReadEvaluationSources", new ReadSources(config.dedupAgainst(), config.source()));
+          begin.apply("ReadEvaluationSources", new ReadSources(config.dedupAgainst(), sources));
       PCollectionTuple evalProcessed =
           evalRead
               .get(ImageSource.EXAMPLES)
@@ -143,29 +147,46 @@ public final class PrepareDataset extends PTransform<PBegin, PCollectionTuple> {
         .and(EXACT_DUPLICATES, exact.get(RemoveExactDuplicates.REMOVED))
         .and(NEAR_DUPLICATES, nearRemoved)
         .and(EVAL_OVERLAP, overlap)
-        .and(COUNTS, counts.apply("AllCounts", Flatten.pCollections()));
+        .and(COUNTS, countAll(counts));
+  }
+
+  /**
+   * Resolves {@code shuffle_buckets: 0} (automatic) for the runner: the Direct runner pays per
+   * bundle, so it gets a few buckets per core; distributed runners spread per element.
+   */
+  static SourceConfig withBuckets(SourceConfig source, PipelineOptions options) {
+    if (source.shuffleBuckets() > 0
+        || !options.getRunner().getSimpleName().equals("DirectRunner")) {
+      return source;
+    }
+    int buckets = 4 * Runtime.getRuntime().availableProcessors();
+    return source.toBuilder().shuffleBuckets(buckets).build();
   }
 
   private static PCollection<String> empty(PBegin begin, String name) {
     return begin.apply(name, Create.empty(StringUtf8Coder.of()));
   }
 
-  private static PCollection<String> count(PCollection<?> collection, String name) {
-    return collection
-        .apply("Count " + name, Count.globally())
-        .apply(
-            "Format " + name,
-            MapElements.into(TypeDescriptors.strings()).via(n -> name + "\t" + n));
+  /** One counter name per element; all names are counted together by {@link #countAll}. */
+  private static <T> PCollection<String> count(PCollection<T> collection, String name) {
+    return collection.apply(
+        "Name " + name, MapElements.into(TypeDescriptors.strings()).via((T element) -> name));
   }
 
   private static PCollection<String> countRejections(PCollection<Rejected> rejected) {
-    return rejected
+    return rejected.apply(
+        "NameRejections",
+        MapElements.into(TypeDescriptors.strings()).via(r -> "rejected/" + Rejections.countKey(r)));
+  }
+
+  /** {@code name \t count} lines; a name with no elements has no line and counts as 0. */
+  private static PCollection<String> countAll(PCollectionList<String> names) {
+    return names
+        .apply("AllCounterNames", Flatten.pCollections())
+        .apply("CountNames", Count.perElement())
         .apply(
-            "RejectionKey", MapElements.into(TypeDescriptors.strings()).via(Rejections::countKey))
-        .apply("CountRejections", Count.perElement())
-        .apply(
-            "FormatRejections",
+            "FormatCounts",
             MapElements.into(TypeDescriptors.strings())
-                .via(kv -> "rejected/" + kv.getKey() + "\t" + kv.getValue()));
+                .via(kv -> kv.getKey() + "\t" + kv.getValue()));
   }
 }

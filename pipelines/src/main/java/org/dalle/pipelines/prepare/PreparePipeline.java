@@ -85,8 +85,13 @@ public final class PreparePipeline {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
     if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+      DirectOptions direct = options.as(DirectOptions.class);
       // Let run() return so progress can be printed while it works.
-      options.as(DirectOptions.class).setBlockOnRun(false);
+      direct.setBlockOnRun(false);
+      // The immutability and encodability checks re-encode every element at every step: a testing
+      // aid (TestPipeline keeps them) that halved the job's throughput.
+      direct.setEnforceImmutability(false);
+      direct.setEnforceEncodability(false);
     }
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);

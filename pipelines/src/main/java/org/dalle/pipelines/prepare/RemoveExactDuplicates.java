@@ -1,22 +1,24 @@
 package org.dalle.pipelines.prepare;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.dalle.schemas.CaptionedImage;
 
@@ -25,6 +27,10 @@ import org.dalle.schemas.CaptionedImage;
  * caption. The same image with different captions is kept, since MS-COCO and CUB give several
  * captions per image. Of a group of duplicates the record with the smallest (source, source key) is
  * kept, so the result does not depend on processing order.
+ *
+ * <p>Only small (dedup key, record key) strings are shuffled, grouped into {@code buckets} buckets
+ * by the pixel hash; the records themselves never leave their bundle: they are filtered against the
+ * (rare) removed keys, a side input.
  */
 final class RemoveExactDuplicates
     extends PTransform<PCollection<CaptionedImage>, PCollectionTuple> {
@@ -33,44 +39,92 @@ final class RemoveExactDuplicates
   /** One line per removed record: {@code removed source/key \t kept source/key}. */
   static final TupleTag<String> REMOVED = new TupleTag<String>() {};
 
+  private final int buckets;
+
+  RemoveExactDuplicates(int buckets) {
+    if (buckets < 1) {
+      throw new IllegalArgumentException("dedup buckets must be >= 1, got " + buckets);
+    }
+    this.buckets = buckets;
+  }
+
   @Override
   public PCollectionTuple expand(PCollection<CaptionedImage> images) {
-    PCollectionTuple result =
+    int bucketCount = buckets;
+    PCollection<String> removed =
         images
             .apply(
-                "KeyByPixelsAndCaption",
+                "BucketKeys",
                 MapElements.into(
-                        TypeDescriptors.kvs(
-                            TypeDescriptors.strings(), TypeDescriptor.of(CaptionedImage.class)))
-                    .via(image -> KV.of(image.getSha256() + "|" + image.getCaption(), image)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(CaptionedImage.class)))
-            .apply("GroupDuplicates", GroupByKey.create())
+                        TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.strings()))
+                    .via(
+                        (CaptionedImage image) ->
+                            KV.of(
+                                Math.floorMod(image.getSha256().hashCode(), bucketCount),
+                                image.getSha256()
+                                    + "|"
+                                    + image.getCaption()
+                                    + "\t"
+                                    + qualifiedKey(image))))
+            .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()))
+            .apply("GroupBuckets", GroupByKey.create())
+            .apply("FindDuplicates", ParDo.of(new FindDuplicatesFn()))
+            .setCoder(StringUtf8Coder.of());
+    PCollectionView<Map<String, String>> removedView =
+        removed
             .apply(
-                "KeepFirst",
-                ParDo.of(new KeepFirstFn()).withOutputTags(UNIQUE, TupleTagList.of(REMOVED)));
-    result.get(UNIQUE).setCoder(AvroCoder.of(CaptionedImage.class));
-    result.get(REMOVED).setCoder(StringUtf8Coder.of());
-    return result;
+                "ByRemovedKey",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(line -> KV.of(line.substring(0, line.indexOf('\t')), line)))
+            .apply("RemovedAsMap", View.asMap());
+    PCollection<CaptionedImage> unique =
+        images
+            .apply(
+                "DropDuplicates", ParDo.of(new DropKeysFn(removedView)).withSideInputs(removedView))
+            .setCoder(AvroCoder.of(CaptionedImage.class));
+    return PCollectionTuple.of(UNIQUE, unique).and(REMOVED, removed);
   }
 
   static String qualifiedKey(CaptionedImage image) {
     return image.getSource() + "/" + image.getSourceKey();
   }
 
-  private static final class KeepFirstFn
-      extends DoFn<KV<String, Iterable<CaptionedImage>>, CaptionedImage> {
+  /** Within one bucket, groups entries by dedup key and reports all but the smallest record key. */
+  private static final class FindDuplicatesFn extends DoFn<KV<Integer, Iterable<String>>, String> {
     @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<CaptionedImage>> group, MultiOutputReceiver out) {
-      List<CaptionedImage> members = new ArrayList<>();
-      group.getValue().forEach(members::add);
-      members.sort(
-          Comparator.comparing(CaptionedImage::getSource)
-              .thenComparing(CaptionedImage::getSourceKey));
-      CaptionedImage kept = members.get(0);
-      out.get(UNIQUE).output(kept);
-      for (int i = 1; i < members.size(); i++) {
-        out.get(REMOVED).output(qualifiedKey(members.get(i)) + "\t" + qualifiedKey(kept));
+    public void process(@Element KV<Integer, Iterable<String>> bucket, OutputReceiver<String> out) {
+      Map<String, List<String>> byKey = new HashMap<>();
+      for (String entry : bucket.getValue()) {
+        int tab = entry.lastIndexOf('\t');
+        byKey
+            .computeIfAbsent(entry.substring(0, tab), k -> new ArrayList<>(1))
+            .add(entry.substring(tab + 1));
+      }
+      for (List<String> members : byKey.values()) {
+        if (members.size() > 1) {
+          members.sort(null);
+          for (int i = 1; i < members.size(); i++) {
+            out.output(members.get(i) + "\t" + members.get(0));
+          }
+        }
+      }
+    }
+  }
+
+  /** Keeps the records whose key is not in the removed map. */
+  static final class DropKeysFn extends DoFn<CaptionedImage, CaptionedImage> {
+    private final PCollectionView<Map<String, String>> removed;
+
+    DropKeysFn(PCollectionView<Map<String, String>> removed) {
+      this.removed = removed;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) {
+      CaptionedImage image = context.element();
+      if (!context.sideInput(removed).containsKey(qualifiedKey(image))) {
+        context.output(image);
       }
     }
   }

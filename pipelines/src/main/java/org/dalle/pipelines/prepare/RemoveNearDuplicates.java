@@ -87,7 +87,8 @@ final class RemoveNearDuplicates extends PTransform<PCollection<CaptionedImage>,
         training
             .apply(
                 "DropNearDuplicates",
-                ParDo.of(new DropRemovedFn(removedView)).withSideInputs(removedView))
+                ParDo.of(new RemoveExactDuplicates.DropKeysFn(removedView))
+                    .withSideInputs(removedView))
             .setCoder(AvroCoder.of(CaptionedImage.class));
     PCollection<String> overlap =
         pairs
@@ -148,22 +149,6 @@ final class RemoveNearDuplicates extends PTransform<PCollection<CaptionedImage>,
             out.output(entry.substring(0, tab) + "\t" + eval[0] + "\t" + distance);
           }
         }
-      }
-    }
-  }
-
-  private static final class DropRemovedFn extends DoFn<CaptionedImage, CaptionedImage> {
-    private final PCollectionView<Map<String, String>> removed;
-
-    DropRemovedFn(PCollectionView<Map<String, String>> removed) {
-      this.removed = removed;
-    }
-
-    @ProcessElement
-    public void process(ProcessContext context) {
-      CaptionedImage image = context.element();
-      if (!context.sideInput(removed).containsKey(RemoveExactDuplicates.qualifiedKey(image))) {
-        context.output(image);
       }
     }
   }

@@ -20,7 +20,6 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -58,7 +57,10 @@ public final class CocoSource extends ImageSource {
   private final boolean oneCaptionPerImage;
   private final long seed;
 
-  private CocoSource(CocoPaths paths, boolean oneCaptionPerImage, long seed) {
+  private final int shuffleBuckets;
+
+  private CocoSource(CocoPaths paths, boolean oneCaptionPerImage, long seed, int shuffleBuckets) {
+    this.shuffleBuckets = shuffleBuckets;
     this.paths = paths;
     this.oneCaptionPerImage = oneCaptionPerImage;
     this.seed = seed;
@@ -66,7 +68,11 @@ public final class CocoSource extends ImageSource {
 
   /** Parses the argument of {@code coco:ANNOTATIONS_JSON:IMAGES_DIR}; see {@link CocoPaths}. */
   public static CocoSource fromSpec(String argument, SourceConfig config) {
-    return new CocoSource(CocoPaths.parse(argument), config.oneCaptionPerImage(), config.seed());
+    return new CocoSource(
+        CocoPaths.parse(argument),
+        config.oneCaptionPerImage(),
+        config.seed(),
+        config.shuffleBuckets());
   }
 
   @Override
@@ -106,7 +112,7 @@ public final class CocoSource extends ImageSource {
             .get(IMAGES_TO_READ)
             .setCoder(SerializableCoder.of(CocoImage.class))
             // Spread the image reads over workers instead of running them where the join landed.
-            .apply("SpreadReads", Reshuffle.viaRandomKey())
+            .apply("SpreadReads", SpreadWork.across(shuffleBuckets))
             .apply(
                 "ReadImages",
                 ParDo.of(new ReadImagesFn(paths.imagesDir()))

@@ -11,7 +11,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Create;
@@ -45,7 +44,10 @@ public final class CubSource extends ImageSource {
   private final boolean oneCaptionPerImage;
   private final long seed;
 
-  private CubSource(String root, boolean oneCaptionPerImage, long seed) {
+  private final int shuffleBuckets;
+
+  private CubSource(String root, boolean oneCaptionPerImage, long seed, int shuffleBuckets) {
+    this.shuffleBuckets = shuffleBuckets;
     this.root = root;
     this.oneCaptionPerImage = oneCaptionPerImage;
     this.seed = seed;
@@ -56,7 +58,8 @@ public final class CubSource extends ImageSource {
     return new CubSource(
         DirectoryArgument.require(KIND, argument, "cub:/data/CUB_200_2011"),
         config.oneCaptionPerImage(),
-        config.seed());
+        config.seed(),
+        config.shuffleBuckets());
   }
 
   @Override
@@ -76,9 +79,8 @@ public final class CubSource extends ImageSource {
         input
             .apply(
                 "MatchImages",
-                FileIO.match()
-                    .filepattern(DirectoryArgument.withTrailingSlash(root) + "images/*/*")
-                    .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+                SpreadWork.matchFiles(
+                    DirectoryArgument.withTrailingSlash(root) + "images/*/*", shuffleBuckets))
             .apply(
                 "KeepImages",
                 Filter.by(

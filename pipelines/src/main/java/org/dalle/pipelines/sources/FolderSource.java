@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -32,8 +31,11 @@ public final class FolderSource extends ImageSource {
 
   private final String directory;
 
-  private FolderSource(String directory) {
+  private final int shuffleBuckets;
+
+  private FolderSource(String directory, int shuffleBuckets) {
     this.directory = directory;
+    this.shuffleBuckets = shuffleBuckets;
   }
 
   /**
@@ -41,7 +43,8 @@ public final class FolderSource extends ImageSource {
    * gs://bucket/images}.
    */
   public static FolderSource fromSpec(String argument, SourceConfig config) {
-    return new FolderSource(DirectoryArgument.require(KIND, argument, "folder:/data/pets"));
+    return new FolderSource(
+        DirectoryArgument.require(KIND, argument, "folder:/data/pets"), config.shuffleBuckets());
   }
 
   @Override
@@ -55,9 +58,8 @@ public final class FolderSource extends ImageSource {
         input
             .apply(
                 "MatchFiles",
-                FileIO.match()
-                    .filepattern(DirectoryArgument.withTrailingSlash(directory) + "**")
-                    .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+                SpreadWork.matchFiles(
+                    DirectoryArgument.withTrailingSlash(directory) + "**", shuffleBuckets))
             .apply(
                 "KeepImages",
                 Filter.by(

@@ -15,7 +15,6 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -108,7 +107,7 @@ public final class TsvSource extends ImageSource {
 
     PCollectionTuple fetched =
         rows.get(URL_CAPTIONS)
-            .apply("SpreadDownloads", Reshuffle.viaRandomKey())
+            .apply("SpreadDownloads", SpreadWork.across(config.shuffleBuckets()))
             .apply(
                 "FetchImages",
                 ParDo.of(new FetchImageFn(config))

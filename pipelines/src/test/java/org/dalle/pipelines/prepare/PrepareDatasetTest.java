@@ -93,7 +93,7 @@ class PrepareDatasetTest {
               Map<String, Long> counts = new TreeMap<>();
               lines.forEach(l -> counts.put(l.split("\t")[0], Long.parseLong(l.split("\t")[1])));
               assertEquals(11L, counts.get("examples"));
-              assertEquals(0L, counts.get("source_rejected"));
+              assertEquals(0L, counts.getOrDefault("source_rejected", 0L));
               assertEquals(3L, counts.get("written"));
               assertEquals(1L, counts.get("exact_duplicates"));
               List<String> lineList = new ArrayList<>();
