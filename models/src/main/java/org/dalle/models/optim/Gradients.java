@@ -1,0 +1,87 @@
+package org.dalle.models.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.util.Pair;
+import java.util.function.Consumer;
+
+/**
+ * Operations on the gradients of a parameter list: the global L2 norm, clipping by that norm (the
+ * paper clips at 4, Appendix B.1; DJL's optimizer {@code clipGrad} is an element-wise clamp
+ * instead), and clearing.
+ *
+ * <p>Only parameters whose {@link Parameter#requiresGradient()} is true take part. Each array's
+ * work runs under a sub-manager closed right after it, so no gradient handle outlives the call.
+ */
+public final class Gradients {
+
+  private static final NDIndex ALL = new NDIndex("...");
+
+  /** Added to the norm before dividing, as in PyTorch's {@code clip_grad_norm_}. */
+  private static final double CLIP_EPSILON = 1e-6;
+
+  private Gradients() {}
+
+  /** √(Σ g²) over every element of every trainable parameter's gradient, summed in double. */
+  public static double globalGradNorm(ParameterList params) {
+    double sumOfSquares = 0;
+    for (Pair<String, Parameter> entry : params) {
+      if (!entry.getValue().requiresGradient()) {
+        continue;
+      }
+      NDArray weight = entry.getValue().getArray();
+      try (NDManager scope = NDManager.subManagerOf(weight)) {
+        weight.tempAttach(scope);
+        NDArray grad = weight.getGradient().toType(DataType.FLOAT32, false);
+        sumOfSquares += grad.square().sum().getFloat();
+      }
+    }
+    return Math.sqrt(sumOfSquares);
+  }
+
+  /**
+   * Scales all gradients by {@code maxNorm / (norm + 1e-6)} when that is below 1, so their global
+   * norm becomes (at most) {@code maxNorm}.
+   *
+   * <p>When the norm is not finite the gradients are left untouched: scaling cannot repair them,
+   * and the caller should skip the update (the paper's mixed-precision recipe does so).
+   *
+   * @return the global norm before clipping, for logging and for the finiteness check
+   */
+  public static double clipByGlobalNorm(ParameterList params, double maxNorm) {
+    if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
+      throw new IllegalArgumentException("max norm must be positive and finite, got " + maxNorm);
+    }
+    double norm = globalGradNorm(params);
+    double scale = maxNorm / (norm + CLIP_EPSILON);
+    if (Double.isFinite(norm) && scale < 1) {
+      forEachGradient(params, grad -> grad.muli((float) scale));
+    }
+    return norm;
+  }
+
+  /**
+   * Sets every gradient to zero. DJL accumulates gradients across backward passes, so a training
+   * step clears them after the update. Unlike {@code g − g}, this also clears NaN and infinity.
+   */
+  public static void zeroGradients(ParameterList params) {
+    forEachGradient(params, grad -> grad.set(ALL, 0f));
+  }
+
+  private static void forEachGradient(ParameterList params, Consumer<NDArray> action) {
+    for (Pair<String, Parameter> entry : params) {
+      if (!entry.getValue().requiresGradient()) {
+        continue;
+      }
+      NDArray weight = entry.getValue().getArray();
+      try (NDManager scope = NDManager.subManagerOf(weight)) {
+        weight.tempAttach(scope);
+        action.accept(weight.getGradient());
+      }
+    }
+  }
+}
