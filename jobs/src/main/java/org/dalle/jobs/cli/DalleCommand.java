@@ -37,6 +37,21 @@ public final class DalleCommand implements Runnable {
                 .println("dalle " + commandLine.getCommandName() + ": " + e.getMessage());
             return 2;
           }
+          if (e instanceof org.apache.beam.sdk.Pipeline.PipelineExecutionException) {
+            // A worker failed: the root cause says what (a missing input, an unreadable file).
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+              cause = cause.getCause();
+            }
+            commandLine
+                .getErr()
+                .println(
+                    "dalle "
+                        + commandLine.getCommandName()
+                        + ": the pipeline failed and wrote no output: "
+                        + cause);
+            return 1;
+          }
           throw e;
         });
     return cli;
