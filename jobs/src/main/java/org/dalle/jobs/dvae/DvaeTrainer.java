@@ -279,14 +279,14 @@ public final class DvaeTrainer {
           last = update(step, sampler);
           step++;
           metrics.log(step, last.asMap());
-          progress.update(step, Map.of("loss", last.loss(), "mse", last.mse()));
+          progress.update(step, shown(last));
           afterStep.accept(step);
           if (step % config.checkpointEvery() == 0 && step < config.steps()) {
             checkpoint(step, sampler.position());
             checkpointed = step;
           }
         }
-        progress.finish(step, last == null ? Map.of() : Map.of("loss", last.loss()));
+        progress.finish(step, last == null ? Map.of() : shown(last));
       }
       // The last state is always in a checkpoint: at the end, after a stop, or already written.
       boolean saved = step == checkpointed && store.latest().isPresent();
@@ -308,6 +308,15 @@ public final class DvaeTrainer {
           heldOutMse,
           run.file(FIGURE),
           export);
+    }
+
+    /** The figures on the progress line, in this order. */
+    private static Map<String, Number> shown(StepMetrics metrics) {
+      Map<String, Number> fields = new LinkedHashMap<>();
+      fields.put("loss", metrics.loss());
+      fields.put("mse", metrics.mse());
+      fields.put("codes", metrics.codebook().usage());
+      return fields;
     }
 
     /** One update from {@code step} earlier ones, all intermediates in a per-step manager. */
