@@ -102,7 +102,8 @@ public final class QuickstartCommand implements Callable<Integer> {
               Map.of("data", data.toString(), "out", dvae.toString()));
       // Resuming continues an interrupted quickstart; with no checkpoint it starts fresh.
       DvaeTrainer.Result result =
-          TrainDvaeCommand.train(config, true, List.of("quickstart", "--run-dir", runDir.toString()));
+          TrainDvaeCommand.train(
+              config, true, List.of("quickstart", "--run-dir", runDir.toString()));
       if (!result.finished()) {
         return result.exitCode();
       }
