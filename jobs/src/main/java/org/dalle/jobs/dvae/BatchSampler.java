@@ -1,0 +1,94 @@
+package org.dalle.jobs.dvae;
+
+import java.util.Random;
+import org.dalle.jobs.train.DataPosition;
+import org.dalle.jobs.train.Seeds;
+
+/**
+ * Batches of example indices from a per-epoch shuffle, with a per-example flip decision: epoch
+ * {@code e}'s order and flips come from {@link Seeds#epochRandom}{@code (seed, e)}, so a run that
+ * resumes at a {@link DataPosition} draws exactly the batches the uninterrupted run would.
+ *
+ * <p>An epoch ends when fewer than a batch of examples remain; those are skipped (they come first
+ * in another epoch's order), so every batch has the same size.
+ */
+public final class BatchSampler {
+
+  /** One batch: example indices and whether to mirror each. */
+  public record Batch(int[] indices, boolean[] flips) {}
+
+  private final long seed;
+  private final int examples;
+  private final int batchSize;
+  private final boolean flip;
+  private long epoch = -1;
+  private int[] order;
+  private boolean[] flips;
+  private DataPosition position;
+
+  /**
+   * @param examples the dataset size, at least {@code batchSize}
+   * @param flip whether to draw flips; when false every flip is false
+   */
+  public BatchSampler(long seed, int examples, int batchSize, boolean flip, DataPosition start) {
+    if (batchSize < 1 || examples < batchSize) {
+      throw new IllegalArgumentException(
+          "batch size "
+              + batchSize
+              + " needs at least that many training images, but there are "
+              + examples);
+    }
+    if (start.index() > examples - batchSize && start.index() != 0) {
+      throw new IllegalArgumentException(
+          "data position " + start + " is past the last full batch of " + examples + " examples");
+    }
+    this.seed = seed;
+    this.examples = examples;
+    this.batchSize = batchSize;
+    this.flip = flip;
+    this.position = start;
+  }
+
+  /** Where the next batch starts. */
+  public DataPosition position() {
+    return position;
+  }
+
+  /** The next batch; advances the position. */
+  public Batch next() {
+    if (position.index() + batchSize > examples) {
+      position = new DataPosition(position.epoch() + 1, 0);
+    }
+    if (epoch != position.epoch()) {
+      shuffle(position.epoch());
+    }
+    int from = (int) position.index();
+    int[] indices = new int[batchSize];
+    boolean[] batchFlips = new boolean[batchSize];
+    System.arraycopy(order, from, indices, 0, batchSize);
+    System.arraycopy(flips, from, batchFlips, 0, batchSize);
+    position = new DataPosition(position.epoch(), from + batchSize);
+    return new Batch(indices, batchFlips);
+  }
+
+  private void shuffle(long newEpoch) {
+    Random random = Seeds.epochRandom(seed, newEpoch);
+    order = new int[examples];
+    for (int i = 0; i < examples; i++) {
+      order[i] = i;
+    }
+    for (int i = examples - 1; i > 0; i--) { // Fisher–Yates
+      int j = random.nextInt(i + 1);
+      int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    flips = new boolean[examples];
+    if (flip) {
+      for (int i = 0; i < examples; i++) {
+        flips[i] = random.nextBoolean();
+      }
+    }
+    epoch = newEpoch;
+  }
+}

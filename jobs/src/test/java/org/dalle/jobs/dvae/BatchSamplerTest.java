@@ -1,0 +1,53 @@
+package org.dalle.jobs.dvae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.dalle.jobs.train.DataPosition;
+import org.junit.jupiter.api.Test;
+
+class BatchSamplerTest {
+
+  @Test
+  void anEpochVisitsEveryFullBatchOnceAndSkipsTheRemainder() {
+    BatchSampler sampler = new BatchSampler(5, 10, 3, true, DataPosition.start());
+    Set<Integer> seen = new HashSet<>();
+    for (int b = 0; b < 3; b++) {
+      for (int index : sampler.next().indices()) {
+        assertTrue(seen.add(index), "index " + index + " twice in one epoch");
+      }
+    }
+    assertEquals(new DataPosition(0, 9), sampler.position());
+    sampler.next(); // one example left over: the next batch starts epoch 1
+    assertEquals(new DataPosition(1, 3), sampler.position());
+  }
+
+  @Test
+  void startingAtAPositionReplaysTheSameBatches() {
+    BatchSampler whole = new BatchSampler(9, 20, 4, true, DataPosition.start());
+    for (int i = 0; i < 7; i++) {
+      whole.next();
+    }
+    BatchSampler resumed = new BatchSampler(9, 20, 4, true, whole.position());
+    for (int i = 0; i < 10; i++) {
+      BatchSampler.Batch a = whole.next();
+      BatchSampler.Batch b = resumed.next();
+      assertArrayEquals(a.indices(), b.indices());
+      assertArrayEquals(a.flips(), b.flips());
+    }
+  }
+
+  @Test
+  void epochsAreShuffledDifferentlyAndFlipsCanBeOff() {
+    BatchSampler sampler = new BatchSampler(1, 8, 8, false, DataPosition.start());
+    int[] first = sampler.next().indices();
+    BatchSampler.Batch second = sampler.next();
+    assertFalse(Arrays.equals(first, second.indices()));
+    assertArrayEquals(new boolean[8], second.flips());
+  }
+}

@@ -1,0 +1,198 @@
+package org.dalle.jobs.dvae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.dalle.jobs.train.Checkpoint;
+import org.dalle.jobs.train.CheckpointStore;
+import org.dalle.jobs.train.StopSignal;
+import org.dalle.models.dvae.DvaeConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DvaeTrainerTest {
+
+  /** 16×16 images to an 8×8 grid of 32 codes: a training step takes milliseconds. */
+  private static final DvaeConfig MODEL = new DvaeConfig(16, 3, 32, 8, 16, 1, 2);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+  @TempDir static Path data;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void writeData() throws IOException {
+    System.setProperty("ai.djl.offline", "true");
+    ShapeData.write(data, 40, 16);
+  }
+
+  private TrainDvaeConfig config(Path out, long steps, long checkpointEvery) {
+    TrainDvaeConfig d = TrainDvaeConfig.defaults();
+    return new TrainDvaeConfig(
+        data.toString(),
+        out.toString(),
+        MODEL,
+        8,
+        steps,
+        1e-3,
+        1e-5,
+        d.adamBeta1(),
+        d.adamBeta2(),
+        d.adamEpsilon(),
+        d.weightDecay(),
+        1.0,
+        1.0 / 16,
+        steps,
+        6.6,
+        steps,
+        0.9,
+        true,
+        checkpointEvery,
+        2,
+        4,
+        7,
+        0);
+  }
+
+  @Test
+  void fewStepsWriteMetricsCheckpointsFigureAndExport() throws IOException {
+    Path out = dir.resolve("run");
+    DvaeTrainer.Result result =
+        new DvaeTrainer(config(out, 5, 2), List.of(), StopSignal.manual(), QUIET).run(false);
+
+    assertTrue(result.finished());
+    assertEquals(5, result.step());
+    List<JsonNode> lines = metrics(out);
+    assertEquals(5, lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = lines.get(i);
+      assertEquals(i + 1, line.get("step").asLong());
+      for (String key :
+          List.of(
+              "loss",
+              "reconstruction",
+              "kl",
+              "tau",
+              "beta",
+              "lr",
+              "codebook_usage",
+              "perplexity",
+              "mse")) {
+        assertTrue(line.has(key), "metrics line lacks " + key + ": " + line);
+      }
+      int usage = line.get("codebook_usage").asInt();
+      assertTrue(usage >= 1 && usage <= 32, "usage " + usage);
+      assertTrue(line.get("perplexity").asDouble() <= usage + 1e-9);
+    }
+    // The schedules start where the paper's do: τ = 1, β = 0, the full learning rate.
+    assertEquals(1.0, lines.get(0).get("tau").asDouble());
+    assertEquals(0.0, lines.get(0).get("beta").asDouble());
+    assertEquals(1e-3, lines.get(0).get("lr").asDouble(), 1e-12);
+
+    // Checkpoints at 2 and 4 and the final one at 5; the store keeps the newest two.
+    CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"), 2);
+    assertEquals(
+        List.of("step-000000004", "step-000000005"),
+        store.completeDirs().stream().map(p -> p.getFileName().toString()).toList());
+    Checkpoint last = store.latest().orElseThrow();
+    assertTrue(last.has(Checkpoint.MODEL) && last.has(Checkpoint.OPTIMIZER));
+    assertTrue(last.has(Checkpoint.EMA) && last.has(Checkpoint.CONFIG));
+
+    BufferedImage figure = ImageIO.read(out.resolve(DvaeTrainer.FIGURE).toFile());
+    // Two rows of four upscaled 16-pixel images.
+    assertTrue(figure.getWidth() > 4 * 96 && figure.getHeight() > 2 * 96, "figure size");
+    assertTrue(Double.isFinite(result.heldOutMse()) && Double.isFinite(result.batchMse()));
+
+    assertTrue(DvaeExportFiles.isComplete(result.export()));
+    assertEquals(MODEL, DvaeExportFiles.readConfig(result.export()));
+    assertTrue(Files.exists(out.resolve("config.yaml")) && Files.exists(out.resolve("run.json")));
+  }
+
+  @Test
+  void resumedRunMatchesTheUninterruptedOneBitForBit() throws IOException {
+    Path whole = dir.resolve("whole");
+    new DvaeTrainer(config(whole, 6, 100), List.of(), StopSignal.manual(), QUIET).run(false);
+
+    Path split = dir.resolve("split");
+    StopSignal stop = StopSignal.manual();
+    DvaeTrainer.Result first =
+        new DvaeTrainer(config(split, 6, 100), List.of(), stop, QUIET)
+            .onStep(step -> stop.request("test", 3))
+            .run(false);
+    assertFalse(first.finished());
+    assertEquals(1, first.step());
+    // Resume twice more, stopping after each update, then run to the end.
+    for (long expected = 2; expected <= 3; expected++) {
+      StopSignal again = StopSignal.manual();
+      DvaeTrainer.Result next =
+          new DvaeTrainer(config(split, 6, 100), List.of(), again, QUIET)
+              .onStep(step -> again.request("test", 3))
+              .run(true);
+      assertEquals(expected, next.step());
+    }
+    DvaeTrainer.Result end =
+        new DvaeTrainer(config(split, 6, 100), List.of(), StopSignal.manual(), QUIET).run(true);
+    assertTrue(end.finished());
+
+    List<JsonNode> a = metrics(whole);
+    List<JsonNode> b = metrics(split);
+    assertEquals(6, b.size());
+    for (int i = 0; i < 6; i++) {
+      // Every figure, at every step: loss, KL, codebook usage, MSE ... are bit-identical.
+      assertEquals(a.get(i), b.get(i), "step " + (i + 1));
+    }
+    for (String file : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER, Checkpoint.EMA)) {
+      assertArrayEquals(
+          Files.readAllBytes(finalCheckpoint(whole).resolve(file)),
+          Files.readAllBytes(finalCheckpoint(split).resolve(file)),
+          file);
+    }
+    assertArrayEquals(
+        Files.readAllBytes(whole.resolve("export").resolve(DvaeExportFiles.PARAMS)),
+        Files.readAllBytes(split.resolve("export").resolve(DvaeExportFiles.PARAMS)));
+  }
+
+  @Test
+  void freshRunRefusesToOverwriteCheckpoints() throws IOException {
+    Path out = dir.resolve("run");
+    new DvaeTrainer(config(out, 1, 100), List.of(), StopSignal.manual(), QUIET).run(false);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new DvaeTrainer(config(out, 1, 100), List.of(), StopSignal.manual(), QUIET)
+                    .run(false));
+    assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+  }
+
+  private static Path finalCheckpoint(Path run) throws IOException {
+    return new CheckpointStore(run.resolve("checkpoints"), 2).latest().orElseThrow().dir();
+  }
+
+  private static List<JsonNode> metrics(Path run) throws IOException {
+    return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+        .map(
+            line -> {
+              try {
+                return JSON.readTree(line);
+              } catch (IOException e) {
+                throw new AssertionError(line, e);
+              }
+            })
+        .toList();
+  }
+}
