@@ -45,7 +45,8 @@ public final class DvaeExport {
   /**
    * Writes {@code model} (which must be initialised) into {@code dir}, creating it if needed. Each
    * file goes to a temporary file in {@code dir} first and is renamed over the target, so a reader
-   * never sees a torn file.
+   * never sees a torn file; the weights are written first and the config last, so the config's
+   * presence marks a complete export.
    */
   public static void write(DiscreteVae model, Path dir) throws IOException {
     if (!model.isInitialized()) {
@@ -53,7 +54,7 @@ public final class DvaeExport {
           "the dVAE has no parameters; initialise or train it before exporting");
     }
     Files.createDirectories(dir);
-    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    // The config goes last: its presence marks a complete export.
     writeAtomically(
         dir.resolve(PARAMS_FILE),
         out -> {
@@ -61,6 +62,7 @@ public final class DvaeExport {
           model.saveParameters(data);
           data.flush();
         });
+    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
   }
 
   /**
