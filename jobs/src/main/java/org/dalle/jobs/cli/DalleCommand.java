@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     description = {
       "DALL·E (Ramesh et al. 2021) as batch jobs: prepare data, train the dVAE and the transformer, sample with reranking, evaluate. Each subcommand is one job; run `dalle <job> --help`."
     },
-    subcommands = {QuickstartCommand.class, PrepareCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      QuickstartCommand.class,
+      PrepareCommand.class,
+      EncodeCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Start here:  dalle quickstart        (the whole chain on the embedded synthetic data, CPU only)"
