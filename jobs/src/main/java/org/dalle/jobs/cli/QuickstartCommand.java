@@ -11,9 +11,12 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.jobs.config.ConfigLoader;
-import org.dalle.jobs.dvae.DvaeExportFiles;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
+import org.dalle.models.dvae.DvaeExport;
+import org.dalle.pipelines.encode.EncodeConfig;
+import org.dalle.pipelines.encode.EncodePipeline;
+import org.dalle.pipelines.encode.EncodeSummary;
 import org.dalle.pipelines.prepare.PrepareConfig;
 import org.dalle.pipelines.prepare.PreparePipeline;
 import org.dalle.pipelines.prepare.PrepareSummary;
@@ -73,7 +76,7 @@ public final class QuickstartCommand implements Callable<Integer> {
               PREPARE_CONFIG,
               Map.of("out", data.toString(), "inputs", List.of(synthetic)));
     }
-    stage("1/2 prepare", data);
+    stage("1/3 prepare", data);
     if (!fresh && Files.exists(data.resolve(PreparePipeline.MARKER))) {
       System.out.println("  skipped: " + data.resolve(PreparePipeline.MARKER) + " exists");
     } else {
@@ -86,9 +89,9 @@ public final class QuickstartCommand implements Callable<Integer> {
           summary.exactDuplicates() + summary.nearDuplicates());
     }
     Path dvae = runDir.resolve("dvae");
-    stage("2/2 train-dvae", dvae);
-    Path export = dvae.resolve(DvaeExportFiles.DIR);
-    if (!fresh && DvaeExportFiles.isComplete(export)) {
+    stage("2/3 train-dvae", dvae);
+    Path export = dvae.resolve(DvaeTrainer.EXPORT_DIR);
+    if (!fresh && DvaeExport.isComplete(export)) {
       System.out.println("  skipped: " + export + " is complete");
     } else {
       if (fresh) {
@@ -108,10 +111,27 @@ public final class QuickstartCommand implements Callable<Integer> {
         return result.exitCode();
       }
     }
+    Path tokens = runDir.resolve("tokens");
+    stage("3/3 encode", tokens);
+    if (!fresh && Files.exists(tokens.resolve(EncodePipeline.MARKER))) {
+      System.out.println("  skipped: " + tokens.resolve(EncodePipeline.MARKER) + " exists");
+    } else {
+      EncodeSummary encoded =
+          EncodePipeline.run(
+              EncodeConfig.of(data.toString(), export.toString(), tokens.toString()),
+              PipelineOptionsFactory.create(),
+              fresh,
+              System.out);
+      System.out.printf(
+          "  %d images encoded to %dx%d image tokens, %d rejected%n",
+          encoded.written(), encoded.gridSize(), encoded.gridSize(), encoded.rejected());
+    }
     System.out.printf(
-        "%nquickstart: done in %.0f s. Data: %s (summary.json, tokenizer.json, images/*.avro)."
-            + " dVAE: %s (reconstructions.png, metrics.jsonl, export/).%n",
-        (System.nanoTime() - start) / 1e9, data, dvae);
+        "%nquickstart: done in %.0f s.%n"
+            + "  data:   %s (summary.json, tokenizer.json, images/*.avro)%n"
+            + "  dVAE:   %s (reconstructions.png, metrics.jsonl, export/)%n"
+            + "  tokens: %s (tokens/*.avro, summary.json)%n",
+        (System.nanoTime() - start) / 1e9, data, dvae, tokens);
     return 0;
   }
 

@@ -29,6 +29,7 @@ import org.dalle.jobs.train.Schedule;
 import org.dalle.jobs.train.Seeds;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.models.dvae.DiscreteVae;
+import org.dalle.models.dvae.DvaeExport;
 import org.dalle.models.dvae.DvaeLoss;
 import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Ema;
@@ -53,6 +54,9 @@ public final class DvaeTrainer {
 
   /** The figure written at each checkpoint. */
   public static final String FIGURE = "reconstructions.png";
+
+  /** Where the EMA model is exported for the encode stage ({@link DvaeExport}). */
+  public static final String EXPORT_DIR = "export";
 
   /**
    * What a run ended with.
@@ -292,10 +296,10 @@ public final class DvaeTrainer {
       boolean saved = step == checkpointed && store.latest().isPresent();
       double heldOutMse = saved ? writeFigure() : checkpoint(step, sampler.position());
       boolean finished = step >= config.steps();
-      Path export = run.file(DvaeExportFiles.DIR);
+      Path export = run.file(EXPORT_DIR);
       if (finished) {
         try (Ema.Swap swap = ema.isStarted() ? ema.swapInto(params) : null) {
-          DvaeExportFiles.write(export, config.model(), model);
+          DvaeExport.write(model, export);
         }
       }
       return new Result(

@@ -19,6 +19,7 @@ import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.models.dvae.DvaeConfig;
+import org.dalle.models.dvae.DvaeExport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,8 +118,8 @@ class DvaeTrainerTest {
     assertTrue(figure.getWidth() > 4 * 96 && figure.getHeight() > 2 * 96, "figure size");
     assertTrue(Double.isFinite(result.heldOutMse()) && Double.isFinite(result.batchMse()));
 
-    assertTrue(DvaeExportFiles.isComplete(result.export()));
-    assertEquals(MODEL, DvaeExportFiles.readConfig(result.export()));
+    assertTrue(DvaeExport.isComplete(result.export()));
+    assertEquals(MODEL, DvaeExport.readConfig(result.export()));
     assertTrue(Files.exists(out.resolve("config.yaml")) && Files.exists(out.resolve("run.json")));
   }
 
@@ -162,8 +163,8 @@ class DvaeTrainerTest {
           file);
     }
     assertArrayEquals(
-        Files.readAllBytes(whole.resolve("export").resolve(DvaeExportFiles.PARAMS)),
-        Files.readAllBytes(split.resolve("export").resolve(DvaeExportFiles.PARAMS)));
+        Files.readAllBytes(whole.resolve("export").resolve(DvaeExport.PARAMS_FILE)),
+        Files.readAllBytes(split.resolve("export").resolve(DvaeExport.PARAMS_FILE)));
   }
 
   @Test

@@ -72,6 +72,23 @@ public final class DvaeExport {
    * @throws IOException naming the file when a file is missing, unreadable, or does not match the
    *     config
    */
+  /** Whether {@code dir} holds a complete export (the config is written last). */
+  public static boolean isComplete(Path dir) {
+    return Files.isRegularFile(dir.resolve(CONFIG_FILE))
+        && Files.isRegularFile(dir.resolve(PARAMS_FILE));
+  }
+
+  /** Reads the config of the export in {@code dir}. */
+  public static DvaeConfig readConfig(Path dir) throws IOException {
+    Path file = dir.resolve(CONFIG_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("no dVAE export in " + dir + ": " + CONFIG_FILE + " is missing");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return readConfig(in, file.toString());
+    }
+  }
+
   public static DiscreteVae read(Path dir, NDManager manager) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IOException(
