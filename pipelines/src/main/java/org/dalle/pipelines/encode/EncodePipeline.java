@@ -12,9 +12,7 @@ import java.nio.channels.Channels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
@@ -26,6 +24,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.dalle.models.dvae.DvaeConfig;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
+import org.dalle.pipelines.io.StagedRun;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
 import org.dalle.schemas.TokenizedExample;
@@ -100,14 +99,7 @@ public final class EncodePipeline {
     } catch (IOException e) {
       throw new IllegalArgumentException("--dvae " + config.dvae() + ": " + e.getMessage(), e);
     }
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
-      DirectOptions direct = options.as(DirectOptions.class);
-      // Let run() return so progress can be printed while it works; the immutability and
-      // encodability checks are a testing aid that re-encodes every element at every step.
-      direct.setBlockOnRun(false);
-      direct.setEnforceImmutability(false);
-      direct.setEnforceEncodability(false);
-    }
+    StagedRun.configureRunner(options);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, output);
@@ -121,19 +113,11 @@ public final class EncodePipeline {
         model.imageSize(),
         model.gridSize(),
         model.gridSize());
-    PipelineResult.State state;
-    try {
-      PipelineResult result = pipeline.run();
-      state = new PipelineProgress("encode", METRICS, "encoded", expected, log).await(result);
-    } catch (RuntimeException e) {
-      output.abort();
-      throw e;
-    }
-    if (state != PipelineResult.State.DONE) {
-      output.abort();
-      throw new IllegalStateException(
-          "encode pipeline ended in state " + state + "; no output was written");
-    }
+    StagedRun.execute(
+        "encode",
+        pipeline,
+        output,
+        new PipelineProgress("encode", METRICS, "encoded", expected, log));
     EncodeSummary summary =
         EncodeSummary.fromCountLines(output.readStagedLines("counts/counts.tsv"), model.gridSize());
     output.writeStaged("run.json", toJson(runManifest(config, model, options)));

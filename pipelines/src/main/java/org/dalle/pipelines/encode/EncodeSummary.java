@@ -2,7 +2,7 @@ package org.dalle.pipelines.encode;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import org.dalle.pipelines.io.CountLines;
 
 /**
  * The counts of one encode run, built from the pipeline's {@code name \t value} count lines, with
@@ -15,32 +15,13 @@ public record EncodeSummary(
 
   /** Parses the count lines of {@link EncodeImagesToTokens#COUNTS}. */
   public static EncodeSummary fromCountLines(Iterable<String> lines, int gridSize) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (String line : lines) {
-      if (line.isBlank()) {
-        continue;
-      }
-      int tab = line.lastIndexOf('\t');
-      if (tab < 0) {
-        throw new IllegalArgumentException(
-            "malformed count line, expected 'name<TAB>value': " + line);
-      }
-      counts.merge(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)), Long::sum);
-    }
-    Map<String, Long> byReason = new TreeMap<>();
-    long rejected = 0;
-    for (Map.Entry<String, Long> e : counts.entrySet()) {
-      if (e.getKey().startsWith("rejected/")) {
-        byReason.put(e.getKey().substring("rejected/".length()), e.getValue());
-        rejected += e.getValue();
-      }
-    }
+    CountLines counts = CountLines.parse(lines);
     EncodeSummary summary =
         new EncodeSummary(
-            counts.getOrDefault("read", 0L),
-            counts.getOrDefault("written", 0L),
-            rejected,
-            byReason,
+            counts.get("read"),
+            counts.get("written"),
+            counts.rejected(),
+            counts.rejectedByReason(),
             gridSize);
     summary.checkInvariant();
     return summary;

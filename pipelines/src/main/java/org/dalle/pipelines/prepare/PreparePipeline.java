@@ -7,9 +7,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
@@ -18,6 +16,7 @@ import org.apache.beam.sdk.util.ReleaseInfo;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
+import org.dalle.pipelines.io.StagedRun;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
 
@@ -84,32 +83,13 @@ public final class PreparePipeline {
       PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
-      DirectOptions direct = options.as(DirectOptions.class);
-      // Let run() return so progress can be printed while it works.
-      direct.setBlockOnRun(false);
-      // The immutability and encodability checks re-encode every element at every step: a testing
-      // aid (TestPipeline keeps them) that halved the job's throughput.
-      direct.setEnforceImmutability(false);
-      direct.setEnforceEncodability(false);
-    }
+    StagedRun.configureRunner(options);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, output);
     log.println("prepare: reading " + String.join(", ", config.inputs()) + " into " + config.out());
-    PipelineResult.State state;
-    try {
-      PipelineResult result = pipeline.run();
-      state = new PipelineProgress("prepare", METRICS, "processed", 0, log).await(result);
-    } catch (RuntimeException e) {
-      output.abort();
-      throw e;
-    }
-    if (state != PipelineResult.State.DONE) {
-      output.abort();
-      throw new IllegalStateException(
-          "prepare pipeline ended in state " + state + "; no output was written");
-    }
+    StagedRun.execute(
+        "prepare", pipeline, output, new PipelineProgress("prepare", METRICS, "processed", 0, log));
     PrepareSummary summary =
         PrepareSummary.fromCountLines(output.readStagedLines("counts/counts.tsv"));
     output.writeStaged("run.json", toJson(runManifest(config, options)));

@@ -2,7 +2,7 @@ package org.dalle.pipelines.prepare;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import org.dalle.pipelines.io.CountLines;
 
 /**
  * The counts of one prepare run, built from the pipeline's {@code name \t value} count lines.
@@ -20,28 +20,8 @@ public record PrepareSummary(
     Map<String, Long> evaluation) {
 
   public static PrepareSummary fromCountLines(Iterable<String> lines) {
-    Map<String, Long> counts = new TreeMap<>();
-    for (String line : lines) {
-      if (line.isBlank()) {
-        continue;
-      }
-      int tab = line.lastIndexOf('\t');
-      if (tab < 0) {
-        throw new IllegalArgumentException(
-            "malformed count line, expected 'name<TAB>value': " + line);
-      }
-      counts.merge(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)), Long::sum);
-    }
-    Map<String, Long> byReason = new TreeMap<>();
-    long rejected = 0;
-    for (Map.Entry<String, Long> e : counts.entrySet()) {
-      if (e.getKey().startsWith("rejected/")) {
-        byReason.put(e.getKey().substring("rejected/".length()), e.getValue());
-        rejected += e.getValue();
-      }
-    }
-    long unique = get(counts, "unique");
-    long written = get(counts, "written");
+    CountLines counts = CountLines.parse(lines);
+    long written = counts.get("written");
     Map<String, Long> evaluation = new LinkedHashMap<>();
     for (String name :
         new String[] {
@@ -52,26 +32,22 @@ public record PrepareSummary(
           "eval_overlap",
           "near_duplicate_pairs"
         }) {
-      if (counts.containsKey(name)) {
+      if (counts.has(name)) {
         evaluation.put(name.replaceFirst("^eval_", ""), counts.get(name));
       }
     }
     PrepareSummary summary =
         new PrepareSummary(
-            get(counts, "examples") + get(counts, "source_rejected"),
+            counts.get("examples") + counts.get("source_rejected"),
             written,
-            rejected,
-            byReason,
-            get(counts, "exact_duplicates"),
-            unique - written,
-            get(counts, "captions_truncated"),
+            counts.rejected(),
+            counts.rejectedByReason(),
+            counts.get("exact_duplicates"),
+            counts.get("unique") - written,
+            counts.get("captions_truncated"),
             evaluation);
     summary.checkInvariant();
     return summary;
-  }
-
-  private static long get(Map<String, Long> counts, String name) {
-    return counts.getOrDefault(name, 0L);
   }
 
   /** Fails when a record was lost or counted twice: that is a bug, never a data problem. */
