@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "The whole chain on the embedded synthetic data, CPU only.",
     description = {
-      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 3 minutes; its reconstructions.png shows what the codebook keeps). Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
+      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 2 minutes; its reconstructions.png shows what the codebook keeps), then encode every image into dVAE tokens. Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
     })
 public final class QuickstartCommand implements Callable<Integer> {
   static final String PREPARE_CONFIG = "configs/prepare/quickstart.yaml";

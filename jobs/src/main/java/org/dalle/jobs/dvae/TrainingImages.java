@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -56,17 +58,20 @@ public final class TrainingImages {
     try (Stream<Path> list = Files.list(imagesDir)) {
       files = list.filter(p -> p.getFileName().toString().endsWith(".avro")).sorted().toList();
     }
-    List<BufferedImage> images = new ArrayList<>();
+    // Ordered by record id, not by shard: a runner names and fills shards differently on every
+    // run, and the order fixes which images each step sees, so a re-prepared dataset trains alike.
+    Map<String, BufferedImage> byId = new TreeMap<>();
     for (Path file : files) {
       try (DataFileReader<CaptionedImage> reader =
           new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(CaptionedImage.class))) {
         CaptionedImage record = null;
         while (reader.hasNext()) {
           record = reader.next(record);
-          images.add(decode(record, file, size));
+          byId.put(record.getId(), decode(record, file, size));
         }
       }
     }
+    List<BufferedImage> images = new ArrayList<>(byId.values());
     if (images.isEmpty()) {
       throw new IllegalArgumentException(
           "no images in " + imagesDir + "/*.avro; expected the output of `dalle prepare`");
