@@ -9,13 +9,10 @@ import java.util.Optional;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PBegin;
@@ -78,15 +75,9 @@ public final class CubSource extends ImageSource {
     PCollectionTuple out =
         input
             .apply(
-                "MatchImages",
-                SpreadWork.matchFiles(
+                "OpenImages",
+                SpreadWork.openImages(
                     DirectoryArgument.withTrailingSlash(root) + "images/*/*", shuffleBuckets))
-            .apply(
-                "KeepImages",
-                Filter.by(
-                    (MatchResult.Metadata file) ->
-                        ImageFileNames.isImage(file.resourceId().getFilename())))
-            .apply("OpenImages", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
             .apply(
                 "ReadImagesAndCaptions",
                 ParDo.of(new ReadImageAndCaptionsFn(root, oneCaptionPerImage, seed, splits))

@@ -5,13 +5,10 @@ import java.nio.charset.CharacterCodingException;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -57,15 +54,9 @@ public final class FolderSource extends ImageSource {
     PCollectionTuple out =
         input
             .apply(
-                "MatchFiles",
-                SpreadWork.matchFiles(
+                "OpenImages",
+                SpreadWork.openImages(
                     DirectoryArgument.withTrailingSlash(directory) + "**", shuffleBuckets))
-            .apply(
-                "KeepImages",
-                Filter.by(
-                    (MatchResult.Metadata file) ->
-                        ImageFileNames.isImage(file.resourceId().getFilename())))
-            .apply("OpenImages", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
             .apply(
                 "ReadImagesAndCaptions",
                 ParDo.of(new ReadImageAndCaptionFn(directory))

@@ -1,10 +1,12 @@
 package org.dalle.pipelines.sources;
 
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
@@ -26,24 +28,33 @@ final class SpreadWork {
     return buckets > 0 ? reshuffle.withNumBuckets(buckets) : reshuffle;
   }
 
-  /** Matches {@code filepattern} (which must match something) and spreads the matches. */
-  static PTransform<PBegin, PCollection<MatchResult.Metadata>> matchFiles(
+  /**
+   * Matches {@code filepattern} (which must match something), keeps the image files among the
+   * matches, spreads them across {@code buckets} and opens them.
+   */
+  static PTransform<PBegin, PCollection<FileIO.ReadableFile>> openImages(
       String filepattern, int buckets) {
     return new PTransform<>() {
       @Override
-      public PCollection<MatchResult.Metadata> expand(PBegin begin) {
-        PCollection<MatchResult.Metadata> matches =
+      public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
+        PCollection<MatchResult.Metadata> images =
             begin
                 .apply("Pattern", Create.of(filepattern))
                 .apply(
                     "Match",
                     FileIO.matchAll()
                         .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW)
-                        .withOutputParallelization(false));
-        Coder<MatchResult.Metadata> coder = matches.getCoder();
-        return matches
+                        .withOutputParallelization(false))
+                .apply(
+                    "KeepImages",
+                    Filter.by(
+                        (MatchResult.Metadata file) ->
+                            ImageFileNames.isImage(file.resourceId().getFilename())));
+        Coder<MatchResult.Metadata> coder = images.getCoder();
+        return images
             .apply("Spread", SpreadWork.<MatchResult.Metadata>across(buckets))
-            .setCoder(coder);
+            .setCoder(coder)
+            .apply("Open", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED));
       }
     };
   }

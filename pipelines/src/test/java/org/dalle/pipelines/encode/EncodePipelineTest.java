@@ -19,12 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.dalle.pipelines.testing.AvroFiles;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
 import org.dalle.schemas.TokenizedExample;
@@ -67,7 +66,7 @@ class EncodePipelineTest {
     assertEquals(3, run.get("config").get("batch_size").asInt());
     assertEquals(512, run.get("dvae_config").get("vocab_size").asInt());
 
-    List<TokenizedExample> tokens = readAvro(out.resolve("tokens"), TokenizedExample.class);
+    List<TokenizedExample> tokens = AvroFiles.read(out.resolve("tokens"), TokenizedExample.class);
     assertEquals(7, tokens.size());
     for (TokenizedExample example : tokens) {
       int[] expected = EncodeFixtures.encodeAlone(export, images.get(example.getId()));
@@ -77,7 +76,7 @@ class EncodePipelineTest {
       assertEquals(List.of(example.getId().length(), 7, 300, 301), example.getTextTokens());
       assertEquals("a caption of " + example.getId(), example.getCaption());
     }
-    List<Rejected> rejected = readAvro(out.resolve("rejected"), Rejected.class);
+    List<Rejected> rejected = AvroFiles.read(out.resolve("rejected"), Rejected.class);
     assertEquals("key-big", rejected.get(0).getSourceKey());
     try (Stream<Path> files = Files.list(out)) {
       assertFalse(
@@ -146,18 +145,5 @@ class EncodePipelineTest {
 
   private static PipelineOptions direct() {
     return PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create();
-  }
-
-  static <T> List<T> readAvro(Path directory, Class<T> type) throws IOException {
-    List<T> records = new ArrayList<>();
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".avro")).sorted().toList()) {
-        try (DataFileReader<T> reader =
-            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(type))) {
-          reader.forEach(records::add);
-        }
-      }
-    }
-    return records;
   }
 }

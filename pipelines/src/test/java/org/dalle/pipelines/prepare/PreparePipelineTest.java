@@ -14,18 +14,16 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.models.tokenizer.BpeTokenizer;
 import org.dalle.models.tokenizer.TextTokens;
 import org.dalle.pipelines.sources.SourceConfig;
+import org.dalle.pipelines.testing.AvroFiles;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
 import org.junit.jupiter.api.Test;
@@ -79,9 +77,9 @@ class PreparePipelineTest {
     assertEquals(320, run.get("config").get("vocab_size").asInt());
     assertEquals("2.70.0", run.get("versions").get("beam").asText());
 
-    List<CaptionedImage> images = readAvro(out.resolve("images"), CaptionedImage.class);
+    List<CaptionedImage> images = AvroFiles.read(out.resolve("images"), CaptionedImage.class);
     assertEquals(41, images.size());
-    List<Rejected> rejected = readAvro(out.resolve("rejected"), Rejected.class);
+    List<Rejected> rejected = AvroFiles.read(out.resolve("rejected"), Rejected.class);
     assertEquals("bad.jpg", rejected.get(0).getSourceKey());
     assertEquals(
         "folder/b.png\tfolder/a.png",
@@ -152,7 +150,7 @@ class PreparePipelineTest {
 
   private static Map<String, String> fingerprints(Path out) throws IOException {
     Map<String, String> byId = new TreeMap<>();
-    for (CaptionedImage image : readAvro(out.resolve("images"), CaptionedImage.class)) {
+    for (CaptionedImage image : AvroFiles.read(out.resolve("images"), CaptionedImage.class)) {
       byId.put(
           image.getId(),
           image.getSourceKey()
@@ -168,18 +166,5 @@ class PreparePipelineTest {
               + image.getAttributes());
     }
     return byId;
-  }
-
-  static <T> List<T> readAvro(Path directory, Class<T> type) throws IOException {
-    List<T> records = new ArrayList<>();
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".avro")).sorted().toList()) {
-        try (DataFileReader<T> reader =
-            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(type))) {
-          reader.forEach(records::add);
-        }
-      }
-    }
-    return records;
   }
 }
