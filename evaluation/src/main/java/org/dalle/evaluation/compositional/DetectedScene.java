@@ -2,9 +2,7 @@ package org.dalle.evaluation.compositional;
 
 import java.util.List;
 import java.util.Optional;
-import org.dalle.pipelines.synthetic.Colour;
 import org.dalle.pipelines.synthetic.Relation;
-import org.dalle.pipelines.synthetic.Shape;
 
 /**
  * The objects the {@link SceneChecker} found in one image, largest first.
@@ -18,13 +16,6 @@ public record DetectedScene(List<DetectedObject> objects) {
 
   public int count() {
     return objects.size();
-  }
-
-  /** The objects with this shape and, when given, this colour. */
-  public List<DetectedObject> matching(Optional<Colour> colour, Shape shape) {
-    return objects.stream()
-        .filter(o -> o.shape() == shape && colour.map(c -> c == o.colour()).orElse(true))
-        .toList();
   }
 
   /**

@@ -26,7 +26,10 @@ import java.util.List;
  * straddling such a gap is less than half covered.
  */
 final class ObjectSegmenter {
-  /** One object's pixels: indices {@code y * width + x} and their coverages in (0, 1]. */
+  /**
+   * One object's pixels: indices {@code y * width + x} and their coverages in [0, 1] (zero below
+   * the noise floor), at least one of them positive.
+   */
   record Blob(int colour, int coreArea, int[] pixels, double[] weights) {}
 
   private final CheckerSettings settings;
@@ -160,7 +163,9 @@ final class ObjectSegmenter {
     }
     List<Blob> blobs = new ArrayList<>();
     for (int k = 0; k < kept.size(); k++) {
-      blobs.add(new Blob(colour[k], kept.get(k).length, pixels[k], weights[k]));
+      if (Arrays.stream(weights[k]).anyMatch(w -> w > 0)) {
+        blobs.add(new Blob(colour[k], kept.get(k).length, pixels[k], weights[k]));
+      }
     }
     blobs.sort((a, b) -> Integer.compare(b.coreArea(), a.coreArea()));
     return blobs;
