@@ -87,6 +87,20 @@ public record TransformerConfig(
     return TextTokens.embeddingVocabSize(textVocabSize, textLength);
   }
 
+  /**
+   * Trainable scalars of the model: per layer 12·C² + 13·C (attention, MLP, two layer norms), the
+   * embeddings, the final layer norm and the two output heads. The paper's config gives about 12.3
+   * billion.
+   */
+  public long parameterCount() {
+    long c = dModel;
+    long perLayer = 12 * c * c + 13 * c;
+    long embeddings =
+        ((long) textEmbeddingRows() + textLength + imageVocabSize + 2L * gridSize) * c;
+    long heads = ((long) textEmbeddingRows() + imageVocabSize) * c;
+    return layers * perLayer + embeddings + 2 * c + heads;
+  }
+
   /** The attention masks this config describes. */
   public AttentionMasks masks() {
     return new AttentionMasks(textLength, gridSize, convKernel);

@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -42,14 +44,13 @@ public final class TransformerPrior extends AbstractBlock {
   private static final float LAYER_NORM_EPSILON = 1e-5f;
 
   private final TransformerConfig config;
-  private final AttentionMasks masks;
   private final SequenceEmbedding embedding;
   private final List<ResidualBlock> blocks = new ArrayList<>();
   private final Parameter finalGain;
   private final Parameter finalShift;
   private final Parameter textHead;
   private final Parameter imageHead;
-  private final Map<AttentionMasks.Kind, float[]> biases = new EnumMap<>(AttentionMasks.Kind.class);
+  private final MaskBiases biases;
 
   /**
    * The model for {@code config}; call {@link #initializeParameters} or load weights before use.
@@ -57,7 +58,7 @@ public final class TransformerPrior extends AbstractBlock {
   public TransformerPrior(TransformerConfig config) {
     super(VERSION);
     this.config = config.validate();
-    masks = config.masks();
+    biases = new MaskBiases(config.masks(), config.sequenceLength() - 1);
     embedding = addChildBlock("embedding", new SequenceEmbedding(config));
     for (int layer = 1; layer <= config.layers(); layer++) {
       blocks.add(
@@ -198,6 +199,26 @@ public final class TransformerPrior extends AbstractBlock {
   }
 
   /**
+   * The parameters of resblock {@code layer} (1-based), the unit of per-resblock gradient scaling;
+   * keys as in {@link #getParameters()}.
+   */
+  public ParameterList blockParameters(int layer) {
+    if (layer < 1 || layer > blocks.size()) {
+      throw new IllegalArgumentException(
+          "layer is " + layer + "; expected 1.." + blocks.size() + " (numbered from 1)");
+    }
+    String prefix = String.format("%02dblock%03d_", layer + 1, layer);
+    ParameterList all = getParameters();
+    ParameterList block = new ParameterList();
+    for (Pair<String, Parameter> entry : all) {
+      if (entry.getKey().startsWith(prefix)) {
+        block.add(entry);
+      }
+    }
+    return block;
+  }
+
+  /**
    * A cached decoder for {@code batch} sequences, its caches in a sub-manager of {@code manager}.
    */
   public PriorDecoder newDecoder(int batch, NDManager manager) {
@@ -242,25 +263,13 @@ public final class TransformerPrior extends AbstractBlock {
     Map<AttentionMasks.Kind, NDArray> layerBiases = new EnumMap<>(AttentionMasks.Kind.class);
     for (int i = 0; i < blocks.size(); i++) {
       ResidualBlock block = blocks.get(i);
-      NDArray bias = layerBiases.computeIfAbsent(block.kind(), kind -> bias(kind, t, tokens));
+      NDArray bias =
+          layerBiases.computeIfAbsent(
+              block.kind(), kind -> biases.bias(kind, t, tokens.getManager()));
       float scale = gradientScales == null ? 1f : gradientScales[i];
       x = block.forward(store, x, bias, training, scale); // (B, t, C)
     }
     return finalNorm(store, x); // (B, t, C)
-  }
-
-  /** The additive mask of {@code kind} for positions {@code 0..t-1}, {@code (t, t)}. */
-  private NDArray bias(AttentionMasks.Kind kind, int t, NDArray like) {
-    int full = config.sequenceLength() - 1;
-    float[] values;
-    synchronized (biases) {
-      values = biases.computeIfAbsent(kind, k -> masks.additiveBias(k, full));
-    }
-    NDArray bias = like.getManager().create(values, new Shape(full, full));
-    if (t < full) {
-      bias = bias.get(":{}, :{}", t, t);
-    }
-    return bias.toDevice(like.getDevice(), false);
   }
 
   private static NDArray head(ParameterStore store, Parameter head, NDArray h) {
