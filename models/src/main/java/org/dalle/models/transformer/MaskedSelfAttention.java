@@ -79,9 +79,10 @@ final class MaskedSelfAttention extends AbstractBlock {
    * cache}, over themselves and every cached earlier position its mask allows.
    *
    * @param x layer-normed input of the new positions, {@code (B, n, C)}
+   * @param allowedKeys the keys of each single position, for {@code n = 1}
    * @return {@code (B, n, C)}
    */
-  NDArray step(ParameterStore store, NDArray x, KvCache cache, int start) {
+  NDArray step(ParameterStore store, NDArray x, KvCache cache, int start, AllowedKeys allowedKeys) {
     NDManager manager = x.getManager();
     cache.lendTo(manager);
     NDList qkv = project(store, x); // 3 × (B, H, n, hd)
@@ -90,17 +91,11 @@ final class MaskedSelfAttention extends AbstractBlock {
     cache.write(start, qkv.get(1), qkv.get(2));
     NDArray y;
     if (n == 1) {
-      int[] allowed = masks.allowedKeys(kind, start);
-      if (allowed.length == end) {
-        y = attend(qkv.get(0), cache.keysBefore(end), cache.valuesBefore(end), null, false);
-      } else {
-        long[] keys = new long[allowed.length];
-        for (int i = 0; i < keys.length; i++) {
-          keys[i] = allowed[i];
-        }
-        NDArray positions = manager.create(keys); // (k)
-        y = attend(qkv.get(0), cache.keysAt(positions), cache.valuesAt(positions), null, false);
-      }
+      NDArray positions = allowedKeys.at(kind, start); // (k), or null for all of 0..start
+      y =
+          positions == null
+              ? attend(qkv.get(0), cache.keysBefore(end), cache.valuesBefore(end), null, false)
+              : attend(qkv.get(0), cache.keysAt(positions), cache.valuesAt(positions), null, false);
     } else {
       float[] bias = new float[n * end];
       for (int i = 0; i < n; i++) {

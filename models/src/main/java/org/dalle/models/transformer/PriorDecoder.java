@@ -23,6 +23,7 @@ public final class PriorDecoder implements AutoCloseable {
   private final TransformerConfig config;
   private final NDManager manager;
   private final List<KvCache> caches = new ArrayList<>();
+  private final AllowedKeys allowedKeys;
   private final int batch;
   private final int capacity;
   private int position;
@@ -36,6 +37,7 @@ public final class PriorDecoder implements AutoCloseable {
     this.batch = batch;
     capacity = config.sequenceLength() - 1; // the last image token is never an input
     manager = parent.newSubManager();
+    allowedKeys = new AllowedKeys(config.masks(), manager);
     for (ResidualBlock block : model.blocks()) {
       caches.add(block.newCache(manager, batch, capacity, model.dataType()));
     }
@@ -60,20 +62,40 @@ public final class PriorDecoder implements AutoCloseable {
    * @return {@code (B, V)}, attached to the tokens' manager
    */
   public NDArray feed(NDArray tokens) {
+    return feed(tokens, true);
+  }
+
+  /**
+   * {@link #feed(NDArray)} for tokens the sampler drew itself, skipping the range check, which
+   * costs two device round trips per token.
+   */
+  NDArray feedSampled(NDArray tokens) {
+    return feed(tokens, false);
+  }
+
+  private NDArray feed(NDArray tokens, boolean check) {
     if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != batch) {
       throw new IllegalArgumentException(
           "tokens are " + tokens.getShape() + "; expected (" + batch + ", n) for this decoder");
     }
+    int n = Math.toIntExact(tokens.getShape().get(1));
+    if (position + n > capacity) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%d tokens from position %d pass the last input position %d",
+              n, position, capacity - 1));
+    }
     NDManager caller = tokens.getManager();
     try (NDManager scope = caller.newSubManager()) {
       tokens.tempAttach(scope);
-      TokenChecks.checkPrefix(config, tokens, position, capacity);
-      int n = Math.toIntExact(tokens.getShape().get(1));
+      if (check) {
+        TokenChecks.checkPrefix(config, tokens, position, capacity);
+      }
       ParameterStore store = new ParameterStore(scope, false);
       NDArray x = model.embedding().embed(store, tokens.toType(DataType.INT64, false), position);
       List<ResidualBlock> blocks = model.blocks();
       for (int i = 0; i < blocks.size(); i++) {
-        x = blocks.get(i).step(store, x, caches.get(i), position); // (B, n, C)
+        x = blocks.get(i).step(store, x, caches.get(i), position, allowedKeys); // (B, n, C)
       }
       NDArray last = model.finalNorm(store, x.get(":, -1")); // (B, C)
       NDArray logits = model.logitsAt(store, last, position + n - 1); // (B, V)

@@ -71,7 +71,7 @@ public final class PriorSampler {
             codes[b * imageLength + index] = drawn[b];
           }
           if (index + 1 < imageLength) {
-            logits = decoder.feed(tokens.reshape(batch, 1));
+            logits = decoder.feedSampled(tokens.reshape(batch, 1));
             logits.attach(scope);
           }
         }

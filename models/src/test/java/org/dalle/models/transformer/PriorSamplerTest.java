@@ -33,6 +33,25 @@ class PriorSamplerTest {
   }
 
   @Test
+  void cachedSamplingDrawsWhatFullRecomputationDraws() {
+    TransformerConfig config = TinyPriors.config(AttentionSchedule.SPARSE, 3);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TransformerPrior model = TinyPriors.model(config, manager, 3);
+      NDArray text = TinyPriors.text(manager, 2, new Random(3));
+      SamplingOptions options = new SamplingOptions(0.9f, 5, 0.95f);
+      NDArray cached = PriorSampler.sampleImages(model, text, null, options, 17);
+      TokenSampler sampler = new TokenSampler(options, 2, 17);
+      NDArray sequence = text;
+      for (int i = 0; i < config.imageLength(); i++) {
+        NDArray token = sampler.sample(model.nextTokenLogits(sequence)).reshape(2, 1);
+        sequence = sequence.concat(token, 1);
+      }
+      assertArrayEquals(
+          sequence.get(":, {}:", config.textLength()).toLongArray(), cached.toLongArray());
+    }
+  }
+
+  @Test
   void greedySamplingFollowsTheFullPassArgmax() {
     TransformerConfig config = TinyPriors.config(AttentionSchedule.SPARSE, 3);
     try (NDManager manager = NDManager.newBaseManager()) {
