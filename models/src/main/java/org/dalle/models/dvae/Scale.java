@@ -14,12 +14,12 @@ import ai.djl.ndarray.types.Shape;
  * step that moved with unrelated allocations. A scalar made by {@code NDManager.full} owns its
  * memory inside libtorch, where autograd's reference keeps it alive after the Java handle closes.
  */
-final class Scale {
+public final class Scale {
 
   private Scale() {}
 
   /** {@code x · factor}, differentiable in {@code x}, attached to {@code x}'s manager. */
-  static NDArray by(NDArray x, float factor) {
+  public static NDArray by(NDArray x, float factor) {
     try (NDArray scalar = x.getManager().full(new Shape(), factor, x.getDataType())) {
       return x.mul(scalar);
     }

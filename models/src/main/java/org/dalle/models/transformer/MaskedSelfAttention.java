@@ -1,0 +1,209 @@
+package org.dalle.models.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.dalle.models.dvae.Scale;
+
+/**
+ * Multi-head causal self-attention under one layer's mask (section 2.2 of the paper): {@code
+ * softmax(q·kᵀ/√d + bias)·v} per head, where the bias is 0 where {@link AttentionMasks} allows a
+ * (query, key) pair and −∞ elsewhere, followed by an output projection.
+ *
+ * <p>Attention is computed densely and masked, which gives exactly what a block-sparse kernel
+ * would; {@link #step} is the cached form for decoding, where a single query only gathers the keys
+ * its mask row allows, so a sparse layer's step costs O(allowed keys), not O(position).
+ *
+ * <p>As a DJL block it takes {@code [x (B, T, C), bias (T, T)]}.
+ */
+final class MaskedSelfAttention extends AbstractBlock {
+
+  private static final byte VERSION = 1;
+
+  private final TransformerConfig config;
+  private final AttentionMasks masks;
+  private final AttentionMasks.Kind kind;
+  private final float dropout;
+  private final Parameter qkvWeight;
+  private final Parameter qkvBias;
+  private final Parameter outWeight;
+  private final Parameter outBias;
+
+  private MaskedSelfAttention(Builder builder) {
+    super(VERSION);
+    config = builder.config;
+    masks = config.masks();
+    kind = AttentionMasks.kindOfLayer(builder.layer, config.layers(), config.attention());
+    dropout = config.dropout();
+    int width = config.dModel();
+    float residualStd = TransformerParameters.INIT_STD / (float) Math.sqrt(2.0 * config.layers());
+    qkvWeight =
+        addParameter(
+            TransformerParameters.matrix(
+                "qkv_weight", 3L * width, width, TransformerParameters.INIT_STD));
+    qkvBias = addParameter(TransformerParameters.bias("qkv_bias", 3L * width));
+    outWeight = addParameter(TransformerParameters.matrix("out_weight", width, width, residualStd));
+    outBias = addParameter(TransformerParameters.bias("out_bias", width));
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  AttentionMasks.Kind kind() {
+    return kind;
+  }
+
+  /**
+   * Attention over a whole (prefix of the) sequence.
+   *
+   * @param x layer-normed input, {@code (B, T, C)}
+   * @param bias the additive mask of this layer's kind for positions {@code 0..T-1}, {@code (T, T)}
+   * @return {@code (B, T, C)}
+   */
+  NDArray forward(ParameterStore store, NDArray x, NDArray bias, boolean training) {
+    NDList qkv = project(store, x); // 3 × (B, H, T, hd)
+    NDArray y = attend(qkv.get(0), qkv.get(1), qkv.get(2), bias, training); // (B, H, T, hd)
+    return output(store, y, training); // (B, T, C)
+  }
+
+  /**
+   * Attention of positions {@code start..start+n-1}, whose keys and values are added to {@code
+   * cache}, over themselves and every cached earlier position its mask allows.
+   *
+   * @param x layer-normed input of the new positions, {@code (B, n, C)}
+   * @param allowedKeys the keys of each single position, for {@code n = 1}
+   * @return {@code (B, n, C)}
+   */
+  NDArray step(ParameterStore store, NDArray x, KvCache cache, int start, AllowedKeys allowedKeys) {
+    NDManager manager = x.getManager();
+    cache.lendTo(manager);
+    NDList qkv = project(store, x); // 3 × (B, H, n, hd)
+    int n = Math.toIntExact(x.getShape().get(1));
+    int end = start + n;
+    cache.write(start, qkv.get(1), qkv.get(2));
+    NDArray y;
+    if (n == 1) {
+      NDArray positions = allowedKeys.at(kind, start); // (k), or null for all of 0..start
+      y =
+          positions == null
+              ? attend(qkv.get(0), cache.keysBefore(end), cache.valuesBefore(end), null, false)
+              : attend(qkv.get(0), cache.keysAt(positions), cache.valuesAt(positions), null, false);
+    } else {
+      float[] bias = new float[n * end];
+      for (int i = 0; i < n; i++) {
+        boolean[] row = masks.row(kind, start + i, end);
+        for (int key = 0; key < end; key++) {
+          bias[i * end + key] = row[key] ? 0f : Float.NEGATIVE_INFINITY;
+        }
+      }
+      NDArray biasArray = manager.create(bias, new Shape(n, end)).toType(x.getDataType(), false);
+      y = attend(qkv.get(0), cache.keysBefore(end), cache.valuesBefore(end), biasArray, false);
+    }
+    return output(store, y, false); // (B, n, C)
+  }
+
+  /** q, k, v split into heads: 3 × {@code (B, H, n, hd)}. */
+  private NDList project(ParameterStore store, NDArray x) {
+    NDArray weight = store.getValue(qkvWeight, x.getDevice(), false);
+    NDArray bias = store.getValue(qkvBias, x.getDevice(), false);
+    NDArray qkv = Linear.linear(x, weight, bias).head(); // (B, n, 3C)
+    NDList parts = qkv.split(3, 2); // 3 × (B, n, C)
+    NDList heads = new NDList(3);
+    for (NDArray part : parts) {
+      heads.add(splitHeads(part));
+    }
+    return heads;
+  }
+
+  /** {@code softmax(q·kᵀ/√hd + bias)·v}: {@code (B, H, n, hd)}. */
+  private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias, boolean training) {
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, n, m)
+    scores = Scale.by(scores, (float) (1.0 / Math.sqrt(config.headSize())));
+    if (bias != null) {
+      scores = scores.add(bias); // (n, m) broadcast over B, H
+    }
+    NDArray weights = scores.softmax(-1); // (B, H, n, m)
+    if (training && dropout > 0) {
+      weights = Dropout.dropout(weights, dropout, true).head();
+    }
+    return weights.matMul(v); // (B, H, n, hd)
+  }
+
+  /** Heads merged and projected: {@code (B, n, C)}. */
+  private NDArray output(ParameterStore store, NDArray y, boolean training) {
+    Shape shape = y.getShape();
+    NDArray merged =
+        y.transpose(0, 2, 1, 3).reshape(shape.get(0), shape.get(2), config.dModel()); // (B, n, C)
+    NDArray weight = store.getValue(outWeight, y.getDevice(), false);
+    NDArray bias = store.getValue(outBias, y.getDevice(), false);
+    NDArray out = Linear.linear(merged, weight, bias).head(); // (B, n, C)
+    if (training && dropout > 0) {
+      out = Dropout.dropout(out, dropout, true).head();
+    }
+    return out;
+  }
+
+  private NDArray splitHeads(NDArray x) {
+    Shape shape = x.getShape(); // (B, n, C)
+    return x.reshape(shape.get(0), shape.get(1), config.heads(), config.headSize())
+        .transpose(0, 2, 1, 3); // (B, H, n, hd)
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    if (inputs.size() != 2) {
+      throw new IllegalArgumentException(
+          "inputs are " + inputs.size() + " arrays; expected [x (B, T, C), bias (T, T)]");
+    }
+    return new NDList(forward(parameterStore, inputs.get(0), inputs.get(1), training));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0]};
+  }
+
+  /** Builds a {@link MaskedSelfAttention}; the config and the 1-based layer are required. */
+  static final class Builder {
+    private TransformerConfig config;
+    private int layer;
+
+    private Builder() {}
+
+    /** The model's shape, which also fixes the masks. */
+    Builder setConfig(TransformerConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** Which layer (1-based) this is, which picks its mask from the schedule. */
+    Builder setLayer(int layer) {
+      this.layer = layer;
+      return this;
+    }
+
+    MaskedSelfAttention build() {
+      if (config == null) {
+        throw new IllegalArgumentException("config is unset; expected a TransformerConfig");
+      }
+      config.validate();
+      if (layer < 1 || layer > config.layers()) {
+        throw new IllegalArgumentException(
+            "layer is " + layer + "; expected 1.." + config.layers() + " (numbered from 1)");
+      }
+      return new MaskedSelfAttention(this);
+    }
+  }
+}
