@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       TrainDvaeCommand.class,
       EncodeCommand.class,
+      FidCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
