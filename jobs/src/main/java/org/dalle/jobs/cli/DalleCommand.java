@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       TrainDvaeCommand.class,
       EncodeCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
