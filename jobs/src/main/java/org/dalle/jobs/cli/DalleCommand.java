@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       TrainDvaeCommand.class,
       EncodeCommand.class,
       FidCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -1,0 +1,208 @@
+package org.dalle.jobs.submit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobCondition;
+import io.kubernetes.client.openapi.models.V1JobStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One stage run as a plain {@code batch/v1} Job, from the stage's spec in {@code k8s/base/jobs/}
+ * (bundled in the jar) or from a manifest file such as a rendered overlay ({@code kubectl kustomize
+ * k8s/overlays/cpu > cpu.yaml}). The Job's name gets a random suffix so runs never collide; the run
+ * name goes into the container's {@code RUN_NAME}, which the spec's arguments use.
+ */
+public final class StageJobs {
+  /** Where the jar holds the stage Job specs. */
+  static final String BUNDLED = "k8s/jobs/";
+
+  static final String CONTAINER = "dalle";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final ClusterConnection cluster;
+  private final BatchV1Api api;
+
+  public StageJobs(ClusterConnection cluster) {
+    this.cluster = cluster;
+    this.api = new BatchV1Api(cluster.client());
+  }
+
+  /**
+   * The Job {@code dalle-<stage>} from {@code manifests} (a YAML file of one or more documents), or
+   * from the bundled specs when {@code manifests} is null.
+   */
+  public static V1Job load(String stage, Path manifests) {
+    String text;
+    String origin;
+    if (manifests == null) {
+      origin = "classpath:" + BUNDLED + stage + ".yaml";
+      try (InputStream in =
+          StageJobs.class.getClassLoader().getResourceAsStream(BUNDLED + stage + ".yaml")) {
+        if (in == null) {
+          throw new IllegalArgumentException(
+              "no Job spec for stage "
+                  + stage
+                  + "; expected one of prepare, train-dvae, encode, train-transformer, train-clip,"
+                  + " sample, evaluate");
+        }
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not read " + origin, e);
+      }
+    } else {
+      origin = manifests.toString();
+      try {
+        text = Files.readString(manifests);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("could not read manifests " + manifests + ": " + e, e);
+      }
+    }
+    String wanted = "dalle-" + stage;
+    for (JsonNode doc : documents(text, origin)) {
+      if (doc.path("kind").asText().equals("Job")
+          && doc.path("metadata").path("name").asText().equals(wanted)) {
+        try {
+          return JSON.deserialize(doc.toString(), V1Job.class);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "Job " + wanted + " in " + origin + " is not a valid batch/v1 Job: " + e.getMessage(),
+              e);
+        }
+      }
+    }
+    throw new IllegalArgumentException("no Job named " + wanted + " in " + origin);
+  }
+
+  /** Every non-empty YAML document of {@code text}. */
+  static List<JsonNode> documents(String text, String origin) {
+    List<JsonNode> docs = new ArrayList<>();
+    try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(text)) {
+      var values = YAML.readValues(parser, JsonNode.class);
+      while (values.hasNext()) {
+        JsonNode doc = values.next();
+        if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+          docs.add(doc);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(origin + " is not valid YAML: " + e.getMessage(), e);
+    }
+    return docs;
+  }
+
+  /**
+   * Prepares {@code job} for one run: a generated name, {@code RUN_NAME} set, and the image
+   * replaced when {@code image} is given.
+   */
+  static V1Job forRun(V1Job job, String runName, String image) {
+    String base = job.getMetadata().getName();
+    job.getMetadata().setName(null);
+    job.getMetadata().setGenerateName(base + "-");
+    job.getMetadata().putLabelsItem("dalle.org/run-name", runName);
+    V1Container container =
+        job.getSpec().getTemplate().getSpec().getContainers().stream()
+            .filter(c -> c.getName().equals(CONTAINER))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Job " + base + " has no container named " + CONTAINER));
+    if (image != null) {
+      container.setImage(image);
+    }
+    List<V1EnvVar> env = container.getEnv() == null ? new ArrayList<>() : container.getEnv();
+    env.removeIf(v -> v.getName().equals("RUN_NAME"));
+    env.add(0, new V1EnvVar().name("RUN_NAME").value(runName));
+    container.setEnv(env);
+    return job;
+  }
+
+  /** Creates the stage's Job for {@code runName} and returns the Job's name. */
+  public String submit(V1Job spec, String runName, String image) {
+    V1Job job = forRun(spec, runName, image);
+    try {
+      V1Job created = api.createNamespacedJob(cluster.namespace(), job).execute();
+      return created.getMetadata().getName();
+    } catch (ApiException e) {
+      throw ApiErrors.describe(
+          e,
+          cluster.server(),
+          "create a Job in namespace " + cluster.namespace(),
+          "namespace " + cluster.namespace() + " not found");
+    }
+  }
+
+  /** The Job {@code name}'s current status. */
+  public RunStatus status(String name) {
+    try {
+      V1Job job = api.readNamespacedJob(name, cluster.namespace()).execute();
+      return statusOf(name, job.getStatus());
+    } catch (ApiException e) {
+      throw ApiErrors.describe(
+          e,
+          cluster.server(),
+          "read Job " + name + " in namespace " + cluster.namespace(),
+          "Job " + name + " not found in namespace " + cluster.namespace());
+    }
+  }
+
+  /** Phase from the Job's conditions (Complete, Failed) and pod counts. */
+  static RunStatus statusOf(String name, V1JobStatus status) {
+    String phase = "Pending";
+    String message = "";
+    int active = 0;
+    int succeeded = 0;
+    int failed = 0;
+    if (status != null) {
+      active = value(status.getActive());
+      succeeded = value(status.getSucceeded());
+      failed = value(status.getFailed());
+      if (active > 0) {
+        phase = "Running";
+      }
+      for (V1JobCondition condition : listOrEmpty(status.getConditions())) {
+        if (!"True".equals(condition.getStatus())) {
+          continue;
+        }
+        if (condition.getType().equals("Complete")) {
+          phase = "Succeeded";
+        } else if (condition.getType().equals("Failed")) {
+          phase = "Failed";
+          message = describe(condition);
+        }
+      }
+    }
+    String pods = "pods: " + active + " active, " + succeeded + " succeeded, " + failed + " failed";
+    return new RunStatus("job", name, phase, message, "", List.of(pods), Map.of());
+  }
+
+  private static String describe(V1JobCondition condition) {
+    String reason = condition.getReason() == null ? "" : condition.getReason();
+    String text = condition.getMessage() == null ? "" : condition.getMessage();
+    return reason.isEmpty() ? text : text.isEmpty() ? reason : reason + ": " + text;
+  }
+
+  private static int value(Integer count) {
+    return count == null ? 0 : count;
+  }
+
+  private static <T> List<T> listOrEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,23 @@
+# The jobs image, CPU flavour: DJL's bundled PyTorch CPU natives (inside dalle.jar) on a plain JRE.
+#
+# Build from the repository root after `mvn -B -pl jobs -am package -DskipTests`:
+#   docker build -f k8s/images/cpu.Dockerfile -t REGISTRY/dalle-jobs:VERSION-cpu .
+FROM eclipse-temurin:17-jre-jammy
+
+# libgomp: the OpenMP runtime PyTorch's CPU kernels link against.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgomp1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --uid 10001 --create-home dalle
+
+WORKDIR /app
+COPY jobs/target/dalle.jar /app/dalle.jar
+# The YAML configs, so Job args can say --config=configs/dvae/paper.yaml.
+COPY configs /app/configs
+
+# The JVM sizes its heap from the container's memory limit; the rest is left to native (DJL) memory.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -Djava.awt.headless=true" \
+    DJL_CACHE_DIR=/tmp/djl
+
+USER 10001
+ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/app/dalle.jar"]

@@ -1,0 +1,35 @@
+# The jobs image, CUDA flavour. DJL 0.35.1's CUDA natives are not in Maven Central, so DJL is pointed
+# at the CUDA build of libtorch that ships inside the PyTorch wheel of the base image:
+# PYTORCH_LIBRARY_PATH names the directory holding libtorch*.so, PYTORCH_VERSION tells DJL which
+# version it is (it must match the pytorch-jni 2.7.1-0.35.1 inside the jar) and PYTORCH_FLAVOR picks
+# the JNI glue built for CUDA 12.8 that pytorch-jni bundles (jnilib/linux-x86_64/cu128). Without the
+# flavour DJL derives one from the driver and, offline, fails to find it. The CPU natives bundled in
+# the jar stay unused.
+#
+# Build from the repository root after `mvn -B -pl jobs -am package -DskipTests`:
+#   docker build -f k8s/images/cuda.Dockerfile -t REGISTRY/dalle-jobs:VERSION-cuda .
+FROM pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --uid 10001 --create-home dalle
+
+# The wheel's libtorch: /opt/conda/lib/python3.11/site-packages/torch/lib in this base image. The
+# check below fails the build if the base image moves it.
+ENV PYTORCH_LIBRARY_PATH=/opt/conda/lib/python3.11/site-packages/torch/lib \
+    PYTORCH_VERSION=2.7.1 \
+    PYTORCH_FLAVOR=cu128
+RUN test -f "$PYTORCH_LIBRARY_PATH/libtorch_cuda.so" \
+    || (echo "libtorch_cuda.so not found in $PYTORCH_LIBRARY_PATH" >&2 && exit 1)
+
+WORKDIR /app
+COPY jobs/target/dalle.jar /app/dalle.jar
+COPY configs /app/configs
+
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -Djava.awt.headless=true" \
+    LD_LIBRARY_PATH=/opt/conda/lib/python3.11/site-packages/torch/lib \
+    DJL_CACHE_DIR=/tmp/djl
+
+USER 10001
+ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/app/dalle.jar"]
