@@ -1,5 +1,6 @@
 package org.dalle.jobs.dvae;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.dalle.jobs.train.DataPosition;
 import org.dalle.jobs.train.Seeds;
@@ -14,16 +15,23 @@ import org.dalle.jobs.train.Seeds;
  */
 public final class BatchSampler {
 
-  /** One batch: example indices and whether to mirror each. */
-  public record Batch(int[] indices, boolean[] flips) {}
+  /**
+   * One batch: example indices, whether to mirror each, and the top-left corner of each one's crop
+   * window.
+   */
+  public record Batch(int[] indices, boolean[] flips, int[] lefts, int[] tops) {}
 
   private final long seed;
   private final int examples;
   private final int batchSize;
   private final boolean flip;
+  private final int cropPositions;
+  private final boolean randomCrop;
   private long epoch = -1;
   private int[] order;
   private boolean[] flips;
+  private int[] lefts;
+  private int[] tops;
   private DataPosition position;
 
   /**
@@ -31,6 +39,27 @@ public final class BatchSampler {
    * @param flip whether to draw flips; when false every flip is false
    */
   public BatchSampler(long seed, int examples, int batchSize, boolean flip, DataPosition start) {
+    this(seed, examples, batchSize, flip, 1, false, start);
+  }
+
+  /**
+   * @param examples the dataset size, at least {@code batchSize}
+   * @param flip whether to draw flips; when false every flip is false
+   * @param cropPositions crop offsets along each axis (stored size − crop size + 1)
+   * @param randomCrop draw each crop offset uniformly; when false every crop is the centre one
+   */
+  public BatchSampler(
+      long seed,
+      int examples,
+      int batchSize,
+      boolean flip,
+      int cropPositions,
+      boolean randomCrop,
+      DataPosition start) {
+    if (cropPositions < 1) {
+      throw new IllegalArgumentException(
+          "crop positions are " + cropPositions + "; expected at least 1");
+    }
     if (batchSize < 1 || examples < batchSize) {
       throw new IllegalArgumentException(
           "batch size "
@@ -46,6 +75,8 @@ public final class BatchSampler {
     this.examples = examples;
     this.batchSize = batchSize;
     this.flip = flip;
+    this.cropPositions = cropPositions;
+    this.randomCrop = randomCrop;
     this.position = start;
   }
 
@@ -67,8 +98,10 @@ public final class BatchSampler {
     boolean[] batchFlips = new boolean[batchSize];
     System.arraycopy(order, from, indices, 0, batchSize);
     System.arraycopy(flips, from, batchFlips, 0, batchSize);
+    int[] batchLefts = Arrays.copyOfRange(lefts, from, from + batchSize);
+    int[] batchTops = Arrays.copyOfRange(tops, from, from + batchSize);
     position = new DataPosition(position.epoch(), from + batchSize);
-    return new Batch(indices, batchFlips);
+    return new Batch(indices, batchFlips, batchLefts, batchTops);
   }
 
   private void shuffle(long newEpoch) {
@@ -88,6 +121,13 @@ public final class BatchSampler {
       for (int i = 0; i < examples; i++) {
         flips[i] = random.nextBoolean();
       }
+    }
+    // Drawn after the order and flips, so turning crops on leaves those as they were.
+    lefts = new int[examples];
+    tops = new int[examples];
+    for (int i = 0; i < examples; i++) {
+      lefts[i] = randomCrop ? random.nextInt(cropPositions) : (cropPositions - 1) / 2;
+      tops[i] = randomCrop ? random.nextInt(cropPositions) : (cropPositions - 1) / 2;
     }
     epoch = newEpoch;
   }

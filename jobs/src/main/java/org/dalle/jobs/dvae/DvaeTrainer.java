@@ -31,6 +31,7 @@ import org.dalle.jobs.train.StopSignal;
 import org.dalle.models.dvae.DiscreteVae;
 import org.dalle.models.dvae.DvaeExport;
 import org.dalle.models.dvae.DvaeLoss;
+import org.dalle.models.dvae.PixelLikelihood;
 import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Ema;
 import org.dalle.models.optim.Gradients;
@@ -238,6 +239,7 @@ public final class DvaeTrainer {
     private final Schedule learningRate;
     private final Schedule tau;
     private final Schedule beta;
+    private final PixelLikelihood likelihood;
 
     Loop(
         DiscreteVae model,
@@ -262,12 +264,19 @@ public final class DvaeTrainer {
           Schedule.cosine(config.learningRate(), config.finalLearningRate(), config.steps());
       tau = Schedule.cosine(config.tauStart(), config.tauEnd(), config.tauSteps());
       beta = Schedule.cosine(0, config.klWeight(), config.klWeightSteps());
+      likelihood = config.pixelLikelihood();
     }
 
     Result train(long startStep, DataPosition position) throws IOException {
       BatchSampler sampler =
           new BatchSampler(
-              config.seed(), train.count(), config.batchSize(), config.flip(), position);
+              config.seed(),
+              train.count(),
+              config.batchSize(),
+              config.flip(),
+              train.cropPositions(),
+              config.randomCrop(),
+              position);
       ProgressBar progress =
           new ProgressBar(
               config.steps(),
@@ -332,7 +341,13 @@ public final class DvaeTrainer {
         int floats = train.imageFloats();
         float[] pixels = new float[batch.indices().length * floats];
         for (int i = 0; i < batch.indices().length; i++) {
-          train.copyTo(batch.indices()[i], batch.flips()[i], pixels, i * floats);
+          train.copyTo(
+              batch.indices()[i],
+              batch.flips()[i],
+              batch.lefts()[i],
+              batch.tops()[i],
+              pixels,
+              i * floats);
         }
         NDArray images = scope.create(pixels, new Shape(batch.indices().length, 3, size, size));
         double lr = learningRate.valueAt(step);
@@ -340,7 +355,7 @@ public final class DvaeTrainer {
         float b = (float) beta.valueAt(step);
         DvaeLoss loss;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          loss = model.loss(images, t, b);
+          loss = model.loss(images, t, b, likelihood);
           collector.backward(loss.total());
         }
         // Codebook figures and MSE describe the weights that produced this loss, so they are
@@ -383,8 +398,8 @@ public final class DvaeTrainer {
     /** Originals and EMA reconstructions of the held-out images; returns their MSE. */
     private double writeFigure() throws IOException {
       int count = figureImages.count();
-      int size = figureImages.size();
-      float[] originals = figureImages.all();
+      int size = figureImages.crop();
+      float[] originals = figureImages.centreCrops();
       float[] reconstructions;
       try (NDManager scope = base.newSubManager();
           Ema.Swap swap = ema.isStarted() ? ema.swapInto(params) : null) {

@@ -2,6 +2,7 @@ package org.dalle.jobs.dvae;
 
 import java.io.Serializable;
 import org.dalle.models.dvae.DvaeConfig;
+import org.dalle.models.dvae.PixelLikelihood;
 
 /**
  * Everything {@code dalle train-dvae} needs (section 2.1 and appendix A.2 of the paper), resolved
@@ -28,8 +29,13 @@ import org.dalle.models.dvae.DvaeConfig;
  * @param tauSteps updates over which τ anneals
  * @param klWeight final KL weight β (paper: 6.6)
  * @param klWeightSteps updates over which β rises from 0 (paper: 5000)
+ * @param likelihood the reconstruction term: {@code logit_laplace} (the paper's) or {@code
+ *     gaussian} (see {@link PixelLikelihood} for when and why)
+ * @param gaussianSigma the Gaussian likelihood's standard deviation in pixel units
  * @param emaDecay decay of the parameter EMA that is evaluated and exported (paper: 0.999)
  * @param flip mirror each image left-right with probability 1/2 (drawn per epoch and example)
+ * @param randomCrop take each training window at a random offset of images prepared larger than
+ *     {@code model.image_size} (the centre window otherwise, and always for the figure)
  * @param checkpointEvery updates between checkpoints (one is also written at the end and on a stop)
  * @param keepCheckpoints how many of the newest checkpoints to keep
  * @param reconstructionImages images held out of training and shown in {@code reconstructions.png}
@@ -53,8 +59,11 @@ public record TrainDvaeConfig(
     long tauSteps,
     double klWeight,
     long klWeightSteps,
+    String likelihood,
+    double gaussianSigma,
     double emaDecay,
     boolean flip,
+    boolean randomCrop,
     long checkpointEvery,
     int keepCheckpoints,
     int reconstructionImages,
@@ -83,7 +92,10 @@ public record TrainDvaeConfig(
         10_000,
         6.6,
         5_000,
+        "logit_laplace",
+        0.1,
         0.999,
+        true,
         true,
         1_000,
         3,
@@ -129,7 +141,18 @@ public record TrainDvaeConfig(
     unitInterval("adam_beta1", adamBeta1);
     unitInterval("adam_beta2", adamBeta2);
     unitInterval("ema_decay", emaDecay);
+    positive("gaussian_sigma", gaussianSigma);
+    pixelLikelihood();
     return this;
+  }
+
+  /** The reconstruction term named by {@code likelihood}. */
+  public PixelLikelihood pixelLikelihood() {
+    if (likelihood == null) {
+      throw new IllegalArgumentException(
+          "likelihood is not set; expected logit_laplace (the paper's) or gaussian");
+    }
+    return PixelLikelihood.parse(likelihood, gaussianSigma);
   }
 
   private static void atLeast(String name, long value, long minimum) {

@@ -17,7 +17,11 @@ import org.dalle.schemas.CaptionedImage;
 
 /**
  * Square RGB images held in memory as one float array, channel-major per image ({@code (N, 3, S,
- * S)}, values in [0, 1]), ready to be copied into batches.
+ * S)}, values in [0, 1]), ready to be copied into batches as {@code crop}×{@code crop} windows.
+ *
+ * <p>Prepared images may be larger than the model's input: a prepare run with {@code --image-size
+ * 36} and a 32×32 model gives random crops a 5×5 range of offsets; {@link #centreCrops} is what
+ * evaluation sees.
  *
  * <p>The dVAE job loads the whole prepare output this way: the tiny config's 4000 images of 32×32
  * take 49 MB. A dataset that does not fit in memory needs a streaming reader instead; this class
@@ -30,25 +34,32 @@ public final class TrainingImages {
   private final float[] pixels;
   private final int count;
   private final int size;
+  private final int crop;
 
-  TrainingImages(float[] pixels, int count, int size) {
+  TrainingImages(float[] pixels, int count, int size, int crop) {
     if ((long) count * CHANNELS * size * size != pixels.length) {
       throw new IllegalArgumentException(
           pixels.length + " floats are not " + count + " images of 3x" + size + "x" + size);
     }
+    if (crop < 1 || crop > size) {
+      throw new IllegalArgumentException(
+          "crop is " + crop + "; expected 1 to the image size " + size);
+    }
     this.pixels = pixels;
     this.count = count;
     this.size = size;
+    this.crop = crop;
   }
 
   /**
    * Reads every {@code CaptionedImage} of {@code dataDir/images/*.avro}, in file-name order and
    * record order within a file, so the same data always gives the same indices.
    *
-   * @throws IllegalArgumentException when there are no images or one is not {@code size}×{@code
-   *     size}
+   * @param crop the model's input size; every image must be square and at least this large, and all
+   *     of one size
+   * @throws IllegalArgumentException when there are no images or their sizes do not fit
    */
-  public static TrainingImages load(Path dataDir, int size) throws IOException {
+  public static TrainingImages load(Path dataDir, int crop) throws IOException {
     Path imagesDir = dataDir.resolve("images");
     if (!Files.isDirectory(imagesDir)) {
       throw new IllegalArgumentException(
@@ -67,7 +78,7 @@ public final class TrainingImages {
         CaptionedImage record = null;
         while (reader.hasNext()) {
           record = reader.next(record);
-          byId.put(record.getId(), decode(record, file, size));
+          byId.put(record.getId(), decode(record, file, crop));
         }
       }
     }
@@ -75,6 +86,21 @@ public final class TrainingImages {
     if (images.isEmpty()) {
       throw new IllegalArgumentException(
           "no images in " + imagesDir + "/*.avro; expected the output of `dalle prepare`");
+    }
+    int size = images.get(0).getWidth();
+    for (Map.Entry<String, BufferedImage> entry : byId.entrySet()) {
+      if (entry.getValue().getWidth() != size) {
+        throw new IllegalArgumentException(
+            String.format(
+                "image %s in %s is %dx%d but others are %dx%d; expected one size: prepare the"
+                    + " data again with one --image-size",
+                entry.getKey(),
+                imagesDir,
+                entry.getValue().getWidth(),
+                entry.getValue().getHeight(),
+                size,
+                size));
+      }
     }
     long floats = (long) images.size() * CHANNELS * size * size;
     if (floats > Integer.MAX_VALUE) {
@@ -96,20 +122,21 @@ public final class TrainingImages {
         }
       }
     }
-    return new TrainingImages(pixels, images.size(), size);
+    return new TrainingImages(pixels, images.size(), size, crop);
   }
 
-  private static BufferedImage decode(CaptionedImage record, Path file, int size) {
+  private static BufferedImage decode(CaptionedImage record, Path file, int crop) {
     ByteBuffer buffer = record.getImagePng();
     byte[] png = new byte[buffer.remaining()];
     buffer.duplicate().get(png);
     BufferedImage image = PngCodec.decode(png);
-    if (image.getWidth() != size || image.getHeight() != size) {
+    if (image.getWidth() != image.getHeight() || image.getWidth() < crop) {
       throw new IllegalArgumentException(
           String.format(
-              "image %s in %s is %dx%d; expected %dx%d (the model's image_size): prepare with"
-                  + " --image-size %d or change model.image_size",
-              record.getId(), file, image.getWidth(), image.getHeight(), size, size, size));
+              "image %s in %s is %dx%d; expected a square of at least %dx%d (the model's"
+                  + " image_size): prepare with --image-size %d (or larger, for random crops) or"
+                  + " change model.image_size",
+              record.getId(), file, image.getWidth(), image.getHeight(), crop, crop, crop));
     }
     return image;
   }
@@ -118,12 +145,27 @@ public final class TrainingImages {
     return count;
   }
 
+  /** Side of the stored images. */
   public int size() {
     return size;
   }
 
-  /** Floats per image: {@code 3·S²}. */
+  /** Side of the windows copied out: the model's input size. */
+  public int crop() {
+    return crop;
+  }
+
+  /** Crop offsets along each axis: {@code size − crop + 1} (1 when images are the model's size). */
+  public int cropPositions() {
+    return size - crop + 1;
+  }
+
+  /** Floats per copied window: {@code 3·crop²}. */
   public int imageFloats() {
+    return CHANNELS * crop * crop;
+  }
+
+  private int storedFloats() {
     return CHANNELS * size * size;
   }
 
@@ -133,32 +175,50 @@ public final class TrainingImages {
       throw new IllegalArgumentException(
           "range [" + from + ", " + to + ") is outside the " + count + " images");
     }
-    float[] part = new float[(to - from) * imageFloats()];
-    System.arraycopy(pixels, from * imageFloats(), part, 0, part.length);
-    return new TrainingImages(part, to - from, size);
+    float[] part = new float[(to - from) * storedFloats()];
+    System.arraycopy(pixels, from * storedFloats(), part, 0, part.length);
+    return new TrainingImages(part, to - from, size, crop);
   }
 
   /**
-   * Copies image {@code index} into {@code target} at {@code offset}, mirrored left-right when
-   * {@code flip} is set.
+   * Copies the {@code crop}×{@code crop} window of image {@code index} whose top-left corner is
+   * ({@code left}, {@code top}) into {@code target} at {@code offset} as {@code (3, crop, crop)},
+   * mirrored left-right when {@code flip} is set.
    */
-  public void copyTo(int index, boolean flip, float[] target, int offset) {
-    int from = index * imageFloats();
-    if (!flip) {
-      System.arraycopy(pixels, from, target, offset, imageFloats());
-      return;
+  public void copyTo(int index, boolean flip, int left, int top, float[] target, int offset) {
+    if (left < 0 || top < 0 || left >= cropPositions() || top >= cropPositions()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "crop offset (%d, %d) is outside [0, %d) for %dx%d windows of %dx%d images",
+              left, top, cropPositions(), crop, crop, size, size));
     }
-    for (int row = 0; row < CHANNELS * size; row++) {
-      int in = from + row * size;
-      int out = offset + row * size;
-      for (int x = 0; x < size; x++) {
-        target[out + x] = pixels[in + size - 1 - x];
+    int from = index * storedFloats();
+    for (int c = 0; c < CHANNELS; c++) {
+      for (int y = 0; y < crop; y++) {
+        int in = from + (c * size + top + y) * size + left;
+        int out = offset + (c * crop + y) * crop;
+        if (!flip) {
+          System.arraycopy(pixels, in, target, out, crop);
+        } else {
+          for (int x = 0; x < crop; x++) {
+            target[out + x] = pixels[in + crop - 1 - x];
+          }
+        }
       }
     }
   }
 
-  /** All images, unflipped, as one {@code (N, 3, S, S)} array. */
-  public float[] all() {
-    return pixels.clone();
+  /** The centre offset along each axis, the window evaluation uses. */
+  public int centreOffset() {
+    return (size - crop) / 2;
+  }
+
+  /** Every image's centre window, unflipped, as one {@code (N, 3, crop, crop)} array. */
+  public float[] centreCrops() {
+    float[] out = new float[count * imageFloats()];
+    for (int i = 0; i < count; i++) {
+      copyTo(i, false, centreOffset(), centreOffset(), out, i * imageFloats());
+    }
+    return out;
   }
 }

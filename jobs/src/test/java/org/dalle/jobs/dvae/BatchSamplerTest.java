@@ -50,4 +50,42 @@ class BatchSamplerTest {
     assertFalse(Arrays.equals(first, second.indices()));
     assertArrayEquals(new boolean[8], second.flips());
   }
+
+  @Test
+  void randomCropsCoverEveryOffsetAndReplayOnResume() {
+    BatchSampler whole = new BatchSampler(3, 200, 10, true, 5, true, DataPosition.start());
+    Set<Integer> lefts = new HashSet<>();
+    Set<Integer> tops = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      BatchSampler.Batch batch = whole.next();
+      Arrays.stream(batch.lefts()).forEach(lefts::add);
+      Arrays.stream(batch.tops()).forEach(tops::add);
+    }
+    assertEquals(Set.of(0, 1, 2, 3, 4), lefts);
+    assertEquals(Set.of(0, 1, 2, 3, 4), tops);
+    BatchSampler resumed = new BatchSampler(3, 200, 10, true, 5, true, whole.position());
+    for (int i = 0; i < 30; i++) {
+      BatchSampler.Batch a = whole.next();
+      BatchSampler.Batch b = resumed.next();
+      assertArrayEquals(a.lefts(), b.lefts());
+      assertArrayEquals(a.tops(), b.tops());
+    }
+  }
+
+  @Test
+  void withoutRandomCropsEveryWindowIsTheCentreAndOrderAndFlipsStayTheSame() {
+    BatchSampler plain = new BatchSampler(4, 12, 4, true, DataPosition.start());
+    BatchSampler centred = new BatchSampler(4, 12, 4, true, 5, false, DataPosition.start());
+    BatchSampler cropped = new BatchSampler(4, 12, 4, true, 5, true, DataPosition.start());
+    for (int i = 0; i < 6; i++) {
+      BatchSampler.Batch a = plain.next();
+      BatchSampler.Batch b = centred.next();
+      BatchSampler.Batch c = cropped.next();
+      assertArrayEquals(new int[] {2, 2, 2, 2}, b.lefts());
+      assertArrayEquals(new int[] {2, 2, 2, 2}, b.tops());
+      assertArrayEquals(new int[] {0, 0, 0, 0}, a.lefts());
+      assertArrayEquals(a.indices(), c.indices());
+      assertArrayEquals(a.flips(), c.flips());
+    }
+  }
 }

@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
@@ -60,7 +66,10 @@ class DvaeTrainerTest {
         steps,
         6.6,
         steps,
+        "logit_laplace",
+        0.1,
         0.9,
+        true,
         true,
         checkpointEvery,
         2,
@@ -195,5 +204,40 @@ class DvaeTrainerTest {
               }
             })
         .toList();
+  }
+
+  @Test
+  void nativeArraysStayFlatOverManySteps() throws Exception {
+    NDManager root;
+    try (NDManager probe = Engine.getInstance().newBaseManager()) {
+      root = probe.getParentManager();
+    }
+    List<Long> live = new ArrayList<>();
+    NDManager system = root;
+    DvaeTrainer.Result result =
+        new DvaeTrainer(
+                config(dir.resolve("long"), 120, 1000), List.of(), StopSignal.manual(), QUIET)
+            .onStep(step -> live.add(liveResources(system)))
+            .run(false);
+    assertTrue(result.finished());
+    // After the optimizer has made its moments (step 1) and EMA its copies (step 2), every later
+    // step must free exactly what it made: one leaked array per step would add 100 here.
+    assertEquals(live.get(9), live.get(119), "native resources at steps 10 and 120: " + live);
+  }
+
+  /** Native arrays and managers alive under {@code manager}, counted through the whole tree. */
+  @SuppressWarnings("unchecked")
+  private static long liveResources(NDManager manager) {
+    try {
+      Field field = BaseNDManager.class.getDeclaredField("resources");
+      field.setAccessible(true);
+      long count = 0;
+      for (AutoCloseable resource : ((Map<String, AutoCloseable>) field.get(manager)).values()) {
+        count += 1 + (resource instanceof NDManager child ? liveResources(child) : 0);
+      }
+      return count;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("cannot read DJL's resource table", e);
+    }
   }
 }

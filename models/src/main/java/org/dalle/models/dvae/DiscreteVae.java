@@ -89,6 +89,16 @@ public final class DiscreteVae extends AbstractBlock {
    * @param images pixels in [0, 1], {@code (B, C, S, S)}
    */
   public DvaeLoss loss(NDArray images, float tau, float beta) {
+    return loss(images, tau, beta, PixelLikelihood.logitLaplace());
+  }
+
+  /**
+   * The loss of one batch with the reconstruction term of {@code likelihood}, plus {@code beta}
+   * times the KL to the uniform prior (per sub-pixel).
+   *
+   * @param images pixels in [0, 1], {@code (B, C, S, S)}
+   */
+  public DvaeLoss loss(NDArray images, float tau, float beta, PixelLikelihood likelihood) {
     if (!(beta >= 0) || Float.isInfinite(beta)) {
       throw new IllegalArgumentException(
           "KL weight beta is " + beta + "; expected a finite number >= 0 (the paper: 0 to 6.6)");
@@ -101,7 +111,7 @@ public final class DiscreteVae extends AbstractBlock {
       NDList out = relaxedPass(new ParameterStore(scope, false), images, tau, true);
       NDArray decoded = out.get(0);
       NDArray logits = out.get(1);
-      NDArray reconstruction = LogitLaplace.negativeLogLikelihood(images, decoded);
+      NDArray reconstruction = likelihood.negativeLogLikelihood(images, decoded);
       NDArray klPerPosition = UniformPriorKl.perPosition(logits).mean();
       NDArray kl = UniformPriorKl.perSubpixel(logits, images.getShape());
       NDArray total = reconstruction.add(Scale.by(kl, beta));

@@ -69,7 +69,7 @@ public final class LogitLaplace {
     return unmapPixels(Activation.sigmoid(mu));
   }
 
-  private static void checkLayout(NDArray images, NDArray decoded) {
+  static void checkLayout(NDArray images, NDArray decoded) {
     Shape x = images.getShape();
     Shape d = decoded.getShape();
     if (x.dimension() != 4

@@ -22,8 +22,9 @@ import org.joda.time.Instant;
  * Encodes prepared images into dVAE image tokens in batches. Each instance loads the model once in
  * {@link Setup} and frees it in {@link Teardown}; images are buffered and encoded {@code batchSize}
  * at a time, and the remainder is encoded when the bundle finishes, so every record of a successful
- * bundle is output. Images of another size than the model's, or whose PNG is unreadable, go to
- * {@link #REJECTED}.
+ * bundle is output. A square image larger than the model's input is encoded through its centre
+ * window, the one the dVAE job evaluates on when it trains on random crops; smaller or non-square
+ * images, and unreadable PNGs, go to {@link #REJECTED}.
  */
 final class EncodeImagesFn extends DoFn<CaptionedImage, TokenizedExample> {
   static final TupleTag<TokenizedExample> TOKENS = new TupleTag<TokenizedExample>() {};
@@ -78,15 +79,20 @@ final class EncodeImagesFn extends DoFn<CaptionedImage, TokenizedExample> {
       reject(out, image, "unreadable_png", e.getMessage());
       return;
     }
-    if (decoded.getWidth() != size || decoded.getHeight() != size) {
+    if (decoded.getWidth() != decoded.getHeight() || decoded.getWidth() < size) {
       reject(
           out,
           image,
           "wrong_size",
           String.format(
-              "image is %dx%d; the dVAE encodes %dx%d images (prepare with --image-size %d)",
+              "image is %dx%d; the dVAE encodes %dx%d images, or the centre of larger squares"
+                  + " (prepare with --image-size %d)",
               decoded.getWidth(), decoded.getHeight(), size, size, size));
       return;
+    }
+    if (decoded.getWidth() > size) {
+      int offset = (decoded.getWidth() - size) / 2;
+      decoded = decoded.getSubimage(offset, offset, size, size);
     }
     pending.add(new Pending(image, ImagePixels.channelsFirst(decoded), timestamp, window));
     if (pending.size() >= batchSize) {

@@ -69,6 +69,24 @@ class EncodeImagesToTokensTest {
   }
 
   @Test
+  void largerSquaresAreEncodedThroughTheirCentreWindow() throws IOException {
+    BufferedImage large = EncodeFixtures.image(36, 4);
+    BufferedImage centre = large.getSubimage(2, 2, 32, 32);
+    List<Integer> expected =
+        Arrays.stream(EncodeFixtures.encodeAlone(export, centre)).boxed().toList();
+
+    PCollectionTuple out = encode(List.of(EncodeFixtures.record("large", large)), 4);
+    PAssert.that(out.get(EncodeImagesToTokens.REJECTED)).empty();
+    PAssert.thatSingleton(out.get(EncodeImagesToTokens.TOKENS))
+        .satisfies(
+            t -> {
+              assertEquals(expected, t.getImageTokens());
+              return null;
+            });
+    beam.pipeline().run().waitUntilFinish();
+  }
+
+  @Test
   void imagesOfAnotherSizeOrUnreadableAreRejected() {
     CaptionedImage good = EncodeFixtures.record("good", EncodeFixtures.image(32, 9));
     CaptionedImage small = EncodeFixtures.record("small", EncodeFixtures.image(16, 9));
@@ -80,7 +98,8 @@ class EncodeImagesToTokensTest {
             rejected(
                 "key-small",
                 "wrong_size",
-                "image is 16x16; the dVAE encodes 32x32 images (prepare with --image-size 32)"),
+                "image is 16x16; the dVAE encodes 32x32 images, or the centre of larger squares"
+                    + " (prepare with --image-size 32)"),
             rejected(
                 "key-broken",
                 "unreadable_png",
