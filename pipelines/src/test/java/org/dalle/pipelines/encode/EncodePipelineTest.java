@@ -46,7 +46,7 @@ class EncodePipelineTest {
       images.put("img" + i, image);
       records.add(EncodeFixtures.record("img" + i, image));
     }
-    records.add(EncodeFixtures.record("big", EncodeFixtures.image(64, 1)));
+    records.add(EncodeFixtures.record("small", EncodeFixtures.image(16, 1)));
     Path data = preparedData(records);
     Path out = dir.resolve("tokens-run");
 
