@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       PrepareCommand.class,
       TrainDvaeCommand.class,
+      TrainTransformerCommand.class,
       EncodeCommand.class,
       CommandLine.HelpCommand.class
     },
