@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       TrainDvaeCommand.class,
       TrainTransformerCommand.class,
+      SampleCommand.class,
       EncodeCommand.class,
       CommandLine.HelpCommand.class
     },
