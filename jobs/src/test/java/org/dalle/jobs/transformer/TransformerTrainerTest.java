@@ -215,6 +215,25 @@ class TransformerTrainerTest {
   }
 
   @Test
+  void fp16OverflowSkipsTheUpdateAndLowersTheScaleOnce() throws IOException {
+    // M = 2^20 replicas start every scale at 2^33: the scaled float16 gradients overflow.
+    TrainTransformerConfig c = config(dir.resolve("overflow"), 3, 100, Precision.FP16);
+    TrainTransformerConfig overflowing = ConfigOverride.replicas(c, 1 << 20);
+    TransformerTrainer.Result result =
+        new TransformerTrainer(overflowing, List.of(), StopSignal.manual(), QUIET).run(false);
+    assertEquals(3, result.skippedUpdates());
+    List<JsonNode> lines = metrics(dir.resolve("overflow"));
+    double start = Math.pow(2, 33);
+    assertEquals(start, lines.get(0).get("max_grad_scale").asDouble(), 1);
+    // Lowered by √2 after the first overflow, then held: at most one decrease per 125 updates.
+    assertEquals(start / Math.sqrt(2), lines.get(1).get("max_grad_scale").asDouble(), 1e3);
+    assertEquals(start / Math.sqrt(2), lines.get(2).get("max_grad_scale").asDouble(), 1e3);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(i + 1, lines.get(i).get("skipped_updates").asLong());
+    }
+  }
+
+  @Test
   void freshRunRefusesToOverwriteCheckpoints() throws IOException {
     Path out = dir.resolve("run");
     new TransformerTrainer(
