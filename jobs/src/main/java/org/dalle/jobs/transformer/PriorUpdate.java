@@ -2,7 +2,6 @@ package org.dalle.jobs.transformer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import org.dalle.models.optim.AdamW;
@@ -57,7 +56,7 @@ final class PriorUpdate {
   private final ResblockGradientScaler scaler;
   private final HalfPrecisionLoss half;
 
-  PriorUpdate(TransformerPrior model, TrainTransformerConfig config, NDManager base) {
+  PriorUpdate(TransformerPrior model, TrainTransformerConfig config) {
     this.model = model;
     this.params = model.getParameters();
     this.config = config;

@@ -153,7 +153,7 @@ public final class TransformerTrainer {
       TransformerPrior model = new TransformerPrior(config.model());
       Seeds.seedEngineForStep(config.seed(), 0);
       model.initializeParameters(base);
-      PriorUpdate update = new PriorUpdate(model, config, base);
+      PriorUpdate update = new PriorUpdate(model, config);
       PlateauHalving plateau = new PlateauHalving(config.plateauPatience(), config.maxHalvings());
       long step = 0;
       DataPosition position = DataPosition.start();
