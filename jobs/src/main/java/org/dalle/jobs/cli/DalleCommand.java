@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       PrepareCommand.class,
       TrainDvaeCommand.class,
+      EncodeCommand.class,
       TrainTransformerCommand.class,
       SampleCommand.class,
-      EncodeCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
