@@ -32,10 +32,7 @@ class ContainerArgsTest {
    */
   static final Map<String, String> NOT_YET_IN_CLI =
       Map.of(
-          "train-transformer", "--config, --data (the tokens directory), --out, --resume",
           "train-clip", "--config, --data (the prepare output), --out, --resume",
-          "sample",
-              "--config, --transformer, --clip (checkpoint dirs), --dvae (export dir), --seed, --out",
           "evaluate", "--config, --samples (the sample output), --out");
 
   private static final Pattern K8S_VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       TrainDvaeCommand.class,
       EncodeCommand.class,
+      TrainTransformerCommand.class,
+      SampleCommand.class,
       FidCommand.class,
       SubmitCommand.class,
       StatusCommand.class,

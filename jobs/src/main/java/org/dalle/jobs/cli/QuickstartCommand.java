@@ -13,7 +13,13 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
+import org.dalle.jobs.sample.CaptionSampler;
+import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.transformer.TrainTransformerConfig;
+import org.dalle.jobs.transformer.TransformerTrainer;
 import org.dalle.models.dvae.DvaeExport;
+import org.dalle.models.transformer.PriorExport;
+import org.dalle.models.transformer.SamplingOptions;
 import org.dalle.pipelines.encode.EncodeConfig;
 import org.dalle.pipelines.encode.EncodePipeline;
 import org.dalle.pipelines.encode.EncodeSummary;
@@ -33,11 +39,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "The whole chain on the embedded synthetic data, CPU only.",
     description = {
-      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 2 minutes; its reconstructions.png shows what the codebook keeps), then encode every image into dVAE tokens. Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
+      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 2 minutes; its reconstructions.png shows what the codebook keeps), then encode every image into dVAE tokens, train the tiny transformer prior on them (about 5 minutes), and sample 8 images for a few captions, including held-out (colour, shape) pairs (samples/grids/*.png). Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
     })
 public final class QuickstartCommand implements Callable<Integer> {
   static final String PREPARE_CONFIG = "configs/prepare/quickstart.yaml";
   static final String DVAE_CONFIG = "configs/dvae/tiny.yaml";
+  static final String TRANSFORMER_CONFIG = "configs/transformer/tiny.yaml";
+
+  /** Images sampled per caption at the end. */
+  static final int SAMPLES_PER_CAPTION = 8;
 
   @Option(
       names = "--run-dir",
@@ -76,7 +86,7 @@ public final class QuickstartCommand implements Callable<Integer> {
               PREPARE_CONFIG,
               Map.of("out", data.toString(), "inputs", List.of(synthetic)));
     }
-    stage("1/3 prepare", data);
+    stage("1/5 prepare", data);
     if (!fresh && Files.exists(data.resolve(PreparePipeline.MARKER))) {
       System.out.println("  skipped: " + data.resolve(PreparePipeline.MARKER) + " exists");
     } else {
@@ -89,7 +99,7 @@ public final class QuickstartCommand implements Callable<Integer> {
           summary.exactDuplicates() + summary.nearDuplicates());
     }
     Path dvae = runDir.resolve("dvae");
-    stage("2/3 train-dvae", dvae);
+    stage("2/5 train-dvae", dvae);
     Path export = dvae.resolve(DvaeTrainer.EXPORT_DIR);
     if (!fresh && DvaeExport.isComplete(export)) {
       System.out.println("  skipped: " + export + " is complete");
@@ -112,7 +122,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
     }
     Path tokens = runDir.resolve("tokens");
-    stage("3/3 encode", tokens);
+    stage("3/5 encode", tokens);
     if (!fresh && Files.exists(tokens.resolve(EncodePipeline.MARKER))) {
       System.out.println("  skipped: " + tokens.resolve(EncodePipeline.MARKER) + " exists");
     } else {
@@ -126,12 +136,69 @@ public final class QuickstartCommand implements Callable<Integer> {
           "  %d images encoded to %dx%d image tokens, %d rejected%n",
           encoded.written(), encoded.gridSize(), encoded.gridSize(), encoded.rejected());
     }
+    Path transformer = runDir.resolve("transformer");
+    stage("4/5 train-transformer", transformer);
+    Path transformerExport = transformer.resolve(TransformerTrainer.EXPORT_DIR);
+    if (!fresh && PriorExport.isComplete(transformerExport)) {
+      System.out.println("  skipped: " + transformerExport + " is complete");
+    } else {
+      if (fresh) {
+        deleteTree(transformer);
+      }
+      TrainTransformerConfig config =
+          ConfigLoader.loadResource(
+              TrainTransformerConfig.class,
+              TrainTransformerConfig.defaults(),
+              TRANSFORMER_CONFIG,
+              Map.of(
+                  "data", tokens.toString(),
+                  "tokenizer", data.resolve("tokenizer.json").toString(),
+                  "out", transformer.toString()));
+      TransformerTrainer.Result result =
+          TrainTransformerCommand.train(
+              config, true, List.of("quickstart", "--run-dir", runDir.toString()));
+      if (!result.finished()) {
+        return result.exitCode();
+      }
+    }
+    Path samples = runDir.resolve("samples");
+    stage("5/5 sample", samples);
+    List<QuickstartCaptions.Caption> captions =
+        QuickstartCaptions.of(prepare.source().heldOutPairs());
+    if (!fresh && Files.exists(samples.resolve("samples.jsonl"))) {
+      System.out.println("  skipped: " + samples + " exists");
+    } else {
+      SampleConfig config =
+          new SampleConfig(
+              transformerExport.toString(),
+              export.toString(),
+              captions.stream().map(QuickstartCaptions.Caption::text).toList(),
+              samples.toString(),
+              SAMPLES_PER_CAPTION,
+              16,
+              SamplingOptions.paper(),
+              0,
+              null,
+              0);
+      CaptionSampler.Result result = CaptionSampler.run(config, true, System.out);
+      System.out.printf(
+          "  %d images for %d captions, %.0f image tokens/s%n",
+          result.images(), captions.size(), result.imageTokensPerSecond());
+      for (int i = 0; i < captions.size(); i++) {
+        QuickstartCaptions.Caption caption = captions.get(i);
+        System.out.printf(
+            "    grids/c%03d.png  %s%s%n",
+            i, caption.text(), caption.heldOut() ? "  (held out)" : "");
+      }
+    }
     System.out.printf(
         "%nquickstart: done in %.0f s.%n"
-            + "  data:   %s (summary.json, tokenizer.json, images/*.avro)%n"
-            + "  dVAE:   %s (reconstructions.png, metrics.jsonl, export/)%n"
-            + "  tokens: %s (tokens/*.avro, summary.json)%n",
-        (System.nanoTime() - start) / 1e9, data, dvae, tokens);
+            + "  data:        %s (summary.json, tokenizer.json, images/*.avro)%n"
+            + "  dVAE:        %s (reconstructions.png, metrics.jsonl, export/)%n"
+            + "  tokens:      %s (tokens/*.avro, summary.json)%n"
+            + "  transformer: %s (metrics.jsonl, export/)%n"
+            + "  samples:     %s (grids/*.png, images/, samples.jsonl)%n",
+        (System.nanoTime() - start) / 1e9, data, dvae, tokens, transformer, samples);
     return 0;
   }
 

@@ -1,6 +1,7 @@
 package org.dalle.models.transformer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import org.dalle.models.dvae.Scale;
 
 /**
@@ -12,6 +13,9 @@ import org.dalle.models.dvae.Scale;
  * derivative with respect to {@code x} is {@code s}.
  */
 final class GradientScaling {
+
+  /** The largest power-of-two factor applied at once to a float16 array. */
+  private static final float HALF_FACTOR = 1 << 14;
 
   private GradientScaling() {}
 
@@ -25,6 +29,19 @@ final class GradientScaling {
           "gradient scale is " + scale + "; expected a finite positive number");
     }
     NDArray constant = x.stopGradient();
-    return constant.add(Scale.by(x.sub(constant), scale));
+    NDArray delta = x.sub(constant); // zeros whose gradient reaches x
+    if (x.getDataType() == DataType.FLOAT16) {
+      // A float16 scalar holds neither 2^16 and above nor 2^-15 and below: apply such a scale
+      // in representable factors.
+      while (scale > HALF_FACTOR) {
+        delta = Scale.by(delta, HALF_FACTOR);
+        scale /= HALF_FACTOR;
+      }
+      while (scale < 1 / HALF_FACTOR) {
+        delta = Scale.by(delta, 1 / HALF_FACTOR);
+        scale *= HALF_FACTOR;
+      }
+    }
+    return constant.add(Scale.by(delta, scale));
   }
 }

@@ -3,6 +3,7 @@ package org.dalle.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -18,14 +19,17 @@ import org.dalle.models.dvae.Scale;
  * (query, key) pair and −∞ elsewhere, followed by an output projection.
  *
  * <p>Attention is computed densely and masked, which gives exactly what a block-sparse kernel
- * would; {@link #step} is the cached form for decoding, where a single query only gathers the keys
- * its mask row allows, so a sparse layer's step costs O(allowed keys), not O(position).
+ * would; {@link #step} is the cached form for decoding, where a single query reads the cached keys
+ * under its mask row ({@link DecoderMasks}).
  *
  * <p>As a DJL block it takes {@code [x (B, T, C), bias (T, T)]}.
  */
 final class MaskedSelfAttention extends AbstractBlock {
 
   private static final byte VERSION = 1;
+  private static final NDIndex QUERIES = new NDIndex(":, 0");
+  private static final NDIndex KEYS = new NDIndex(":, 1");
+  private static final NDIndex VALUES = new NDIndex(":, 2");
 
   private final TransformerConfig config;
   private final AttentionMasks masks;
@@ -79,35 +83,58 @@ final class MaskedSelfAttention extends AbstractBlock {
    * cache}, over themselves and every cached earlier position its mask allows.
    *
    * @param x layer-normed input of the new positions, {@code (B, n, C)}
-   * @param allowedKeys the keys of each single position, for {@code n = 1}
+   * @param masks the mask rows and scale of single-position steps
    * @return {@code (B, n, C)}
    */
-  NDArray step(ParameterStore store, NDArray x, KvCache cache, int start, AllowedKeys allowedKeys) {
+  NDArray step(ParameterStore store, NDArray x, KvCache cache, int start, DecoderMasks masks) {
     NDManager manager = x.getManager();
     cache.lendTo(manager);
-    NDList qkv = project(store, x); // 3 × (B, H, n, hd)
     int n = Math.toIntExact(x.getShape().get(1));
-    int end = start + n;
-    cache.write(start, qkv.get(1), qkv.get(2));
-    NDArray y;
     if (n == 1) {
-      NDArray positions = allowedKeys.at(kind, start); // (k), or null for all of 0..start
-      y =
-          positions == null
-              ? attend(qkv.get(0), cache.keysBefore(end), cache.valuesBefore(end), null, false)
-              : attend(qkv.get(0), cache.keysAt(positions), cache.valuesAt(positions), null, false);
-    } else {
-      float[] bias = new float[n * end];
-      for (int i = 0; i < n; i++) {
-        boolean[] row = masks.row(kind, start + i, end);
-        for (int key = 0; key < end; key++) {
-          bias[i * end + key] = row[key] ? 0f : Float.NEGATIVE_INFINITY;
-        }
-      }
-      NDArray biasArray = manager.create(bias, new Shape(n, end)).toType(x.getDataType(), false);
-      y = attend(qkv.get(0), cache.keysBefore(end), cache.valuesBefore(end), biasArray, false);
+      return stepOne(store, x, cache, start, masks);
     }
+    int end = start + n;
+    NDList qkv = project(store, x); // 3 × (B, H, n, hd)
+    cache.write(start, qkv.get(1).transpose(0, 1, 3, 2), qkv.get(2));
+    float[] bias = new float[n * end];
+    for (int i = 0; i < n; i++) {
+      boolean[] row = this.masks.row(kind, start + i, end);
+      for (int key = 0; key < end; key++) {
+        bias[i * end + key] = row[key] ? 0f : Float.NEGATIVE_INFINITY;
+      }
+    }
+    NDArray biasArray = manager.create(bias, new Shape(n, end)).toType(x.getDataType(), false);
+    NDArray keys = cache.keysTransposedBefore(end).transpose(0, 1, 3, 2); // (B, H, end, hd), a view
+    NDArray y = attend(qkv.get(0), keys, cache.valuesBefore(end), biasArray, false);
     return output(store, y, false); // (B, n, C)
+  }
+
+  /**
+   * {@link #step} for one position, in as few engine operations as the maths allows: per-operation
+   * cost, not arithmetic, bounds a decoding step of a small model.
+   */
+  private NDArray stepOne(
+      ParameterStore store, NDArray x, KvCache cache, int start, DecoderMasks masks) {
+    long batch = x.getShape().get(0);
+    NDArray weight = store.getValue(qkvWeight, x.getDevice(), false);
+    NDArray bias = store.getValue(qkvBias, x.getDevice(), false);
+    NDArray qkv = // (B, 3, H, 1, hd): the projection's [q | k | v] split into heads, no copy
+        Linear.linear(x, weight, bias)
+            .head()
+            .reshape(batch, 3, config.heads(), 1, config.headSize());
+    cache.write(start, qkv.get(KEYS).transpose(0, 1, 3, 2), qkv.get(VALUES));
+    NDArray q = qkv.get(QUERIES).mul(masks.scale()); // (B, H, 1, hd), scaled by 1/√hd
+    NDArray scores = q.matMul(cache.keysTransposedBefore(start + 1)); // (B, H, 1, t)
+    NDArray row = masks.row(kind, start, x.getManager()); // (1, t); null when all keys are allowed
+    if (row != null) {
+      scores = scores.add(row);
+    }
+    NDArray y = scores.softmax(-1).matMul(cache.valuesBefore(start + 1)); // (B, H, 1, hd)
+    // With one position, (B, H, 1, hd) is already laid out as (B, 1, H·hd).
+    NDArray merged = y.reshape(batch, 1, config.dModel());
+    NDArray outW = store.getValue(outWeight, x.getDevice(), false);
+    NDArray outB = store.getValue(outBias, x.getDevice(), false);
+    return Linear.linear(merged, outW, outB).head(); // (B, 1, C)
   }
 
   /** q, k, v split into heads: 3 × {@code (B, H, n, hd)}. */

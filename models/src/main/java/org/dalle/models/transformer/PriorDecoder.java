@@ -11,11 +11,12 @@ import java.util.List;
  * Incremental decoding of the prior with a key/value cache per layer: tokens are fed in order, a
  * chunk or a single token at a time, and each call returns the logits of the token that comes next.
  * Every layer applies its own mask's rows for the new positions, so the logits equal those of a
- * full forward pass ({@code PriorDecoderTest}) at a cost per token that does not grow with the
- * position under the sparse masks.
+ * full forward pass ({@code PriorDecoderTest}), at a cost per token dominated by the projections: a
+ * one-token step reads cached keys and values instead of recomputing the prefix.
  *
- * <p>A decoder holds {@code 2 · layers} arrays of {@code (B, H, T − 1, head)} in its own manager;
- * close it when done. Dropout is off.
+ * <p>A decoder holds one {@code (B, 2, H, T − 1, head)} array per layer, the mask biases and the
+ * position embeddings in its own manager; close it when done. Dropout is off, and the weights must
+ * not change while it is open.
  */
 public final class PriorDecoder implements AutoCloseable {
 
@@ -23,7 +24,8 @@ public final class PriorDecoder implements AutoCloseable {
   private final TransformerConfig config;
   private final NDManager manager;
   private final List<KvCache> caches = new ArrayList<>();
-  private final AllowedKeys allowedKeys;
+  private final DecoderMasks masks;
+  private final NDArray positions;
   private final int batch;
   private final int capacity;
   private int position;
@@ -37,7 +39,10 @@ public final class PriorDecoder implements AutoCloseable {
     this.batch = batch;
     capacity = config.sequenceLength() - 1; // the last image token is never an input
     manager = parent.newSubManager();
-    allowedKeys = new AllowedKeys(config.masks(), manager);
+    masks = new DecoderMasks(config, model.biases(), capacity, model.dataType(), manager);
+    // The weights are fixed while decoding, so the position embeddings are summed once.
+    positions =
+        model.embedding().positionTable(new ParameterStore(manager, false), capacity, manager);
     for (ResidualBlock block : model.blocks()) {
       caches.add(block.newCache(manager, batch, capacity, model.dataType()));
     }
@@ -92,13 +97,17 @@ public final class PriorDecoder implements AutoCloseable {
         TokenChecks.checkPrefix(config, tokens, position, capacity);
       }
       ParameterStore store = new ParameterStore(scope, false);
-      NDArray x = model.embedding().embed(store, tokens.toType(DataType.INT64, false), position);
+      NDArray ids = tokens.toType(DataType.INT64, false);
+      NDArray x = // (B, n, C)
+          n == 1
+              ? model.embedding().embedOne(store, ids, position, positions)
+              : model.embedding().embed(store, ids, position);
       List<ResidualBlock> blocks = model.blocks();
       for (int i = 0; i < blocks.size(); i++) {
-        x = blocks.get(i).step(store, x, caches.get(i), position, allowedKeys); // (B, n, C)
+        x = blocks.get(i).step(store, x, caches.get(i), position, masks); // (B, n, C)
       }
-      NDArray last = model.finalNorm(store, x.get(":, -1")); // (B, C)
-      NDArray logits = model.logitsAt(store, last, position + n - 1); // (B, V)
+      NDArray last = n == 1 ? x.reshape(batch, -1) : x.get(":, -1"); // (B, C)
+      NDArray logits = model.logitsAt(store, model.finalNorm(store, last), position + n - 1);
       position += n;
       logits.attach(caller);
       return logits;

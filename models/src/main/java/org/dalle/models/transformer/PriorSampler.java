@@ -3,6 +3,7 @@ package org.dalle.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Generates image tokens for captions with the cached decoder (section 2.3 of the paper): the
@@ -65,13 +66,12 @@ public final class PriorSampler {
       for (int index = known; index < imageLength; index++) {
         try (NDManager step = scope.newSubManager()) {
           logits.attach(step);
-          NDArray tokens = sampler.sample(logits); // (B)
-          long[] drawn = tokens.toLongArray();
+          long[] drawn = sampler.draw(logits); // (B)
           for (int b = 0; b < batch; b++) {
             codes[b * imageLength + index] = drawn[b];
           }
           if (index + 1 < imageLength) {
-            logits = decoder.feedSampled(tokens.reshape(batch, 1));
+            logits = decoder.feedSampled(step.create(drawn, new Shape(batch, 1)));
             logits.attach(scope);
           }
         }

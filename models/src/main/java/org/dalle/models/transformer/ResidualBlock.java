@@ -93,9 +93,9 @@ final class ResidualBlock extends AbstractBlock {
   }
 
   /** The block for positions {@code start..start+n-1}, reading and filling {@code cache}. */
-  NDArray step(ParameterStore store, NDArray x, KvCache cache, int start, AllowedKeys allowedKeys) {
+  NDArray step(ParameterStore store, NDArray x, KvCache cache, int start, DecoderMasks masks) {
     NDArray h = norm(store, x, norm1Gain, norm1Shift);
-    x = x.add(attention.step(store, h, cache, start, allowedKeys));
+    x = x.add(attention.step(store, h, cache, start, masks));
     return x.add(mlp(store, norm(store, x, norm2Gain, norm2Shift), false)); // (B, n, C)
   }
 

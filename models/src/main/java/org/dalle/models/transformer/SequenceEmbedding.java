@@ -3,6 +3,7 @@ package org.dalle.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -92,6 +93,47 @@ final class SequenceEmbedding extends AbstractBlock {
       parts.add(token.add(row).add(column));
     }
     return parts.size() == 1 ? parts.head() : parts.get(0).concat(parts.get(1), 1); // (B, n, C)
+  }
+
+  /**
+   * The position part of the embedding of positions {@code 0..length-1}, {@code (length, C)}: the
+   * text position embedding at text positions, row plus column embedding at image positions. The
+   * cached decoder computes it once, so a one-token step adds one row of it to one lookup.
+   */
+  NDArray positionTable(ParameterStore store, int length, NDManager manager) {
+    int textLength = config.textLength();
+    int grid = config.gridSize();
+    int textCount = Math.min(length, textLength);
+    long[] textPositions = new long[textCount];
+    for (int i = 0; i < textCount; i++) {
+      textPositions[i] = i;
+    }
+    NDArray table = lookup(store, textPosition, manager.create(textPositions)); // (Lt, C)
+    int imageCount = length - textCount;
+    if (imageCount > 0) {
+      long[] rows = new long[imageCount];
+      long[] columns = new long[imageCount];
+      for (int i = 0; i < imageCount; i++) {
+        rows[i] = i / grid;
+        columns[i] = i % grid;
+      }
+      NDArray image =
+          lookup(store, imageRow, manager.create(rows))
+              .add(lookup(store, imageColumn, manager.create(columns))); // (Ni, C)
+      table = table.concat(image, 0);
+    }
+    return table; // (length, C)
+  }
+
+  /**
+   * Embeds one token per row at {@code position}, {@code (B, 1)} → {@code (B, 1, C)}, with the
+   * position rows of {@link #positionTable}.
+   */
+  NDArray embedOne(ParameterStore store, NDArray tokens, int position, NDArray positions) {
+    Parameter table = position < config.textLength() ? textToken : imageToken;
+    NDArray row = positions.get(new NDIndex().addSliceDim(position, position + 1)); // (1, C)
+    row.attach(tokens.getManager()); // else the view stays with the long-lived table
+    return lookup(store, table, tokens).add(row); // (B, 1, C)
   }
 
   private static NDArray lookup(ParameterStore store, Parameter table, NDArray ids) {

@@ -138,16 +138,13 @@ public final class TransformerPrior extends AbstractBlock {
       image.tempAttach(scope);
       TokenChecks.checkBatch(config, text, image);
       ParameterStore store = new ParameterStore(scope, false);
-      int textLength = config.textLength();
       NDArray tokens = // (B, T-1): the last image token is only a target
           text.toType(DataType.INT64, false)
               .concat(image.toType(DataType.INT64, false).get(":, :-1"), 1);
       NDArray h = hidden(store, tokens, training, gradientScales); // (B, T-1, C)
-      NDArray textLogits = head(store, textHead, h.get(":, :{}", textLength - 1)); // (B, L-1, Vt')
-      NDArray imageLogits = head(store, imageHead, h.get(":, {}:", textLength - 1)); // (B, N, Vi)
-      NDList out = new NDList(textLogits, imageLogits);
-      out.attach(caller);
-      return new PriorLogits(textLogits, imageLogits);
+      PriorLogits logits = heads(store, h);
+      new NDList(logits.text(), logits.image()).attach(caller);
+      return logits;
     }
   }
 
@@ -245,6 +242,19 @@ public final class TransformerPrior extends AbstractBlock {
     NDArray beta = store.getValue(finalShift, h.getDevice(), false);
     return LayerNorm.layerNorm(h, new Shape(config.dModel()), gamma, beta, LAYER_NORM_EPSILON)
         .head();
+  }
+
+  /** The text and image logits of normed hidden states {@code (B, T-1, C)}. */
+  PriorLogits heads(ParameterStore store, NDArray h) {
+    int textLength = config.textLength();
+    NDArray textLogits = head(store, textHead, h.get(":, :{}", textLength - 1)); // (B, L-1, Vt')
+    NDArray imageLogits = head(store, imageHead, h.get(":, {}:", textLength - 1)); // (B, N, Vi)
+    return new PriorLogits(textLogits, imageLogits);
+  }
+
+  /** The additive attention masks of the full input length. */
+  MaskBiases biases() {
+    return biases;
   }
 
   /** Logits {@code (B, V)} from the normed hidden state {@code (B, C)} at {@code position}. */

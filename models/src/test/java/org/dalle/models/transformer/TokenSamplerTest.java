@@ -63,6 +63,33 @@ class TokenSamplerTest {
   }
 
   @Test
+  void drawingOnTheJavaSideGivesTheEngineSamplersTokens() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      java.util.Random random = new java.util.Random(5);
+      float[] values = new float[6 * 40];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) random.nextGaussian() * 3;
+      }
+      values[7] = values[8]; // a tie in row 0
+      NDArray logits = manager.create(values, new Shape(6, 40));
+      for (SamplingOptions options :
+          new SamplingOptions[] {
+            SamplingOptions.paper(),
+            new SamplingOptions(0.7f, 0, 1f),
+            new SamplingOptions(0f, 0, 1f),
+            new SamplingOptions(1f, 5, 0.9f)
+          }) {
+        TokenSampler engine = new TokenSampler(options, 6, 11);
+        TokenSampler java = new TokenSampler(options, 6, 11);
+        for (int round = 0; round < 20; round++) {
+          assertArrayEquals(
+              engine.sample(logits).toLongArray(), java.draw(logits), options + " round " + round);
+        }
+      }
+    }
+  }
+
+  @Test
   void badOptionsAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(-1f, 0, 1f).validate());
     assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(1f, -2, 1f).validate());

@@ -1,0 +1,176 @@
+package org.dalle.jobs.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.transformer.TrainTransformerConfig;
+import org.dalle.jobs.transformer.TransformerTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dalle train-transformer}: stage 2, the sparse transformer prior over text and image. */
+@Command(
+    name = "train-transformer",
+    mixinStandardHelpOptions = true,
+    header = "Stage 2: train the sparse transformer prior on text and image tokens.",
+    sortOptions = false,
+    description = {
+      "Trains the transformer of section 2.2 of the paper on DIR/tokens/*.avro (the encode output), loaded into memory: [text tokens ‖ image tokens] modelled autoregressively with row, column and causal convolutional attention, loss weighted text 1/8, image 7/8. AdamW (0.9, 0.96, 1e-8, weight decay on weight matrices only), linear warm-up then halving on plateau, global gradient-norm clipping, EMA of the weights, optional BPE dropout on captions. Writes to --out: config.yaml, run.json, metrics.jsonl (step, loss, text_loss, image_loss, grad_norm, lr, skipped_updates, tokens_per_s; with fp16 also min/max_grad_scale), checkpoints/ (atomic: weights, optimizer, EMA, trainer state, tokenizer; every checkpoint_every steps, at the end and on Ctrl-C/SIGTERM) and, at the end, export/ (EMA weights, config, tokenizer) for `dalle sample`.",
+      "",
+      "Settings come from the config's defaults, then --config, then the flags below.",
+      ""
+    })
+public final class TrainTransformerCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML config (configs/transformer/tiny.yaml or paper.yaml); flags override it.")
+  Path config;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "The encode output directory (holding tokens/*.avro).")
+  String data;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "FILE",
+      description =
+          "The tokenizer.json of the prepare output the tokens came from (BPE dropout, export).")
+  String tokenizer;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Run directory for checkpoints, metrics and export.")
+  String out;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Updates in the whole run.")
+  Long steps;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Sequences per update.")
+  Integer batchSize;
+
+  @Option(
+      names = "--lr",
+      paramLabel = "LR",
+      description = "Peak learning rate, reached after warmup_steps, halved on plateaus.")
+  Double learningRate;
+
+  @Option(
+      names = "--bpe-dropout",
+      paramLabel = "P",
+      description = "Probability of skipping each BPE merge when re-tokenising a caption (0: off).")
+  Double bpeDropout;
+
+  @Option(
+      names = "--precision",
+      paramLabel = "fp32|fp16",
+      description =
+          "fp32 (the default on a CPU), or fp16: float16 resblocks from float32 master weights with"
+              + " per-resblock gradient scaling; updates with non-finite gradients are skipped.")
+  String precision;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "N",
+      description = "Updates between checkpoints.")
+  Long checkpointEvery;
+
+  @Option(
+      names = "--keep-checkpoints",
+      paramLabel = "N",
+      description = "How many of the newest checkpoints to keep.")
+  Integer keepCheckpoints;
+
+  @Option(
+      names = "--resume",
+      description =
+          "Continue exactly from the latest checkpoint in --out (a fresh start if there is none).")
+  boolean resume;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Seed of initialisation, data order, dropout and BPE dropout.")
+  Long seed;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "CPU threads of the engine's operators (0: the engine's default).")
+  Integer threads;
+
+  /** The resolved config: defaults, then --config, then flags. */
+  TrainTransformerConfig resolveConfig() {
+    Map<String, Object> o = new LinkedHashMap<>();
+    put(o, "data", data);
+    put(o, "tokenizer", tokenizer);
+    put(o, "out", out);
+    put(o, "steps", steps);
+    put(o, "batch_size", batchSize);
+    put(o, "learning_rate", learningRate);
+    put(o, "bpe_dropout", bpeDropout);
+    put(o, "precision", precision);
+    put(o, "checkpoint_every", checkpointEvery);
+    put(o, "keep_checkpoints", keepCheckpoints);
+    put(o, "seed", seed);
+    put(o, "threads", threads);
+    return ConfigLoader.load(
+            TrainTransformerConfig.class, TrainTransformerConfig.defaults(), config, o)
+        .validate();
+  }
+
+  private static void put(Map<String, Object> overrides, String key, Object value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    TrainTransformerConfig resolved = resolveConfig();
+    List<String> args =
+        Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+    return train(resolved, resume, args).exitCode();
+  }
+
+  /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
+  static TransformerTrainer.Result train(
+      TrainTransformerConfig config, boolean resume, List<String> args) throws Exception {
+    if (config.threads() > 0) {
+      // Takes effect only before the engine first loads.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    TransformerTrainer.Result result;
+    try (StopSignal stop = StopSignal.install()) {
+      result = new TransformerTrainer(config, args, stop, System.err).run(resume);
+    }
+    System.out.printf(
+        "train-transformer: %s at step %d. Last update: loss %.4f (text %.4f, image %.4f nats per"
+            + " token), %d updates skipped, %.0f tokens/s.%n",
+        result.finished() ? "done" : "stopped",
+        result.step(),
+        result.loss(),
+        result.textLoss(),
+        result.imageLoss(),
+        result.skippedUpdates(),
+        result.tokensPerSecond());
+    if (result.finished()) {
+      System.out.println("  export for `dalle sample`: " + result.export());
+    } else {
+      System.out.println("  continue with the same command and --resume");
+    }
+    return result;
+  }
+}

@@ -1,0 +1,299 @@
+package org.dalle.jobs.transformer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.dalle.jobs.train.Checkpoint;
+import org.dalle.jobs.train.CheckpointStore;
+import org.dalle.jobs.train.StopSignal;
+import org.dalle.models.transformer.AttentionSchedule;
+import org.dalle.models.transformer.PriorExport;
+import org.dalle.models.transformer.TransformerConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TransformerTrainerTest {
+
+  /** Two layers of width 16 over 8 text tokens and a 4×4 grid of 16 codes; vocabulary from BPE. */
+  private static final TransformerConfig MODEL =
+      new TransformerConfig(
+          2, 16, 2, 8, 0, 4, 16, 3, 1f / 8, 7f / 8, 0.1f, AttentionSchedule.SPARSE);
+
+  private static final List<String> COMPARED =
+      List.of("loss", "text_loss", "image_loss", "grad_norm", "lr", "skipped_updates");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+  @TempDir static Path data;
+  static Path tokenizer;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void writeData() throws IOException {
+    System.setProperty("ai.djl.offline", "true");
+    tokenizer = data.resolve("tokenizer.json");
+    TokenData.write(data, 24, TokenData.writeTokenizer(tokenizer, 24), 8, 4, 16);
+  }
+
+  static TrainTransformerConfig config(
+      Path out, long steps, long checkpointEvery, Precision precision) {
+    return config(out, steps, checkpointEvery, precision, 3e-3);
+  }
+
+  static TrainTransformerConfig config(
+      Path out, long steps, long checkpointEvery, Precision precision, double lr) {
+    TrainTransformerConfig d = TrainTransformerConfig.defaults();
+    return new TrainTransformerConfig(
+        data.toString(),
+        tokenizer.toString(),
+        out.toString(),
+        MODEL,
+        4,
+        steps,
+        lr,
+        2,
+        1,
+        1,
+        5,
+        d.adamBeta1(),
+        d.adamBeta2(),
+        d.adamEpsilon(),
+        d.weightDecay(),
+        d.gradientClip(),
+        0.9,
+        0.1,
+        precision,
+        1,
+        checkpointEvery,
+        2,
+        7,
+        0);
+  }
+
+  @Test
+  void fewStepsWriteMetricsCheckpointsAndExport() throws IOException {
+    Path out = dir.resolve("run");
+    TransformerTrainer.Result result =
+        new TransformerTrainer(
+                config(out, 5, 2, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
+            .run(false);
+
+    assertTrue(result.finished());
+    assertEquals(5, result.step());
+    List<JsonNode> lines = metrics(out);
+    assertEquals(5, lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = lines.get(i);
+      assertEquals(i + 1, line.get("step").asLong());
+      for (String key :
+          List.of("loss", "text_loss", "image_loss", "grad_norm", "lr", "tokens_per_s")) {
+        assertTrue(line.get(key).asDouble() > 0, key + " in " + line);
+      }
+      assertEquals(0, line.get("skipped_updates").asLong());
+      // The total is the paper's weighting of the two cross-entropies.
+      double weighted =
+          line.get("text_loss").asDouble() / 8 + 7 * line.get("image_loss").asDouble() / 8;
+      assertEquals(weighted, line.get("loss").asDouble(), 1e-5);
+    }
+    // Linear warm-up over 2 updates to 3e-3.
+    assertEquals(1.5e-3, lines.get(0).get("lr").asDouble(), 1e-12);
+    assertEquals(3e-3, lines.get(1).get("lr").asDouble(), 1e-12);
+
+    CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"), 2);
+    assertEquals(
+        List.of("step-000000004", "step-000000005"),
+        store.completeDirs().stream().map(p -> p.getFileName().toString()).toList());
+    Checkpoint last = store.latest().orElseThrow();
+    for (String file :
+        List.of(
+            Checkpoint.MODEL,
+            Checkpoint.OPTIMIZER,
+            Checkpoint.EMA,
+            Checkpoint.CONFIG,
+            TrainerState.FILE,
+            TransformerTrainer.TOKENIZER)) {
+      assertTrue(last.has(file), "checkpoint lacks " + file);
+    }
+    // The resolved config names the tokenizer's vocabulary, not the 0 it was given.
+    assertTrue(last.readText(Checkpoint.CONFIG).contains("text_vocab_size: 280"));
+
+    assertTrue(PriorExport.isComplete(result.export()));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      PriorExport.Loaded loaded = PriorExport.read(result.export(), manager);
+      assertEquals(280, loaded.model().config().textVocabSize());
+      assertEquals(280, loaded.tokenizer().vocabSize());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Precision.class)
+  void resumedRunMatchesTheUninterruptedOne(Precision precision) throws IOException {
+    Path whole = dir.resolve("whole");
+    new TransformerTrainer(
+            config(whole, 6, 100, precision, 0.1), List.of(), StopSignal.manual(), QUIET)
+        .run(false);
+
+    Path split = dir.resolve("split");
+    for (long expected = 1; expected <= 3; expected++) {
+      StopSignal stop = StopSignal.manual();
+      TransformerTrainer.Result part =
+          new TransformerTrainer(config(split, 6, 100, precision, 0.1), List.of(), stop, QUIET)
+              .onStep(step -> stop.request("test", 3))
+              .run(expected > 1);
+      assertFalse(part.finished());
+      assertEquals(expected, part.step());
+      assertEquals(3, part.exitCode());
+    }
+    TransformerTrainer.Result end =
+        new TransformerTrainer(
+                config(split, 6, 100, precision, 0.1), List.of(), StopSignal.manual(), QUIET)
+            .run(true);
+    assertTrue(end.finished());
+
+    List<JsonNode> a = metrics(whole);
+    List<JsonNode> b = metrics(split);
+    assertEquals(6, b.size());
+    for (int i = 0; i < 6; i++) {
+      for (String key : COMPARED) {
+        assertEquals(a.get(i).get(key), b.get(i).get(key), key + " at step " + (i + 1));
+      }
+    }
+    // The plateau rule halved the learning rate in both runs alike (window 1, patience 1).
+    assertTrue(a.get(5).get("lr").asDouble() < 0.1, "no halving: " + a);
+    for (String file : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER, Checkpoint.EMA)) {
+      assertArrayEquals(
+          Files.readAllBytes(finalCheckpoint(whole).resolve(file)),
+          Files.readAllBytes(finalCheckpoint(split).resolve(file)),
+          file);
+    }
+    assertArrayEquals(
+        Files.readAllBytes(whole.resolve("export").resolve(PriorExport.PARAMS_FILE)),
+        Files.readAllBytes(split.resolve("export").resolve(PriorExport.PARAMS_FILE)));
+  }
+
+  @Test
+  void fp16StepsTrackTheFp32LossAndGrowTheGradientScales() throws IOException {
+    Path fp32 = dir.resolve("fp32");
+    Path fp16 = dir.resolve("fp16");
+    new TransformerTrainer(
+            config(fp32, 3, 100, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
+        .run(false);
+    TransformerTrainer.Result half =
+        new TransformerTrainer(
+                config(fp16, 3, 100, Precision.FP16), List.of(), StopSignal.manual(), QUIET)
+            .run(false);
+    assertEquals(0, half.skippedUpdates());
+    List<JsonNode> a = metrics(fp32);
+    List<JsonNode> b = metrics(fp16);
+    for (int i = 0; i < 3; i++) {
+      // Same weights, data and dropout: float16 resblocks change the loss only by rounding.
+      assertEquals(
+          a.get(i).get("loss").asDouble(), b.get(i).get("loss").asDouble(), 2e-2, "step " + i);
+      assertEquals(
+          a.get(i).get("grad_norm").asDouble(),
+          b.get(i).get("grad_norm").asDouble(),
+          0.05 * a.get(i).get("grad_norm").asDouble(),
+          "gradient norm at step " + i);
+      // Scales start at 2^13 and grow by 2^(1/1000) after every clean update.
+      assertEquals(8192 * Math.pow(2, i / 1000.0), b.get(i).get("max_grad_scale").asDouble(), 1e-2);
+    }
+    assertFalse(a.get(0).has("max_grad_scale"));
+  }
+
+  @Test
+  void fp16OverflowSkipsTheUpdateAndLowersTheScaleOnce() throws IOException {
+    // M = 2^20 replicas start every scale at 2^33: the scaled float16 gradients overflow.
+    TrainTransformerConfig c = config(dir.resolve("overflow"), 3, 100, Precision.FP16);
+    TrainTransformerConfig overflowing = ConfigOverride.replicas(c, 1 << 20);
+    TransformerTrainer.Result result =
+        new TransformerTrainer(overflowing, List.of(), StopSignal.manual(), QUIET).run(false);
+    assertEquals(3, result.skippedUpdates());
+    List<JsonNode> lines = metrics(dir.resolve("overflow"));
+    double start = Math.pow(2, 33);
+    assertEquals(start, lines.get(0).get("max_grad_scale").asDouble(), 1);
+    // Lowered by √2 after the first overflow, then held: at most one decrease per 125 updates.
+    assertEquals(start / Math.sqrt(2), lines.get(1).get("max_grad_scale").asDouble(), 1e3);
+    assertEquals(start / Math.sqrt(2), lines.get(2).get("max_grad_scale").asDouble(), 1e3);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(i + 1, lines.get(i).get("skipped_updates").asLong());
+    }
+  }
+
+  @Test
+  void freshRunRefusesToOverwriteCheckpoints() throws IOException {
+    Path out = dir.resolve("run");
+    new TransformerTrainer(
+            config(out, 1, 100, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
+        .run(false);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new TransformerTrainer(
+                        config(out, 1, 100, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
+                    .run(false));
+    assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+  }
+
+  @Test
+  void recordsThatDoNotFitTheModelAreRejectedByName() {
+    TrainTransformerConfig c = config(dir.resolve("run"), 1, 100, Precision.FP32);
+    TransformerConfig m = c.model();
+    TransformerConfig grid6 =
+        new TransformerConfig(
+            m.layers(),
+            m.dModel(),
+            m.heads(),
+            m.textLength(),
+            0,
+            6,
+            m.imageVocabSize(),
+            m.convKernel(),
+            m.textLossWeight(),
+            m.imageLossWeight(),
+            m.dropout(),
+            m.attention());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TokenizedDataset.load(data, grid6));
+    assertTrue(
+        e.getMessage().contains("4x4 grid") && e.getMessage().contains("grid_size"),
+        e.getMessage());
+
+    IllegalArgumentException vocab =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> c.withTokenizerVocabulary(300).withTokenizerVocabulary(280));
+    assertTrue(vocab.getMessage().contains("text_vocab_size is 300"), vocab.getMessage());
+  }
+
+  private static Path finalCheckpoint(Path run) throws IOException {
+    return new CheckpointStore(run.resolve("checkpoints"), 2).latest().orElseThrow().dir();
+  }
+
+  static List<JsonNode> metrics(Path run) throws IOException {
+    return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+        .map(
+            line -> {
+              try {
+                return JSON.readTree(line);
+              } catch (IOException e) {
+                throw new AssertionError(line, e);
+              }
+            })
+        .toList();
+  }
+}

@@ -1,0 +1,138 @@
+package org.dalle.models.transformer;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.dalle.models.tokenizer.BpeTokenizer;
+
+/**
+ * A trained prior as the sampler needs it: a directory holding {@value #PARAMS_FILE} (the weights,
+ * {@link PriorWeights}), {@value #TOKENIZER_FILE} (the BPE the captions were tokenised with, so a
+ * sampler encodes new captions the same way) and {@value #CONFIG_FILE} (the {@link
+ * TransformerConfig} as snake_case JSON). The config is written last: its presence marks a complete
+ * export. Unlike a training checkpoint it has no optimizer state.
+ */
+public final class PriorExport {
+
+  public static final String CONFIG_FILE = "transformer-config.json";
+  public static final String PARAMS_FILE = "transformer.params";
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+  /**
+   * What an export holds.
+   *
+   * @param model the prior, its weights in the manager given to {@link #read}
+   * @param tokenizer the captions' BPE
+   */
+  public record Loaded(TransformerPrior model, BpeTokenizer tokenizer) {}
+
+  private PriorExport() {}
+
+  /**
+   * Writes {@code model} (initialised) and the tokenizer text into {@code dir}, each file through a
+   * temporary name and a rename, the config last.
+   */
+  public static void write(TransformerPrior model, String tokenizerJson, Path dir)
+      throws IOException {
+    model.requireInitialized();
+    Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve(CONFIG_FILE)); // incomplete until rewritten last
+    writeAtomically(dir.resolve(PARAMS_FILE), out -> PriorWeights.write(model, out));
+    byte[] tokenizer = tokenizerJson.getBytes(StandardCharsets.UTF_8);
+    writeAtomically(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizer));
+    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+  }
+
+  /** Whether {@code dir} holds a complete export. */
+  public static boolean isComplete(Path dir) {
+    return List.of(CONFIG_FILE, PARAMS_FILE, TOKENIZER_FILE).stream()
+        .allMatch(name -> Files.isRegularFile(dir.resolve(name)));
+  }
+
+  /** Reads the config of the export in {@code dir}. */
+  public static TransformerConfig readConfig(Path dir) throws IOException {
+    Path file = dir.resolve(CONFIG_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(
+          "no transformer export in "
+              + dir
+              + ": "
+              + CONFIG_FILE
+              + " is missing; expected "
+              + layout());
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return JSON.readValue(in, TransformerConfig.class).validate();
+    } catch (JacksonException e) {
+      throw new IOException(file + " is not a transformer config: " + e.getOriginalMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + " describes no buildable transformer: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the export in {@code dir}; the weights live in {@code manager}, which must outlive the
+   * model.
+   *
+   * @throws IOException naming the file when one is missing or does not match the config
+   */
+  public static Loaded read(Path dir, NDManager manager) throws IOException {
+    if (!isComplete(dir)) {
+      throw new IOException("transformer export " + dir + " is incomplete; expected " + layout());
+    }
+    TransformerConfig config = readConfig(dir);
+    TransformerPrior model = new TransformerPrior(config);
+    model.initializeParameters(manager);
+    Path params = dir.resolve(PARAMS_FILE);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
+      PriorWeights.read(model, in);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(params + " does not hold the weights of " + config + ": " + e, e);
+    }
+    BpeTokenizer tokenizer = BpeTokenizer.load(dir.resolve(TOKENIZER_FILE));
+    if (tokenizer.vocabSize() != config.textVocabSize()) {
+      throw new IOException(
+          String.format(
+              "%s has %d tokens but the transformer's text_vocab_size is %d; the export is"
+                  + " inconsistent",
+              dir.resolve(TOKENIZER_FILE), tokenizer.vocabSize(), config.textVocabSize()));
+    }
+    return new Loaded(model, tokenizer);
+  }
+
+  private static String layout() {
+    return CONFIG_FILE + ", " + PARAMS_FILE + " and " + TOKENIZER_FILE + " as PriorExport writes";
+  }
+
+  @FunctionalInterface
+  private interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private static void writeAtomically(Path target, Content content) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
+        content.writeTo(out);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}
