@@ -77,7 +77,7 @@ class EncodePipelineTest {
       assertEquals("a caption of " + example.getId(), example.getCaption());
     }
     List<Rejected> rejected = AvroFiles.read(out.resolve("rejected"), Rejected.class);
-    assertEquals("key-big", rejected.get(0).getSourceKey());
+    assertEquals("key-small", rejected.get(0).getSourceKey());
     try (Stream<Path> files = Files.list(out)) {
       assertFalse(
           files.anyMatch(p -> p.getFileName().toString().startsWith(".staging")),
