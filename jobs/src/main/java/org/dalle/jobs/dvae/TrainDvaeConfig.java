@@ -1,5 +1,10 @@
 package org.dalle.jobs.dvae;
 
+import static org.dalle.jobs.config.ConfigChecks.atLeast;
+import static org.dalle.jobs.config.ConfigChecks.nonNegative;
+import static org.dalle.jobs.config.ConfigChecks.positive;
+import static org.dalle.jobs.config.ConfigChecks.unitInterval;
+
 import java.io.Serializable;
 import org.dalle.models.dvae.DvaeConfig;
 import org.dalle.models.dvae.PixelLikelihood;
@@ -153,29 +158,5 @@ public record TrainDvaeConfig(
           "likelihood is not set; expected logit_laplace (the paper's) or gaussian");
     }
     return PixelLikelihood.parse(likelihood, gaussianSigma);
-  }
-
-  private static void atLeast(String name, long value, long minimum) {
-    if (value < minimum) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected at least " + minimum);
-    }
-  }
-
-  private static void positive(String name, double value) {
-    if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected a positive number");
-    }
-  }
-
-  private static void nonNegative(String name, double value) {
-    if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected a number >= 0");
-    }
-  }
-
-  private static void unitInterval(String name, double value) {
-    if (!(value >= 0 && value < 1)) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected a number in [0, 1)");
-    }
   }
 }

@@ -1,5 +1,10 @@
 package org.dalle.jobs.transformer;
 
+import static org.dalle.jobs.config.ConfigChecks.atLeast;
+import static org.dalle.jobs.config.ConfigChecks.positive;
+import static org.dalle.jobs.config.ConfigChecks.required;
+import static org.dalle.jobs.config.ConfigChecks.unitInterval;
+
 import java.io.Serializable;
 import org.dalle.models.transformer.TransformerConfig;
 
@@ -200,29 +205,5 @@ public record TrainTransformerConfig(
     unitInterval("ema_decay", emaDecay);
     unitInterval("bpe_dropout", bpeDropout);
     return this;
-  }
-
-  private static void required(String name, String value, String expected) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set; expected " + expected);
-    }
-  }
-
-  private static void atLeast(String name, long value, long minimum) {
-    if (value < minimum) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected at least " + minimum);
-    }
-  }
-
-  private static void positive(String name, double value) {
-    if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected a positive number");
-    }
-  }
-
-  private static void unitInterval(String name, double value) {
-    if (!(value >= 0 && value < 1)) {
-      throw new IllegalArgumentException(name + " is " + value + "; expected a number in [0, 1)");
-    }
   }
 }
