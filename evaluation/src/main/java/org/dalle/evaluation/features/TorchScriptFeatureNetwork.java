@@ -20,15 +20,20 @@ import org.dalle.evaluation.metrics.FeatureMatrix;
  * A feature network loaded from a TorchScript file (DJL, PyTorch engine), such as the FID
  * Inception-v3 ({@code pt_inception-2015-12-05}) exported as the README describes: it takes a batch
  * (N, 3, size, size) of images in [−1, 1] ({@link InceptionPreprocessing}) and returns one feature
- * vector per image, (N, D) or (N, D, 1, 1) — for Inception-v3 the 2048-d pool features.
+ * vector per image, (N, D) or (N, D, 1, 1) — for Inception-v3 the 2048-d pool features. A module
+ * that returns a pair (features, logits) also gives class logits for the Inception Score.
  */
-public final class TorchScriptFeatureNetwork implements AutoCloseable {
+public final class TorchScriptFeatureNetwork implements FeatureNetwork {
   private final Model model;
+  private final Path file;
   private final int inputSize;
+  private final boolean hasLogits;
 
-  private TorchScriptFeatureNetwork(Model model, int inputSize) {
+  private TorchScriptFeatureNetwork(Model model, Path file, int inputSize) {
     this.model = model;
+    this.file = file;
     this.inputSize = inputSize;
+    this.hasLogits = run(List.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB))).size() == 2;
   }
 
   /**
@@ -53,7 +58,20 @@ public final class TorchScriptFeatureNetwork implements AutoCloseable {
       throw new IllegalArgumentException(
           file + " could not be loaded as a TorchScript model: " + e.getMessage(), e);
     }
-    return new TorchScriptFeatureNetwork(model, inputSize);
+    try {
+      return new TorchScriptFeatureNetwork(model, file, inputSize);
+    } catch (RuntimeException e) {
+      model.close();
+      throw new IllegalArgumentException(
+          file
+              + " could not run on a (1, 3, "
+              + inputSize
+              + ", "
+              + inputSize
+              + ") batch: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   public int inputSize() {
@@ -62,6 +80,27 @@ public final class TorchScriptFeatureNetwork implements AutoCloseable {
 
   /** Features of the images, one row each, in the order given. */
   public FeatureMatrix features(List<BufferedImage> images) {
+    return forward(images).features();
+  }
+
+  @Override
+  public Outputs forward(List<BufferedImage> images) {
+    List<FeatureMatrix> outputs = run(images);
+    return new Outputs(outputs.get(0), outputs.size() == 2 ? outputs.get(1) : null);
+  }
+
+  @Override
+  public boolean hasLogits() {
+    return hasLogits;
+  }
+
+  @Override
+  public String describe() {
+    return "torchscript:" + file;
+  }
+
+  /** The module's outputs as matrices: features, then logits when it returns a pair. */
+  private List<FeatureMatrix> run(List<BufferedImage> images) {
     int n = images.size();
     int pixels = 3 * inputSize * inputSize;
     float[] batch = new float[n * pixels];
@@ -73,24 +112,37 @@ public final class TorchScriptFeatureNetwork implements AutoCloseable {
       NDArray input = step.create(batch, new Shape(n, 3, inputSize, inputSize)); // (N, 3, S, S)
       NDList output =
           model.getBlock().forward(new ParameterStore(step, false), new NDList(input), false);
-      NDArray features = output.singletonOrThrow();
-      if (features.getShape().dimension() < 2 || features.getShape().get(0) != n) {
+      if (output.isEmpty() || output.size() > 2) {
         throw new IllegalStateException(
-            "the feature network returned shape "
-                + features.getShape()
-                + " for "
-                + n
-                + " images; expected (N, D) or (N, D, 1, 1)");
+            "the feature network returned "
+                + output.size()
+                + " outputs; expected features, or a pair (features, logits)");
       }
-      NDArray flat = features.reshape(n, -1); // (N, D)
-      int d = (int) flat.getShape().get(1);
-      float[] values = flat.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-      double[] widened = new double[values.length];
-      for (int i = 0; i < values.length; i++) {
-        widened[i] = values[i];
+      List<FeatureMatrix> matrices = new java.util.ArrayList<>();
+      for (NDArray array : output) {
+        matrices.add(toMatrix(array, n));
       }
-      return new FeatureMatrix(n, d, widened);
+      return matrices;
     }
+  }
+
+  private static FeatureMatrix toMatrix(NDArray features, int n) {
+    if (features.getShape().dimension() < 2 || features.getShape().get(0) != n) {
+      throw new IllegalStateException(
+          "the feature network returned shape "
+              + features.getShape()
+              + " for "
+              + n
+              + " images; expected (N, D) or (N, D, 1, 1)");
+    }
+    NDArray flat = features.reshape(n, -1); // (N, D)
+    int d = (int) flat.getShape().get(1);
+    float[] values = flat.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    double[] widened = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      widened[i] = values[i];
+    }
+    return new FeatureMatrix(n, d, widened);
   }
 
   @Override
