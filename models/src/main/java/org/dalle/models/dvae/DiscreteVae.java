@@ -113,7 +113,7 @@ public final class DiscreteVae extends AbstractBlock {
       NDArray logits = out.get(1);
       NDArray reconstruction = likelihood.negativeLogLikelihood(images, decoded);
       NDArray klPerPosition = UniformPriorKl.perPosition(logits).mean();
-      NDArray kl = UniformPriorKl.perSubpixel(logits, images.getShape());
+      NDArray kl = UniformPriorKl.perSubpixel(klPerPosition, logits.getShape(), images.getShape());
       NDArray total = reconstruction.add(Scale.by(kl, beta));
       NDList results = new NDList(total, reconstruction, kl, klPerPosition, logits);
       results.attach(caller);

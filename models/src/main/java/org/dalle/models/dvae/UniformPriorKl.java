@@ -47,18 +47,31 @@ public final class UniformPriorKl {
    * @param imageShape the encoded images' shape {@code (B, C, H, W)}
    */
   public static NDArray perSubpixel(NDArray logits, Shape imageShape) {
-    if (imageShape.dimension() != 4 || imageShape.get(0) != logits.getShape().get(0)) {
+    return perSubpixel(perPosition(logits).mean(), logits.getShape(), imageShape);
+  }
+
+  /**
+   * {@link #perSubpixel(NDArray, Shape)} from the mean KL per grid position that a caller already
+   * computed ({@code perPosition(logits).mean()}), so a training step builds the KL graph once.
+   *
+   * @param meanPerPosition the scalar mean of {@link #perPosition} over batch and positions
+   * @param logitsShape {@code (B, K, G, G)}
+   * @param imageShape {@code (B, C, H, W)}
+   */
+  public static NDArray perSubpixel(NDArray meanPerPosition, Shape logitsShape, Shape imageShape) {
+    if (imageShape.dimension() != 4
+        || logitsShape.dimension() < 2
+        || imageShape.get(0) != logitsShape.get(0)) {
       throw new IllegalArgumentException(
           "image shape is "
               + imageShape
               + " for logits "
-              + logits.getShape()
+              + logitsShape
               + "; expected (B, C, H, W) with the same batch size B");
     }
     long subpixels = imageShape.get(1) * imageShape.get(2) * imageShape.get(3);
-    long positions =
-        logits.getShape().size() / (logits.getShape().get(0) * logits.getShape().get(1));
+    long positions = logitsShape.size() / (logitsShape.get(0) * logitsShape.get(1));
     // mean over (B, G, G) times G² / (C·H·W) = mean over B of (Σ over positions) / (C·H·W)
-    return Scale.by(perPosition(logits).mean(), (float) positions / subpixels);
+    return Scale.by(meanPerPosition, (float) positions / subpixels);
   }
 }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +51,9 @@ public final class AdamW implements AutoCloseable {
   private static final String STEP = "step";
   private static final String FIRST = "m/";
   private static final String SECOND = "v/";
+
+  /** A negative clip value turns off the fused update's element-wise clipping. */
+  private static final float NO_CLIPPING = -1f;
 
   private final NDManager manager = NDManager.newBaseManager();
   private final BiPredicate<String, Parameter> decayFilter;
@@ -147,13 +152,23 @@ public final class AdamW implements AutoCloseable {
         m.tempAttach(scope);
         v.tempAttach(scope);
         NDArray grad = weight.getGradient(); // a new handle, owned by scope
-        if (decay != 0) {
-          weight.muli((float) (1 - decay));
-        }
-        m.muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
-        v.muli((float) beta2).addi(grad.square().muli((float) (1 - beta2)));
-        NDArray denominator = v.sqrt().divi((float) correction2Sqrt).addi((float) epsilon);
-        weight.subi(m.div(denominator).muli((float) stepSize));
+        // One native call per parameter (DJL's fused Adam, decoupled decay): θ ← θ − η·λ·θ, the
+        // moments as above, then θ ← θ − (s·c₂)·m / (√v + ε·c₂), which is s·m / (√v / c₂ + ε)
+        // with s = η / (1 − β₁ᵗ) and c₂ = √(1 − β₂ᵗ), rearranged so the native update applies it.
+        JniUtils.adamUpdate(
+            (PtNDArray) weight,
+            (PtNDArray) grad,
+            (PtNDArray) m,
+            (PtNDArray) v,
+            (float) learningRate,
+            (float) (stepSize * correction2Sqrt),
+            decay == 0 ? 0f : (float) weightDecay,
+            1f,
+            NO_CLIPPING,
+            (float) beta1,
+            (float) beta2,
+            (float) (epsilon * correction2Sqrt),
+            true);
       }
     }
   }
