@@ -120,6 +120,7 @@ final class RerankingSampler {
    * Sink#reject}.
    */
   void sample(List<SampleCaption> captions, Sink sink) throws IOException {
+    SamplerModels.disableGradients(); // this may not be the thread that loaded the models
     List<Pending> pending = new ArrayList<>();
     for (SampleCaption caption : captions) {
       long[] text;

@@ -78,6 +78,14 @@ final class SampleOutput {
   /** Adds the kept samples of caption number {@code index}, best first. */
   void add(int index, SampleCaption caption, List<Sample> kept) throws IOException {
     Path folder = staging.resolve("images").resolve(safeName(caption.id()));
+    if (Files.exists(folder)) {
+      throw new IllegalArgumentException(
+          "caption id "
+              + caption.id()
+              + " names the same image folder as an earlier id ("
+              + folder.getFileName()
+              + "); expected ids that differ in letters, digits, '.', '-' or '_'");
+    }
     Files.createDirectories(folder);
     String digits = "%0" + Integer.toString(Math.max(1, kept.size() - 1)).length() + "d.png";
     List<BufferedImage> images = new ArrayList<>();

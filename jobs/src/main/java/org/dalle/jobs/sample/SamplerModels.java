@@ -1,6 +1,8 @@
 package org.dalle.jobs.sample;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -51,6 +53,7 @@ final class SamplerModels implements AutoCloseable {
    */
   static SamplerModels open(String transformer, String dvae) throws IOException {
     System.setProperty("ai.djl.offline", "true");
+    disableGradients();
     NDManager manager = NDManager.newBaseManager();
     try {
       PriorExport.Loaded prior =
@@ -71,6 +74,18 @@ final class SamplerModels implements AutoCloseable {
       manager.close();
       throw e;
     }
+  }
+
+  /**
+   * Turns PyTorch's gradient recording off on the calling thread. The engine turns it off only on
+   * the thread that starts it, and the mode is per thread: on a Beam worker thread, loading the
+   * weights in place failed ("a leaf Variable that requires grad is being used in an in-place
+   * operation") and sampling would record an autograd graph. Call it on every thread that loads or
+   * samples.
+   */
+  static void disableGradients() {
+    Engine.getEngine("PyTorch");
+    JniUtils.setGradMode(false);
   }
 
   TransformerPrior prior() {
