@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
     })
 public final class SampleCommand implements Callable<Integer> {
 
+  static final int DEFAULT_CANDIDATES = 8;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -88,11 +90,14 @@ public final class SampleCommand implements Callable<Integer> {
   String out;
 
   @Option(
-      names = {"--candidates", "--count"},
+      names = "--candidates",
       paramLabel = "N",
-      defaultValue = "8",
-      description = "Images drawn per caption. Default: ${DEFAULT-VALUE}.")
-  int candidates;
+      description = "Images drawn per caption. Default: " + DEFAULT_CANDIDATES + ".")
+  Integer candidates;
+
+  /** The flag's name before reranking, kept so existing scripts still run. */
+  @Option(names = "--count", hidden = true, paramLabel = "N")
+  Integer count;
 
   @Option(
       names = "--keep",
@@ -194,8 +199,17 @@ public final class SampleCommand implements Callable<Integer> {
     return beam;
   }
 
+  /** N: --candidates, or the old --count, or the default. */
+  int resolvedCandidates() {
+    if (candidates != null && count != null) {
+      throw new IllegalArgumentException(
+          "--count is the old name of --candidates; give one of them, not both");
+    }
+    return candidates != null ? candidates : count != null ? count : DEFAULT_CANDIDATES;
+  }
+
   int resolvedKeep() {
-    return keep == null ? candidates : keep;
+    return keep == null ? resolvedCandidates() : keep;
   }
 
   SampleConfig resolveConfig() throws IOException {
@@ -220,7 +234,7 @@ public final class SampleCommand implements Callable<Integer> {
             source,
             captions,
             out,
-            candidates,
+            resolvedCandidates(),
             resolvedKeep(),
             batchSize,
             new SamplingOptions(temperature, topK, topP),
@@ -245,7 +259,7 @@ public final class SampleCommand implements Callable<Integer> {
             clip,
             captionsFile,
             out,
-            candidates,
+            resolvedCandidates(),
             resolvedKeep(),
             batchSize,
             temperature,

@@ -46,7 +46,8 @@ class SampleCommandTest {
     assertEquals(2, run(args("--candidates", "4", "--keep", "5")));
     assertTrue(err.toString().contains("--keep is 5; expected 1..4"), err.toString());
     assertEquals(2, run(args("--count", "4", "--keep", "2")));
-    assertTrue(err.toString().contains("needs a reranker"), err.toString());
+    assertTrue(
+        err.toString().contains("--keep 2 of --candidates 4 needs a reranker"), err.toString());
     assertEquals(2, run(args("--candidates", "0")));
     assertTrue(err.toString().contains("--candidates is 0"), err.toString());
     assertEquals(2, run(args("--clip", "clip/export")));
