@@ -14,6 +14,7 @@ import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
 import org.dalle.jobs.sample.CaptionSampler;
+import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
 import org.dalle.jobs.transformer.TransformerTrainer;
@@ -165,22 +166,25 @@ public final class QuickstartCommand implements Callable<Integer> {
     stage("5/5 sample", samples);
     List<QuickstartCaptions.Caption> captions =
         QuickstartCaptions.of(prepare.source().heldOutPairs());
-    if (!fresh && Files.exists(samples.resolve("samples.jsonl"))) {
+    if (!fresh && Files.exists(samples.resolve("samples.avro"))) {
       System.out.println("  skipped: " + samples + " exists");
     } else {
       SampleConfig config =
           new SampleConfig(
               transformerExport.toString(),
               export.toString(),
-              captions.stream().map(QuickstartCaptions.Caption::text).toList(),
+              null,
+              "quickstart captions",
+              captions.stream().map(c -> SampleCaption.ofText(c.text())).toList(),
               samples.toString(),
+              SAMPLES_PER_CAPTION,
               SAMPLES_PER_CAPTION,
               16,
               SamplingOptions.paper(),
               0,
               null,
               0);
-      CaptionSampler.Result result = CaptionSampler.run(config, true, System.out);
+      CaptionSampler.Result result = CaptionSampler.run(config, null, true, System.out);
       System.out.printf(
           "  %d images for %d captions, %.0f image tokens/s%n",
           result.images(), captions.size(), result.imageTokensPerSecond());
@@ -197,7 +201,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             + "  dVAE:        %s (reconstructions.png, metrics.jsonl, export/)%n"
             + "  tokens:      %s (tokens/*.avro, summary.json)%n"
             + "  transformer: %s (metrics.jsonl, export/)%n"
-            + "  samples:     %s (grids/*.png, images/, samples.jsonl)%n",
+            + "  samples:     %s (grids/*.png, images/, samples.avro)%n",
         (System.nanoTime() - start) / 1e9, data, dvae, tokens, transformer, samples);
     return 0;
   }

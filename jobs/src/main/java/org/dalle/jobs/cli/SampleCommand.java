@@ -1,30 +1,48 @@
 package org.dalle.jobs.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dalle.jobs.sample.CaptionFiles;
 import org.dalle.jobs.sample.CaptionSampler;
+import org.dalle.jobs.sample.RerankerLoader;
+import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.sample.SamplePipeline;
+import org.dalle.jobs.sample.SamplePipelineConfig;
+import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.transformer.SamplingOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
-/** {@code dalle sample}: images for captions from a trained transformer and dVAE. */
+/** {@code dalle sample}: images for captions, reranked by a contrastive model. */
 @Command(
     name = "sample",
     mixinStandardHelpOptions = true,
-    header = "Sample images for captions with the transformer prior and decode them with the dVAE.",
+    header =
+        "Sample N images per caption with the transformer prior, decode them with the dVAE, keep"
+            + " the best K by a contrastive reranker.",
     sortOptions = false,
     description = {
-      "For every caption (normalised and BPE-encoded as the prepare stage did), draws --count grids of image tokens from the transformer with its key/value-cached decoder (Gumbel-max sampling with temperature, top-k and top-p; section 2.3 of the paper, no reranking yet) and decodes them with the dVAE. Writes to --out, through a staging directory renamed into place: images/cNNN-sMMM.png, grids/cNNN.png (one labelled row per caption) and samples.jsonl (caption, indices, files, image tokens, seed, settings).",
-      "The same --seed and settings give the same images. With --prefix-image and --keep-rows, every sample keeps the first rows of that image's tokens and completes the rest (image-to-image, section 3.3).",
+      "For every caption (normalised and BPE-encoded as the prepare stage did), draws --candidates N grids of image tokens from the transformer with its key/value-cached decoder (Gumbel-max sampling with temperature, top-k and top-p; section 2.3 of the paper), decodes them with the dVAE, scores each 8-bit image against its caption with the reranker (--clip) and keeps the best --keep K, ties broken by the lower candidate index (section 2.5). Without --clip, every candidate is kept unscored (K = N).",
+      "Candidate i of a caption draws from its own seed, sha256(seed/caption id/i), so the same --seed gives the same images whatever --batch-size, the order of the captions, or the variant.",
+      "Writes to --out, through a staging directory renamed into place: samples.avro (Sample records: caption id and text, rank, score, candidate, seeds, image tokens, PNG), images/ID/R.png (rank R of caption ID), grids/cNNN.png (the kept images of caption NNN in a row, best first) with grids/cNNN.json (ranks, candidates, scores) and run.json (settings, seed, model paths, reranker). With --prefix-image and --keep-rows every candidate keeps the first token rows of that image (image-to-image, section 3.3).",
+      "With --runner the job runs as a Beam pipeline for many captions (COCO-30k on Dataflow, Flink or Spark): --captions is a .jsonl, .avro or text file or glob; each worker loads the models once; the output holds samples/*.avro, rejected/*.avro (captions that could not be read or sampled, with the reason), run.json and summary.json (written last). The Sample records equal the single-process job's.",
       ""
     })
 public final class SampleCommand implements Callable<Integer> {
+
+  static final int DEFAULT_CANDIDATES = 8;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--transformer",
@@ -42,34 +60,60 @@ public final class SampleCommand implements Callable<Integer> {
   String dvae;
 
   @Option(
+      names = "--clip",
+      paramLabel = "PATH",
+      description =
+          "The contrastive reranker: a train-clip export, or a TorchScript module with"
+              + " encode_image / encode_text. Without it every candidate is kept unscored.")
+  String clip;
+
+  @Option(
       names = "--caption",
       paramLabel = "TEXT",
-      description = "A caption to sample for; repeatable, in order after those of --captions.")
+      description =
+          "A caption to sample for; repeatable, in order after those of --captions. Its id is"
+              + " the first 16 hex digits of sha256 of the text.")
   List<String> captionFlags = new ArrayList<>();
 
   @Option(
       names = "--captions",
       paramLabel = "FILE",
       description =
-          "A UTF-8 text file of captions, one per line; blank lines and lines starting"
-              + " with # are skipped.")
-  Path captionsFile;
+          "Captions: a .jsonl file of {\"id\": ..., \"caption\": ...} objects; an .avro file (or a"
+              + " directory of them) of records with id and caption, such as the prepare stage's"
+              + " CaptionedImage or the encode stage's TokenizedExample; or a UTF-8 text file, one"
+              + " caption per line (blank lines and lines starting with # skipped; ids as for"
+              + " --caption). With --runner, a file or glob.")
+  String captionsFile;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   String out;
 
   @Option(
-      names = "--count",
+      names = "--candidates",
       paramLabel = "N",
-      defaultValue = "8",
-      description = "Images per caption. Default: ${DEFAULT-VALUE}.")
-  int count;
+      description = "Images drawn per caption. Default: " + DEFAULT_CANDIDATES + ".")
+  Integer candidates;
+
+  /** The flag's name before reranking, kept so existing scripts still run. */
+  @Option(names = "--count", hidden = true, paramLabel = "N")
+  Integer count;
+
+  @Option(
+      names = "--keep",
+      paramLabel = "K",
+      description =
+          "Images kept per caption, the best by the reranker; 1..N, and N without --clip."
+              + " Default: N.")
+  Integer keep;
 
   @Option(
       names = "--batch-size",
       paramLabel = "N",
       defaultValue = "16",
-      description = "Sequences sampled together. Default: ${DEFAULT-VALUE}.")
+      description =
+          "(caption, candidate) pairs sampled together; does not change the images. Default:"
+              + " ${DEFAULT-VALUE}.")
   int batchSize;
 
   @Option(
@@ -107,7 +151,7 @@ public final class SampleCommand implements Callable<Integer> {
       paramLabel = "PNG",
       description =
           "Image-to-image: an image (resized and centre-cropped to the dVAE's size) whose first"
-              + " --keep-rows rows of tokens every sample keeps.")
+              + " --keep-rows rows of tokens every sample keeps. Not with --runner.")
   String prefixImage;
 
   @Option(
@@ -124,28 +168,74 @@ public final class SampleCommand implements Callable<Integer> {
       names = "--threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "CPU threads of the engine's operators (0: the engine's default).")
+      description =
+          "CPU threads of the engine's operators, per worker JVM with --runner (0: the engine's"
+              + " default).")
   int threads;
 
-  SampleConfig resolveConfig() throws IOException {
-    List<String> captions = new ArrayList<>();
-    if (captionsFile != null) {
-      if (!Files.isRegularFile(captionsFile)) {
-        throw new IllegalArgumentException("--captions " + captionsFile + " does not exist");
-      }
-      for (String line : Files.readAllLines(captionsFile, StandardCharsets.UTF_8)) {
-        if (!line.isBlank() && !line.strip().startsWith("#")) {
-          captions.add(line.strip());
+  @Option(
+      names = "--shards",
+      paramLabel = "N",
+      defaultValue = "64",
+      description =
+          "With --runner: keys the captions are spread over before batching, the most batches"
+              + " sampled in parallel. Default: ${DEFAULT-VALUE}.")
+  int shards;
+
+  @Mixin RunnerOptions runner = new RunnerOptions();
+
+  /** Whether the Beam variant was asked for: --runner given on the command line. */
+  boolean onBeam() {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    boolean beam = parsed.hasMatchedOption("--runner");
+    if (!beam) {
+      for (OptionSpec option : spec.mixins().get("runner").options()) {
+        if (parsed.hasMatchedOption(option)) {
+          throw new IllegalArgumentException(
+              option.longestName() + " is a Beam runner flag; add --runner to run on Beam");
         }
       }
     }
-    captions.addAll(captionFlags);
+    return beam;
+  }
+
+  /** N: --candidates, or the old --count, or the default. */
+  int resolvedCandidates() {
+    if (candidates != null && count != null) {
+      throw new IllegalArgumentException(
+          "--count is the old name of --candidates; give one of them, not both");
+    }
+    return candidates != null ? candidates : count != null ? count : DEFAULT_CANDIDATES;
+  }
+
+  int resolvedKeep() {
+    return keep == null ? resolvedCandidates() : keep;
+  }
+
+  SampleConfig resolveConfig() throws IOException {
+    List<SampleCaption> captions = new ArrayList<>();
+    if (captionsFile != null) {
+      captions.addAll(CaptionFiles.read(Path.of(captionsFile)));
+    }
+    for (String text : captionFlags) {
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("--caption is blank; expected text");
+      }
+      captions.add(SampleCaption.ofText(text));
+    }
+    String source =
+        captionsFile == null
+            ? "--caption"
+            : captionFlags.isEmpty() ? captionsFile : captionsFile + " and --caption";
     return new SampleConfig(
             transformer,
             dvae,
+            clip,
+            source,
             captions,
             out,
-            count,
+            resolvedCandidates(),
+            resolvedKeep(),
             batchSize,
             new SamplingOptions(temperature, topK, topP),
             seed,
@@ -154,18 +244,61 @@ public final class SampleCommand implements Callable<Integer> {
         .validate();
   }
 
+  SamplePipelineConfig resolvePipelineConfig() {
+    if (!captionFlags.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--caption is not read by the Beam variant; put the captions in a --captions file");
+    }
+    if (prefixImage != null) {
+      throw new IllegalArgumentException(
+          "--prefix-image is not supported with --runner; run image-to-image without --runner");
+    }
+    return new SamplePipelineConfig(
+            transformer,
+            dvae,
+            clip,
+            captionsFile,
+            out,
+            resolvedCandidates(),
+            resolvedKeep(),
+            batchSize,
+            temperature,
+            topK,
+            topP,
+            seed,
+            threads,
+            shards)
+        .validate();
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (onBeam()) {
+      SamplePipelineConfig config = resolvePipelineConfig();
+      Map<String, Long> summary =
+          SamplePipeline.run(
+              config,
+              clip == null ? null : RerankerLoader.fromClipPath(clip),
+              runner.toPipelineOptions(),
+              overwrite,
+              System.out);
+      System.out.printf(
+          "sample: done. %d images in %s/samples/*.avro; summary.json: %s%n",
+          summary.get("images"), config.out(), summary);
+      return 0;
+    }
     SampleConfig config = resolveConfig();
     if (threads > 0) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
-    CaptionSampler.Result result = CaptionSampler.run(config, overwrite, System.err);
-    System.out.printf(
-        "sample: %d images for %d captions in %s (grids/, images/, samples.jsonl); %.0f image"
-            + " tokens/s%n",
-        result.images(), config.captions().size(), result.out(), result.imageTokensPerSecond());
+    try (ImageTextScorer scorer = clip == null ? null : RerankerLoader.open(clip)) {
+      CaptionSampler.Result result = CaptionSampler.run(config, scorer, overwrite, System.err);
+      System.out.printf(
+          "sample: %d images for %d captions in %s (samples.avro, images/, grids/, run.json);"
+              + " %.0f image tokens/s%n",
+          result.images(), config.captions().size(), result.out(), result.imageTokensPerSecond());
+    }
     return 0;
   }
 }

@@ -1,36 +1,20 @@
 package org.dalle.jobs.sample;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.dalle.models.dvae.DiscreteVae;
-import org.dalle.models.dvae.DvaeConfig;
-import org.dalle.models.dvae.DvaeExport;
-import org.dalle.models.tokenizer.BpeTokenizer;
-import org.dalle.models.tokenizer.TextTokens;
-import org.dalle.models.transformer.PriorExport;
-import org.dalle.models.transformer.PriorSampler;
-import org.dalle.models.transformer.TransformerConfig;
-import org.dalle.models.transformer.TransformerPrior;
-import org.dalle.pipelines.prepare.CaptionNormalizer;
+import java.util.Map;
+import org.dalle.models.clip.ImageTextScorer;
+import org.dalle.schemas.Sample;
 
 /**
- * The sampling job (section 2.3 of the paper, without reranking): for every caption, {@code count}
- * image-token grids drawn from the prior with the cached decoder, decoded by the dVAE into images.
- * Captions are normalised and tokenised as the prepare stage did for training.
- *
- * <p>The (caption, sample) pairs are decoded in order, {@code batchSize} at a time; batch {@code k}
- * draws from a seed derived from the run's seed and {@code k}, so the same seed and settings give
- * the same images. Outputs are written by {@link SampleOutput} in a staging directory that is
- * renamed into place.
+ * The sampling job in one process (sections 2.3 and 2.5 of the paper): for every caption, N
+ * candidates drawn from the prior and decoded by the dVAE ({@link RerankingSampler}), the best K by
+ * the reranker written by {@link SampleOutput} in a staging directory that is renamed into place.
+ * {@link SamplePipeline} is the same job on Beam, for many captions.
  */
 public final class CaptionSampler {
 
@@ -38,179 +22,92 @@ public final class CaptionSampler {
    * What a run wrote.
    *
    * @param out the output directory
-   * @param images PNGs written
-   * @param imageTokensPerSecond sampled image tokens per second (decoder only, dVAE excluded)
+   * @param images samples written (K per caption)
+   * @param imageTokensPerSecond sampled image tokens per second (decoder only, dVAE and reranker
+   *     excluded)
    */
   public record Result(Path out, int images, double imageTokensPerSecond) {}
 
   private CaptionSampler() {}
 
   /**
-   * Samples, decodes and writes.
+   * Samples, reranks and writes.
    *
+   * @param scorer the reranker; null to keep every candidate unscored (then K must equal N). The
+   *     caller owns it.
    * @param overwrite replace an existing output directory
-   * @throws IllegalStateException when the output exists and {@code overwrite} is false
-   * @throws IllegalArgumentException when the models or the prefix image do not fit together
+   * @throws IllegalStateException when the output exists and {@code overwrite} is false, or the
+   *     reranker scores a caption's candidates NaN or infinite
+   * @throws IllegalArgumentException when the settings, the models or the prefix image do not fit
+   *     together
    */
-  public static Result run(SampleConfig config, boolean overwrite, PrintStream log)
+  public static Result run(
+      SampleConfig config, ImageTextScorer scorer, boolean overwrite, PrintStream log)
       throws IOException {
     config.validate();
+    RerankingSampler.checkSettings(config.settings(), scorer != null);
     Path out = Path.of(config.out());
     if (Files.exists(out) && !overwrite) {
       throw new IllegalStateException(out + " already exists; pass --overwrite to replace it");
     }
-    try (NDManager manager = NDManager.newBaseManager()) {
-      PriorExport.Loaded prior = PriorExport.read(Path.of(config.transformer()), manager);
-      TransformerPrior model = prior.model();
-      TransformerConfig shape = model.config();
-      DiscreteVae dvae = DvaeExport.read(Path.of(config.dvae()), manager);
-      checkCompatible(shape, dvae.config(), config);
-      int grid = shape.gridSize();
+    try (SamplerModels models = SamplerModels.open(config.transformer(), config.dvae())) {
       long[] known = null;
       if (config.prefixImage() != null) {
-        known = PrefixImage.tokens(Path.of(config.prefixImage()), dvae, config.keepRows(), manager);
+        int grid = models.prior().config().gridSize();
+        if (config.keepRows() >= grid) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "--keep-rows is %d; expected 1..%d so that rows of the %dx%d grid are left to"
+                      + " sample",
+                  config.keepRows(), grid - 1, grid, grid));
+        }
+        known =
+            PrefixImage.tokens(
+                Path.of(config.prefixImage()), models.dvae(), config.keepRows(), models.manager());
       }
-      List<long[]> texts = new ArrayList<>();
-      for (String caption : config.captions()) {
-        texts.add(textTokens(prior.tokenizer(), caption, shape));
-      }
-
-      SampleOutput output = SampleOutput.begin(out, config, grid, dvae.config().imageSize());
-      int total = config.captions().size() * config.count();
-      long sampled = 0;
-      long nanos = 0;
+      RerankingSampler sampler = new RerankingSampler(models, scorer, config.settings(), known);
+      SampleOutput output = SampleOutput.begin(out);
       boolean committed = false;
       try {
-        for (int start = 0, batchIndex = 0;
-            start < total;
-            start += config.batchSize(), batchIndex++) {
-          int b = Math.min(config.batchSize(), total - start);
-          try (NDManager scope = manager.newSubManager()) {
-            long[] text = new long[b * shape.textLength()];
-            for (int i = 0; i < b; i++) {
-              long[] row = texts.get((start + i) / config.count());
-              System.arraycopy(row, 0, text, i * row.length, row.length);
-            }
-            NDArray textArray = scope.create(text, new Shape(b, shape.textLength()));
-            NDArray knownArray = null;
-            if (known != null) {
-              long[] prefix = new long[b * known.length];
-              for (int i = 0; i < b; i++) {
-                System.arraycopy(known, 0, prefix, i * known.length, known.length);
-              }
-              knownArray = scope.create(prefix, new Shape(b, known.length));
-            }
-            long t0 = System.nanoTime();
-            NDArray tokens =
-                PriorSampler.sampleImages(
-                    model,
-                    textArray,
-                    knownArray,
-                    config.sampling(),
-                    batchSeed(config.seed(), batchIndex));
-            nanos += System.nanoTime() - t0;
-            sampled += (long) b * (shape.imageLength() - (known == null ? 0 : known.length));
-            float[] pixels = dvae.decode(tokens.reshape(b, grid, grid)).toFloatArray();
-            long[] codes = tokens.toLongArray();
-            for (int i = 0; i < b; i++) {
-              int pair = start + i;
-              output.add(
-                  pair / config.count(),
-                  pair % config.count(),
-                  slice(pixels, i, 3 * dvae.config().imageSize() * dvae.config().imageSize()),
-                  slice(codes, i, shape.imageLength()));
-            }
-          }
-          log.printf("sample: %d of %d images%n", Math.min(start + b, total), total);
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < config.captions().size(); i++) {
+          index.put(config.captions().get(i).id(), i);
         }
-        output.commit(overwrite);
+        int total = config.captions().size();
+        sampler.sample(
+            config.captions(),
+            new RerankingSampler.Sink() {
+              @Override
+              public void accept(SampleCaption caption, List<Sample> kept) throws IOException {
+                output.add(index.get(caption.id()), caption, kept);
+                log.printf(
+                    "sample: %d of %d captions (%s)%n",
+                    index.get(caption.id()) + 1, total, caption.id());
+              }
+
+              @Override
+              public void reject(SampleCaption caption, String reason, String detail) {
+                throw new IllegalStateException(
+                    "caption "
+                        + caption.id()
+                        + " could not be sampled ("
+                        + reason
+                        + "): "
+                        + detail);
+              }
+            });
+        Map<String, Object> manifest =
+            SampleManifest.of(config, scorer == null ? null : scorer.describe());
+        manifest.put("captions", total);
+        manifest.put("images", output.written());
+        output.commit(manifest, overwrite);
         committed = true;
       } finally {
         if (!committed) {
           output.abort();
         }
       }
-      return new Result(out, total, sampled / (nanos / 1e9));
+      return new Result(out, output.written(), sampler.imageTokensPerSecond());
     }
-  }
-
-  /** The seed of batch {@code index}: independent streams for neighbouring batches. */
-  static long batchSeed(long seed, int index) {
-    SplittableRandom root = new SplittableRandom(seed);
-    long value = 0;
-    for (int i = 0; i <= index; i++) {
-      value = root.split().nextLong();
-    }
-    return value;
-  }
-
-  /** The caption normalised as the prepare stage does, BPE-encoded and padded. */
-  static long[] textTokens(BpeTokenizer tokenizer, String caption, TransformerConfig shape) {
-    int[] ids =
-        TextTokens.pad(
-            tokenizer.encode(CaptionNormalizer.normalize(caption)),
-            shape.textLength(),
-            tokenizer.vocabSize());
-    long[] row = new long[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      row[i] = ids[i];
-    }
-    return row;
-  }
-
-  private static void checkCompatible(TransformerConfig prior, DvaeConfig dvae, SampleConfig c) {
-    if (dvae.gridSize() != prior.gridSize() || dvae.vocabSize() != prior.imageVocabSize()) {
-      throw new IllegalArgumentException(
-          String.format(
-              "the dVAE in %s has a %dx%d grid of %d codes but the transformer in %s models a"
-                  + " %dx%d grid of %d codes; use the dVAE whose tokens the transformer was trained"
-                  + " on",
-              c.dvae(),
-              dvae.gridSize(),
-              dvae.gridSize(),
-              dvae.vocabSize(),
-              c.transformer(),
-              prior.gridSize(),
-              prior.gridSize(),
-              prior.imageVocabSize()));
-    }
-    if (c.prefixImage() != null && c.keepRows() >= prior.gridSize()) {
-      throw new IllegalArgumentException(
-          String.format(
-              "--keep-rows is %d; expected 1..%d so that rows of the %dx%d grid are left to sample",
-              c.keepRows(), prior.gridSize() - 1, prior.gridSize(), prior.gridSize()));
-    }
-  }
-
-  private static float[] slice(float[] values, int index, int length) {
-    float[] out = new float[length];
-    System.arraycopy(values, index * length, out, 0, length);
-    return out;
-  }
-
-  private static long[] slice(long[] values, int index, int length) {
-    long[] out = new long[length];
-    System.arraycopy(values, index * length, out, 0, length);
-    return out;
-  }
-
-  /** Channel-major floats in [0, 1], {@code (3, S, S)}, as an RGB image. */
-  static BufferedImage toImage(float[] pixels, int size) {
-    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    int plane = size * size;
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        int at = y * size + x;
-        int r = toByte(pixels[at]);
-        int g = toByte(pixels[at + plane]);
-        int b = toByte(pixels[at + 2 * plane]);
-        image.setRGB(x, y, (r << 16) | (g << 8) | b);
-      }
-    }
-    return image;
-  }
-
-  private static int toByte(float value) {
-    return Math.round(Math.min(1f, Math.max(0f, value)) * 255f);
   }
 }

@@ -1,18 +1,25 @@
 package org.dalle.jobs.sample;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.dalle.models.transformer.SamplingOptions;
 
 /**
- * Everything {@code dalle sample} needs (section 2.3 of the paper, without reranking yet).
+ * Everything {@code dalle sample} needs (sections 2.3 and 2.5 of the paper): draw {@code
+ * candidates} images per caption, keep the best {@code keep} by the reranker.
  *
  * @param transformer a transformer export directory ({@code PriorExport}: weights, config,
  *     tokenizer)
  * @param dvae a dVAE export directory ({@code DvaeExport}), which decodes the sampled tokens
- * @param captions the captions to sample for, in order
+ * @param clip the reranker's path as given with {@code --clip}, recorded in the manifest; null when
+ *     the job runs without a reranker
+ * @param captionSource where the captions came from (a file, or the command line), for the manifest
+ * @param captions the captions to sample for, in order; ids unique
  * @param out the output directory; written in a staging directory and renamed into place
- * @param count images per caption
- * @param batchSize sequences decoded together
+ * @param candidates N, images drawn per caption
+ * @param keep K ≤ N, images kept per caption (the best by the reranker)
+ * @param batchSize (caption, candidate) pairs decoded together
  * @param sampling temperature, top-k and top-p
  * @param seed fixes every draw: the same seed and settings give the same images
  * @param prefixImage a PNG whose first {@code keepRows} rows of image tokens every sample keeps
@@ -22,9 +29,12 @@ import org.dalle.models.transformer.SamplingOptions;
 public record SampleConfig(
     String transformer,
     String dvae,
-    List<String> captions,
+    String clip,
+    String captionSource,
+    List<SampleCaption> captions,
     String out,
-    int count,
+    int candidates,
+    int keep,
     int batchSize,
     SamplingOptions sampling,
     long seed,
@@ -58,17 +68,19 @@ public record SampleConfig(
       throw new IllegalArgumentException(
           "no captions; expected --caption TEXT (repeatable) or --captions FILE");
     }
-    for (int i = 0; i < captions.size(); i++) {
-      if (captions.get(i).isBlank()) {
-        throw new IllegalArgumentException("caption " + (i + 1) + " is blank; expected text");
+    Map<String, String> seen = new HashMap<>();
+    for (SampleCaption caption : captions) {
+      String before = seen.putIfAbsent(caption.id(), caption.caption());
+      if (before != null) {
+        throw new IllegalArgumentException(
+            String.format(
+                "caption id %s is given twice (\"%s\" and \"%s\"); expected unique ids, which name"
+                    + " the outputs and seed the candidates (use --candidates for more images of"
+                    + " one caption)",
+                caption.id(), before, caption.caption()));
       }
     }
-    if (count < 1) {
-      throw new IllegalArgumentException("count is " + count + "; expected at least 1");
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size is " + batchSize + "; expected at least 1");
-    }
+    checkCounts(candidates, keep, batchSize);
     sampling.validate();
     if (prefixImage == null && keepRows != 0) {
       throw new IllegalArgumentException(
@@ -79,5 +91,24 @@ public record SampleConfig(
           "--keep-rows is " + keepRows + "; expected at least 1 row of the prefix image to keep");
     }
     return this;
+  }
+
+  /** The settings of the sampler itself. */
+  RerankingSampler.Settings settings() {
+    return new RerankingSampler.Settings(candidates, keep, batchSize, sampling, seed);
+  }
+
+  /** Checks N, K and the batch size, for both variants of the job. */
+  static void checkCounts(int candidates, int keep, int batchSize) {
+    if (candidates < 1) {
+      throw new IllegalArgumentException("--candidates is " + candidates + "; expected at least 1");
+    }
+    if (keep < 1 || keep > candidates) {
+      throw new IllegalArgumentException(
+          "--keep is " + keep + "; expected 1.." + candidates + " (at most --candidates)");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size is " + batchSize + "; expected at least 1");
+    }
   }
 }

@@ -1,12 +1,13 @@
 package org.dalle.jobs.sample;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,9 +15,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.dalle.jobs.train.ImageGrid;
+import org.dalle.pipelines.image.PngCodec;
+import org.dalle.schemas.Sample;
 
 /**
  * The output directory of {@code dalle sample}, filled in a staging directory beside it and renamed
@@ -24,90 +29,98 @@ import org.dalle.jobs.train.ImageGrid;
  *
  * <pre>
  *   out/
- *     images/c000-s000.png   sample 0 of caption 0, at the dVAE's resolution
- *     grids/c000.png         the samples of caption 0 in a row, upscaled, labelled
- *     samples.jsonl          one line per image: caption, indices, files, image tokens, seed
+ *     samples.avro             Sample records: captions in input order, each one's kept images
+ *                              best first
+ *     images/ID/0.png          the best kept image of the caption with id ID, then 1.png, …
+ *     grids/c000.png           the kept images of caption 0 in one row, best first, labelled
+ *     grids/c000.json          the same row: caption id, caption, and per rank candidate, score, seed
+ *     run.json                 settings, seed, model paths, reranker, versions, counts
  * </pre>
  */
 final class SampleOutput {
 
-  static final String INDEX = "samples.jsonl";
+  static final String SAMPLES = "samples.avro";
+  static final String MANIFEST = "run.json";
 
   /** Grid cells are upscaled to at least this many pixels on a side. */
   private static final int MIN_CELL = 96;
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   private final Path target;
   private final Path staging;
-  private final SampleConfig config;
-  private final int imageSize;
-  private final List<List<BufferedImage>> byCaption = new ArrayList<>();
-  private final BufferedWriter index;
+  private final DataFileWriter<Sample> samples;
+  private int written;
 
-  private SampleOutput(Path target, Path staging, SampleConfig config, int imageSize)
-      throws IOException {
+  private SampleOutput(Path target, Path staging) throws IOException {
     this.target = target;
     this.staging = staging;
-    this.config = config;
-    this.imageSize = imageSize;
-    for (int i = 0; i < config.captions().size(); i++) {
-      byCaption.add(new ArrayList<>());
-    }
     Files.createDirectories(staging.resolve("images"));
     Files.createDirectories(staging.resolve("grids"));
-    index = Files.newBufferedWriter(staging.resolve(INDEX), StandardCharsets.UTF_8);
+    samples = new DataFileWriter<>(new SpecificDatumWriter<>(Sample.class));
+    samples.create(Sample.getClassSchema(), staging.resolve(SAMPLES).toFile());
   }
 
   /** Starts a staging directory beside {@code target}. */
-  static SampleOutput begin(Path target, SampleConfig config, int grid, int imageSize)
-      throws IOException {
+  static SampleOutput begin(Path target) throws IOException {
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path staging = Files.createTempDirectory(parent, target.getFileName() + ".tmp-");
-    return new SampleOutput(target, staging, config, imageSize);
+    return new SampleOutput(target, staging);
   }
 
-  /** Adds sample {@code sample} of caption {@code caption}: its pixels {@code (3, S, S)}. */
-  void add(int caption, int sample, float[] pixels, long[] codes) throws IOException {
-    BufferedImage image = CaptionSampler.toImage(pixels, imageSize);
-    String name = String.format(Locale.ROOT, "images/c%03d-s%03d.png", caption, sample);
-    if (!ImageIO.write(image, "png", staging.resolve(name).toFile())) {
-      throw new IOException("no PNG writer is available to write " + name);
-    }
-    byCaption.get(caption).add(image);
-    ObjectNode line = JSON.createObjectNode();
-    line.put("caption_index", caption);
-    line.put("sample", sample);
-    line.put("caption", config.captions().get(caption));
-    line.put("image", name);
-    line.put("grid", gridName(caption));
-    line.put("seed", config.seed());
-    line.put("temperature", config.sampling().temperature());
-    line.put("top_k", config.sampling().topK());
-    line.put("top_p", config.sampling().topP());
-    if (config.prefixImage() != null) {
-      line.put("prefix_image", config.prefixImage());
-      line.put("keep_rows", config.keepRows());
-    }
-    var tokens = line.putArray("image_tokens");
-    for (long code : codes) {
-      tokens.add(code);
-    }
-    index.write(JSON.writeValueAsString(line));
-    index.write('\n');
+  /** Images written so far. */
+  int written() {
+    return written;
   }
 
-  /** Writes the grids and moves the staging directory into place. */
-  void commit(boolean overwrite) throws IOException {
-    index.close();
-    int scale = Math.max(1, (MIN_CELL + imageSize - 1) / imageSize);
-    for (int c = 0; c < byCaption.size(); c++) {
-      new ImageGrid()
-          .addRow(label(config.captions().get(c)), byCaption.get(c))
-          .optScale(scale)
-          .writePng(staging.resolve(gridName(c)));
+  /** Adds the kept samples of caption number {@code index}, best first. */
+  void add(int index, SampleCaption caption, List<Sample> kept) throws IOException {
+    Path folder = staging.resolve("images").resolve(safeName(caption.id()));
+    if (Files.exists(folder)) {
+      throw new IllegalArgumentException(
+          "caption id "
+              + caption.id()
+              + " names the same image folder as an earlier id ("
+              + folder.getFileName()
+              + "); expected ids that differ in letters, digits, '.', '-' or '_'");
     }
+    Files.createDirectories(folder);
+    String digits = "%0" + Integer.toString(Math.max(1, kept.size() - 1)).length() + "d.png";
+    List<BufferedImage> images = new ArrayList<>();
+    ObjectNode sidecar = JSON.createObjectNode();
+    sidecar.put("caption_id", caption.id());
+    sidecar.put("caption", caption.caption());
+    ArrayNode ranks = sidecar.putArray("ranks");
+    for (Sample sample : kept) {
+      samples.append(sample);
+      byte[] png = bytesOf(sample.getImagePng());
+      Files.write(folder.resolve(String.format(Locale.ROOT, digits, sample.getRank())), png);
+      images.add(PngCodec.decode(png));
+      ObjectNode rank = ranks.addObject();
+      rank.put("rank", sample.getRank());
+      rank.put("candidate", sample.getCandidate());
+      if (sample.getScore() == null) {
+        rank.putNull("score");
+      } else {
+        rank.put("score", sample.getScore());
+      }
+      rank.put("candidate_seed", sample.getCandidateSeed());
+      written++;
+    }
+    int size = images.get(0).getWidth();
+    new ImageGrid()
+        .addRow(label(caption.caption()), images)
+        .optScale(Math.max(1, (MIN_CELL + size - 1) / size))
+        .writePng(staging.resolve(gridName(index) + ".png"));
+    Files.writeString(staging.resolve(gridName(index) + ".json"), JSON.writeValueAsString(sidecar));
+  }
+
+  /** Writes the manifest and moves the staging directory into place. */
+  void commit(Map<String, Object> manifest, boolean overwrite) throws IOException {
+    samples.close();
+    Files.writeString(staging.resolve(MANIFEST), JSON.writeValueAsString(manifest) + "\n");
     Path old = null;
     if (Files.exists(target)) {
       if (!overwrite) {
@@ -125,19 +138,32 @@ final class SampleOutput {
 
   /** Deletes the staging directory after a failure; the target is left as it was. */
   void abort() throws IOException {
-    index.close();
+    samples.close();
     if (Files.exists(staging)) {
       deleteTree(staging);
     }
   }
 
-  private static String gridName(int caption) {
-    return String.format(Locale.ROOT, "grids/c%03d.png", caption);
+  static String gridName(int caption) {
+    return String.format(Locale.ROOT, "grids/c%03d", caption);
+  }
+
+  /** A caption id as a file name: characters other than letters, digits, '-', '_', '.' become _. */
+  static String safeName(String id) {
+    String name = id.replaceAll("[^A-Za-z0-9._-]", "_");
+    return name.startsWith(".") ? "_" + name.substring(1) : name;
   }
 
   /** The row label: the caption, shortened so the grid stays readable. */
   private static String label(String caption) {
     return caption.length() <= 48 ? caption : caption.substring(0, 45) + "...";
+  }
+
+  private static byte[] bytesOf(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -22,23 +22,15 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.dalle.models.dvae.DiscreteVae;
-import org.dalle.models.dvae.DvaeConfig;
 import org.dalle.models.dvae.DvaeExport;
-import org.dalle.models.tokenizer.BpeModel;
-import org.dalle.models.tokenizer.BpeTrainer;
-import org.dalle.models.tokenizer.ByteLevelPreTokenizer;
-import org.dalle.models.transformer.AttentionSchedule;
-import org.dalle.models.transformer.PriorExport;
 import org.dalle.models.transformer.SamplingOptions;
-import org.dalle.models.transformer.TransformerConfig;
-import org.dalle.models.transformer.TransformerPrior;
 import org.dalle.pipelines.encode.ImagePixels;
 import org.dalle.pipelines.image.RgbConverter;
 import org.dalle.pipelines.image.SquareResizer;
+import org.dalle.schemas.Sample;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,41 +39,17 @@ class CaptionSamplerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
-
-  /** 16×16 images, a 4×4 grid of 16 codes. */
-  private static final DvaeConfig DVAE = new DvaeConfig(16, 3, 16, 8, 16, 1, 3);
+  private static final List<SampleCaption> CAPTIONS =
+      List.of(SampleCaption.ofText("A red circle"), new SampleCaption("c-2", "red"));
 
   @TempDir static Path models;
-  static Path transformer;
-  static Path dvae;
+  static SampleFixtures.Models exports;
   static Path prefix;
   @TempDir Path dir;
 
   @BeforeAll
   static void writeModels() throws IOException {
-    System.setProperty("ai.djl.offline", "true");
-    BpeModel bpe =
-        new BpeTrainer(270, 1)
-            .train(
-                Map.of(
-                    ByteLevelPreTokenizer.split("red").get(0),
-                    3L,
-                    ByteLevelPreTokenizer.split(" circle").get(0),
-                    3L));
-    TransformerConfig shape =
-        new TransformerConfig(
-            2, 16, 2, 6, bpe.vocabSize(), 4, 16, 3, 0.125f, 0.875f, 0f, AttentionSchedule.SPARSE);
-    transformer = models.resolve("transformer");
-    dvae = models.resolve("dvae");
-    try (NDManager manager = NDManager.newBaseManager()) {
-      Engine.getInstance().setRandomSeed(5);
-      TransformerPrior prior = new TransformerPrior(shape);
-      prior.initializeParameters(manager);
-      PriorExport.write(prior, bpe.toTokenizerJson(), transformer);
-      DiscreteVae vae = new DiscreteVae(DVAE);
-      vae.initializeParameters(manager);
-      DvaeExport.write(vae, dvae);
-    }
+    exports = SampleFixtures.writeModels(models);
     BufferedImage image = new BufferedImage(20, 16, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(Color.RED);
@@ -91,14 +59,22 @@ class CaptionSamplerTest {
     ImageIO.write(image, "png", prefix.toFile());
   }
 
-  private static SampleConfig config(Path out, long seed, String prefixImage, int keepRows) {
+  private static SampleConfig config(Path out, int n, int k, int batch, long seed) {
+    return config(out, n, k, batch, seed, null, 0);
+  }
+
+  private static SampleConfig config(
+      Path out, int n, int k, int batch, long seed, String prefixImage, int keepRows) {
     return new SampleConfig(
-        transformer.toString(),
-        dvae.toString(),
-        List.of("A red circle", "red"),
+        exports.transformer().toString(),
+        exports.dvae().toString(),
+        null,
+        "test",
+        CAPTIONS,
         out.toString(),
-        3,
-        4,
+        n,
+        k,
+        batch,
         SamplingOptions.paper(),
         seed,
         prefixImage,
@@ -106,99 +82,215 @@ class CaptionSamplerTest {
   }
 
   @Test
-  void writesImagesGridsAndAnIndexThatRepeatForTheSeed() throws IOException {
-    Path a = dir.resolve("a");
-    CaptionSampler.Result result = CaptionSampler.run(config(a, 1, null, 0), false, QUIET);
-    assertEquals(6, result.images());
-    List<JsonNode> lines = index(a);
-    assertEquals(6, lines.size());
-    for (int i = 0; i < 6; i++) {
-      JsonNode line = lines.get(i);
-      assertEquals(i / 3, line.get("caption_index").asInt());
-      assertEquals(i % 3, line.get("sample").asInt());
-      assertEquals(List.of("A red circle", "red").get(i / 3), line.get("caption").asText());
-      assertEquals(16, line.get("image_tokens").size());
-      line.get("image_tokens").forEach(t -> assertTrue(t.asInt() >= 0 && t.asInt() < 16));
-      BufferedImage image = ImageIO.read(a.resolve(line.get("image").asText()).toFile());
-      assertEquals(16, image.getWidth());
-      assertTrue(Files.isRegularFile(a.resolve(line.get("grid").asText())));
-    }
-    BufferedImage grid = ImageIO.read(a.resolve("grids/c001.png").toFile());
-    assertTrue(grid.getWidth() > 3 * 96, "three upscaled samples and a label");
-    try (Stream<Path> siblings = Files.list(dir)) {
-      assertEquals(List.of(a), siblings.toList(), "no staging directory is left behind");
+  void keepsTheBestKOfNByTheRerankerAndWritesEveryOutput() throws IOException {
+    Path all = dir.resolve("all");
+    SampleFixtures.Redness scorer = new SampleFixtures.Redness();
+    CaptionSampler.run(config(all, 4, 4, 3, 1), scorer, false, QUIET);
+    Path best = dir.resolve("best");
+    CaptionSampler.Result result =
+        CaptionSampler.run(config(best, 4, 2, 3, 1), new SampleFixtures.Redness(), false, QUIET);
+    assertEquals(4, result.images());
+    assertEquals(3, scorer.calls, "8 candidates scored in batches of 3");
+
+    List<Sample> ranked = SampleFixtures.readSamples(all.resolve(SampleOutput.SAMPLES));
+    List<Sample> kept = SampleFixtures.readSamples(best.resolve(SampleOutput.SAMPLES));
+    assertEquals(8, ranked.size());
+    assertEquals(4, kept.size());
+    for (int c = 0; c < 2; c++) {
+      List<Sample> caption = ranked.subList(4 * c, 4 * c + 4);
+      assertEquals(
+          List.of(0, 1, 2, 3), caption.stream().map(Sample::getCandidate).sorted().toList());
+      for (int r = 0; r < 4; r++) {
+        Sample s = caption.get(r);
+        assertEquals(CAPTIONS.get(c).id(), s.getCaptionId());
+        assertEquals(CAPTIONS.get(c).caption(), s.getCaption());
+        assertEquals(r, s.getRank());
+        assertEquals(SampleFixtures.rednessOf(s), s.getScore(), "the score of the PNG's pixels");
+        assertEquals(
+            CandidateSeeds.of(1, s.getCaptionId(), s.getCandidate()), s.getCandidateSeed());
+        assertEquals(16, s.getImageTokens().size());
+        assertEquals(4, s.getGridSize());
+        assertEquals(4, s.getCandidates());
+        if (r > 0) {
+          Sample before = caption.get(r - 1);
+          assertTrue(
+              before.getScore() > s.getScore()
+                  || before.getScore().equals(s.getScore())
+                      && before.getCandidate() < s.getCandidate(),
+              "ranked by score, then candidate");
+        }
+      }
+      // Keeping 2 of the same 4 candidates keeps the 2 best.
+      assertEquals(caption.subList(0, 2), kept.subList(2 * c, 2 * c + 2));
     }
 
-    Path b = dir.resolve("b");
-    CaptionSampler.run(config(b, 1, null, 0), false, QUIET);
-    assertEquals(
-        Files.readString(a.resolve(SampleOutput.INDEX)),
-        Files.readString(b.resolve(SampleOutput.INDEX)));
+    String id = SampleOutput.safeName(CAPTIONS.get(0).id());
     assertArrayEquals(
-        Files.readAllBytes(a.resolve("images/c001-s002.png")),
-        Files.readAllBytes(b.resolve("images/c001-s002.png")));
+        bytes(kept.get(0)), Files.readAllBytes(best.resolve("images/" + id + "/0.png")));
+    assertArrayEquals(bytes(kept.get(3)), Files.readAllBytes(best.resolve("images/c-2/1.png")));
+    BufferedImage grid = ImageIO.read(best.resolve("grids/c001.png").toFile());
+    assertTrue(grid.getWidth() > 2 * 96, "two upscaled samples and a label");
+    JsonNode sidecar = JSON.readTree(best.resolve("grids/c001.json").toFile());
+    assertEquals("c-2", sidecar.get("caption_id").asText());
+    assertEquals(kept.get(2).getCandidate(), sidecar.get("ranks").get(0).get("candidate").asInt());
+    assertEquals(kept.get(3).getScore(), sidecar.get("ranks").get(1).get("score").floatValue());
+    JsonNode manifest = JSON.readTree(best.resolve(SampleOutput.MANIFEST).toFile());
+    assertEquals("redness test double", manifest.at("/models/reranker").asText());
+    assertEquals(exports.transformer().toString(), manifest.at("/models/transformer").asText());
+    assertEquals(4, manifest.at("/settings/candidates").asInt());
+    assertEquals(2, manifest.at("/settings/keep").asInt());
+    assertEquals(1, manifest.at("/settings/seed").asLong());
+    assertEquals(4, manifest.get("images").asInt());
+    try (Stream<Path> siblings = Files.list(dir)) {
+      assertEquals(2, siblings.count(), "no staging directory is left behind");
+    }
+  }
 
-    Path c = dir.resolve("c");
-    CaptionSampler.run(config(c, 2, null, 0), false, QUIET);
-    assertNotEquals(tokens(index(a)), tokens(index(c)), "another seed draws other images");
+  @Test
+  void theSameSeedGivesTheSameSamplesWhateverTheBatchSize() throws IOException {
+    List<Sample> reference = null;
+    for (int batch : new int[] {1, 3, 8}) {
+      Path out = dir.resolve("b" + batch);
+      CaptionSampler.run(config(out, 4, 3, batch, 7), new SampleFixtures.Redness(), false, QUIET);
+      List<Sample> samples = SampleFixtures.readSamples(out.resolve(SampleOutput.SAMPLES));
+      if (reference == null) {
+        reference = samples;
+      } else {
+        assertEquals(reference, samples, "batch size " + batch);
+      }
+    }
+    Path other = dir.resolve("seed8");
+    CaptionSampler.run(config(other, 4, 3, 8, 8), new SampleFixtures.Redness(), false, QUIET);
+    assertNotEquals(
+        tokens(reference),
+        tokens(SampleFixtures.readSamples(other.resolve(SampleOutput.SAMPLES))),
+        "another seed draws other images");
 
+    Path out = dir.resolve("b1");
     IllegalStateException exists =
         assertThrows(
             IllegalStateException.class,
-            () -> CaptionSampler.run(config(a, 1, null, 0), false, QUIET));
+            () ->
+                CaptionSampler.run(
+                    config(out, 4, 3, 1, 7), new SampleFixtures.Redness(), false, QUIET));
     assertTrue(exists.getMessage().contains("--overwrite"));
-    CaptionSampler.run(config(a, 2, null, 0), true, QUIET);
-    assertEquals(tokens(index(c)), tokens(index(a)));
+  }
+
+  @Test
+  void withoutARerankerEveryCandidateIsKeptUnscoredInOrder() throws IOException {
+    Path out = dir.resolve("plain");
+    CaptionSampler.run(config(out, 3, 3, 4, 1), null, false, QUIET);
+    List<Sample> samples = SampleFixtures.readSamples(out.resolve(SampleOutput.SAMPLES));
+    assertEquals(6, samples.size());
+    for (int i = 0; i < 6; i++) {
+      assertNull(samples.get(i).getScore());
+      assertEquals(i % 3, samples.get(i).getRank());
+      assertEquals(i % 3, samples.get(i).getCandidate());
+    }
+    JsonNode sidecar = JSON.readTree(out.resolve("grids/c000.json").toFile());
+    assertTrue(sidecar.get("ranks").get(0).get("score").isNull());
+    assertTrue(
+        JSON.readTree(out.resolve(SampleOutput.MANIFEST).toFile()).at("/models/reranker").isNull());
+    // The unscored candidates are the reranked job's candidates: same seeds, same images.
+    Path reranked = dir.resolve("reranked");
+    CaptionSampler.run(config(reranked, 3, 3, 2, 1), new SampleFixtures.Redness(), false, QUIET);
+    for (Sample s : SampleFixtures.readSamples(reranked.resolve(SampleOutput.SAMPLES))) {
+      Sample same = samples.get(3 * CAPTIONS.indexOf(caption(s)) + s.getCandidate());
+      assertEquals(same.getImageTokens(), s.getImageTokens());
+    }
+
+    IllegalArgumentException noReranker =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CaptionSampler.run(config(dir.resolve("x"), 3, 2, 4, 1), null, false, QUIET));
+    assertTrue(
+        noReranker.getMessage().contains("--keep 2 of --candidates 3"), noReranker.getMessage());
+    IllegalArgumentException tooMany =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                CaptionSampler.run(
+                    config(dir.resolve("x"), 3, 4, 4, 1),
+                    new SampleFixtures.Redness(),
+                    false,
+                    QUIET));
+    assertTrue(tooMany.getMessage().contains("--keep is 4; expected 1..3"), tooMany.getMessage());
+    assertFalse(Files.exists(dir.resolve("x")));
   }
 
   @Test
   void prefixImageRowsAreKept() throws IOException {
     Path out = dir.resolve("out");
-    CaptionSampler.run(config(out, 3, prefix.toString(), 2), false, QUIET);
+    CaptionSampler.run(config(out, 3, 3, 4, 3, prefix.toString(), 2), null, false, QUIET);
     long[] expected;
     try (NDManager manager = NDManager.newBaseManager()) {
-      DiscreteVae vae = DvaeExport.read(dvae, manager);
+      DiscreteVae vae = DvaeExport.read(exports.dvae(), manager);
       BufferedImage square =
           SquareResizer.resizeAndCenterCrop(RgbConverter.toRgb(ImageIO.read(prefix.toFile())), 16);
       NDArray pixels = manager.create(ImagePixels.channelsFirst(square), new Shape(1, 3, 16, 16));
       expected = vae.encode(pixels).toType(DataType.INT64, false).toLongArray();
     }
     boolean sampledDiffers = false;
-    for (JsonNode line : index(out)) {
-      assertEquals(2, line.get("keep_rows").asInt());
+    for (Sample s : SampleFixtures.readSamples(out.resolve(SampleOutput.SAMPLES))) {
       for (int i = 0; i < 8; i++) {
-        assertEquals(expected[i], line.get("image_tokens").get(i).asLong(), "kept token " + i);
+        assertEquals(expected[i], (long) s.getImageTokens().get(i), "kept token " + i);
       }
       for (int i = 8; i < 16; i++) {
-        sampledDiffers |= expected[i] != line.get("image_tokens").get(i).asLong();
+        sampledDiffers |= expected[i] != s.getImageTokens().get(i);
       }
     }
     assertTrue(sampledDiffers, "the rows after the kept ones are sampled");
+    assertEquals(
+        2,
+        JSON.readTree(out.resolve(SampleOutput.MANIFEST).toFile())
+            .at("/settings/keep_rows")
+            .asInt());
 
     IllegalArgumentException rows =
         assertThrows(
             IllegalArgumentException.class,
             () ->
                 CaptionSampler.run(
-                    config(dir.resolve("x"), 3, prefix.toString(), 4), false, QUIET));
+                    config(dir.resolve("x"), 3, 3, 4, 3, prefix.toString(), 4),
+                    null,
+                    false,
+                    QUIET));
     assertTrue(rows.getMessage().contains("--keep-rows is 4"), rows.getMessage());
     assertFalse(Files.exists(dir.resolve("x")));
   }
 
-  private static List<JsonNode> index(Path out) throws IOException {
-    return Files.readAllLines(out.resolve(SampleOutput.INDEX)).stream()
-        .map(
-            line -> {
-              try {
-                return JSON.readTree(line);
-              } catch (IOException e) {
-                throw new AssertionError(line, e);
-              }
-            })
-        .toList();
+  @Test
+  void duplicateCaptionIdsAreRejected() {
+    SampleConfig twice =
+        new SampleConfig(
+            "t",
+            "d",
+            null,
+            "test",
+            List.of(SampleCaption.ofText("red"), SampleCaption.ofText(" red ")),
+            "out",
+            2,
+            2,
+            2,
+            SamplingOptions.paper(),
+            0,
+            null,
+            0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, twice::validate);
+    assertTrue(e.getMessage().contains("is given twice"), e.getMessage());
   }
 
-  private static List<String> tokens(List<JsonNode> lines) {
-    return lines.stream().map(l -> l.get("image_tokens").toString()).toList();
+  private static SampleCaption caption(Sample s) {
+    return CAPTIONS.stream().filter(c -> c.id().equals(s.getCaptionId())).findFirst().orElseThrow();
+  }
+
+  private static byte[] bytes(Sample s) {
+    byte[] png = new byte[s.getImagePng().remaining()];
+    s.getImagePng().duplicate().get(png);
+    return png;
+  }
+
+  private static List<List<Integer>> tokens(List<Sample> samples) {
+    return samples.stream().map(Sample::getImageTokens).toList();
   }
 }

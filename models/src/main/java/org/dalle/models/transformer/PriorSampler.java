@@ -30,6 +30,37 @@ public final class PriorSampler {
       NDArray knownImage,
       SamplingOptions options,
       long seed) {
+    int batch = Math.toIntExact(text.getShape().get(0));
+    return sampleImages(model, text, knownImage, new TokenSampler(options, batch, seed));
+  }
+
+  /**
+   * {@link #sampleImages(TransformerPrior, NDArray, NDArray, SamplingOptions, long)} with one seed
+   * per row: row {@code b}'s draws come from {@code rowSeeds[b]} alone, so a row samples the same
+   * tokens in any batch (up to the engine's rounding of the logits, which batching may change in
+   * the last bits).
+   *
+   * @param rowSeeds one seed per row of {@code text}
+   */
+  public static NDArray sampleImages(
+      TransformerPrior model,
+      NDArray text,
+      NDArray knownImage,
+      SamplingOptions options,
+      long[] rowSeeds) {
+    if (rowSeeds.length != text.getShape().get(0)) {
+      throw new IllegalArgumentException(
+          "got "
+              + rowSeeds.length
+              + " row seeds for text of shape "
+              + text.getShape()
+              + "; expected one per row");
+    }
+    return sampleImages(model, text, knownImage, new TokenSampler(options, rowSeeds));
+  }
+
+  private static NDArray sampleImages(
+      TransformerPrior model, NDArray text, NDArray knownImage, TokenSampler sampler) {
     TransformerConfig config = model.config();
     int batch = Math.toIntExact(text.getShape().get(0));
     int known = knownImage == null ? 0 : Math.toIntExact(knownImage.getShape().get(1));
@@ -48,7 +79,6 @@ public final class PriorSampler {
       throw new IllegalArgumentException(
           "text is " + text.getShape() + "; expected (B, " + config.textLength() + ")");
     }
-    TokenSampler sampler = new TokenSampler(options, batch, seed);
     long[] codes = new long[batch * imageLength];
     NDManager caller = text.getManager();
     try (NDManager scope = caller.newSubManager();

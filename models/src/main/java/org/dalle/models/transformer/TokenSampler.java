@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
  * engine has no multinomial sampler). Top-k and top-p first set the logits of the tokens they drop
  * to −∞; ties at a cut-off are all kept.
  *
- * <p>The noise comes from Java generators, one per batch row, split in row order from the seed: a
- * run is reproducible on any device, and row {@code b}'s draws depend only on the seed and {@code
- * b}.
+ * <p>The noise comes from Java generators, one per batch row, split in row order from the seed (or
+ * seeded one by one): a run is reproducible on any device, and row {@code b}'s draws depend only on
+ * the seed and {@code b} (or on its own seed).
  */
 public final class TokenSampler {
 
@@ -35,6 +35,24 @@ public final class TokenSampler {
     rows = new SplittableRandom[batch];
     for (int b = 0; b < batch; b++) {
       rows[b] = root.split();
+    }
+  }
+
+  /**
+   * A sampler whose row {@code b} draws from a generator seeded with {@code rowSeeds[b]} alone, so
+   * a row's draws do not depend on which other rows share its batch (e.g. one seed per (caption,
+   * candidate) pair, whatever the batch size).
+   *
+   * @param rowSeeds one seed per row
+   */
+  public TokenSampler(SamplingOptions options, long[] rowSeeds) {
+    this.options = options.validate();
+    if (rowSeeds.length < 1) {
+      throw new IllegalArgumentException("no row seeds; expected one per batch row");
+    }
+    rows = new SplittableRandom[rowSeeds.length];
+    for (int b = 0; b < rowSeeds.length; b++) {
+      rows[b] = new SplittableRandom(rowSeeds[b]);
     }
   }
 

@@ -2,11 +2,13 @@ package org.dalle.models.transformer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,42 @@ class PriorSamplerTest {
       assertTrue(Arrays.stream(codes).allMatch(c -> c >= 0 && c < config.imageVocabSize()));
       NDArray alone = PriorSampler.sampleImages(model, text.get("0:1"), null, options, 99);
       assertArrayEquals(Arrays.copyOf(codes, 16), alone.toLongArray());
+    }
+  }
+
+  @Test
+  void rowSeedsMakeEachRowTheSameInAnyBatch() {
+    TransformerConfig config = TinyPriors.config(AttentionSchedule.SPARSE, 3);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      TransformerPrior model = TinyPriors.model(config, manager, 7);
+      NDArray text = TinyPriors.text(manager, 3, new Random(7));
+      SamplingOptions options = SamplingOptions.paper();
+      long[] seeds = {11, 12, 13};
+      long[] batch = PriorSampler.sampleImages(model, text, null, options, seeds).toLongArray();
+      for (int row = 0; row < 3; row++) {
+        NDArray alone =
+            PriorSampler.sampleImages(
+                model, text.get("{}:{}", row, row + 1), null, options, new long[] {seeds[row]});
+        assertArrayEquals(
+            Arrays.copyOfRange(batch, row * 16, (row + 1) * 16), alone.toLongArray(), "row " + row);
+      }
+      // Rows 1 and 2 swapped with their seeds: each row's draws follow its seed, not its position.
+      NDArray swapped = text.get(new NDIndex("{}", manager.create(new long[] {0, 2, 1})));
+      long[] reordered =
+          PriorSampler.sampleImages(model, swapped, null, options, new long[] {11, 13, 12})
+              .toLongArray();
+      assertArrayEquals(
+          Arrays.copyOfRange(batch, 32, 48), Arrays.copyOfRange(reordered, 16, 32), "row 2");
+      long[] other =
+          PriorSampler.sampleImages(model, text, null, options, new long[] {11, 12, 14})
+              .toLongArray();
+      assertArrayEquals(Arrays.copyOf(batch, 32), Arrays.copyOf(other, 32));
+      assertFalse(
+          Arrays.equals(Arrays.copyOfRange(batch, 32, 48), Arrays.copyOfRange(other, 32, 48)),
+          "another seed draws another image");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> PriorSampler.sampleImages(model, text, null, options, new long[] {1, 2}));
     }
   }
 

@@ -1,0 +1,200 @@
+package org.dalle.jobs.sample;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.avro.io.AvroIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.util.ReleaseInfo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.dalle.models.clip.ImageTextScorer;
+import org.dalle.pipelines.io.PipelineProgress;
+import org.dalle.pipelines.io.StagedOutput;
+import org.dalle.pipelines.io.StagedRun;
+import org.dalle.schemas.Rejected;
+import org.dalle.schemas.Sample;
+
+/**
+ * The sampling job on Beam, for many captions (COCO-30k and the like): the same {@link
+ * RerankingSampler} as {@link CaptionSampler}, with the models loaded once per worker, so the same
+ * seed gives the same records. Outputs under {@code out}: {@code samples/*.avro} ({@link Sample}),
+ * {@code rejected/*.avro} (captions that could not be read or sampled, with the reason), {@code
+ * run.json} and {@code summary.json}, written last: a directory without it is incomplete.
+ */
+public final class SamplePipeline {
+  /** Namespace of the job's Beam counters. */
+  public static final String METRICS = "sample";
+
+  public static final String MARKER = "summary.json";
+  static final List<String> OUTPUTS = List.of("samples", "rejected", "counts", "run.json");
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private SamplePipeline() {}
+
+  /** Reads, samples and writes into {@code output}'s staging directory. */
+  static void build(
+      Pipeline pipeline,
+      SamplePipelineConfig config,
+      RerankerLoader.Factory reranker,
+      StagedOutput output) {
+    PCollectionTuple read = pipeline.apply("ReadCaptions", new ReadCaptions(config.captions()));
+    PCollectionTuple sampled =
+        read.get(ReadCaptions.CAPTIONS)
+            .apply("SampleCaptions", new SampleCaptions(config, reranker));
+    PCollection<Rejected> rejected =
+        PCollectionList.of(read.get(ReadCaptions.REJECTED))
+            .and(sampled.get(SampleCaptions.REJECTED))
+            .apply("AllRejected", Flatten.pCollections());
+    sampled
+        .get(SampleCaptions.SAMPLES)
+        .apply(
+            "WriteSamples",
+            AvroIO.write(Sample.class).to(output.stagingPath("samples/part")).withSuffix(".avro"));
+    rejected.apply(
+        "WriteRejected",
+        AvroIO.write(Rejected.class).to(output.stagingPath("rejected/part")).withSuffix(".avro"));
+    PCollectionList.of(
+            sampled
+                .get(SampleCaptions.SAMPLES)
+                .apply(
+                    "NameImages", MapElements.into(TypeDescriptors.strings()).via(s -> "images")))
+        .and(
+            rejected.apply(
+                "NameRejections",
+                MapElements.into(TypeDescriptors.strings())
+                    .via(r -> "rejected/" + r.getStage() + "/" + r.getReason())))
+        .apply("AllCounterNames", Flatten.pCollections())
+        .apply("CountNames", Count.perElement())
+        .apply(
+            "FormatCounts",
+            MapElements.into(TypeDescriptors.strings())
+                .via(kv -> kv.getKey() + "\t" + kv.getValue()))
+        .apply(
+            "WriteCounts",
+            TextIO.write().to(output.stagingPath("counts/counts.tsv")).withoutSharding());
+  }
+
+  /**
+   * Runs the job to completion and returns its summary ({@code images}, {@code rejected/...}
+   * counts). Checks the captions and opens the reranker once before any work.
+   *
+   * @param reranker opens the reranker on each worker; null to run without one
+   * @param overwrite replace a complete output already in {@code config.out()}
+   */
+  public static Map<String, Long> run(
+      SamplePipelineConfig config,
+      RerankerLoader.Factory reranker,
+      PipelineOptions options,
+      boolean overwrite,
+      PrintStream log)
+      throws IOException {
+    config.validate();
+    RerankingSampler.checkSettings(config.settings(), reranker != null);
+    FileSystems.setDefaultPipelineOptions(options);
+    checkCaptions(config.captions());
+    String description = null;
+    if (reranker != null) {
+      try (ImageTextScorer scorer = reranker.open()) {
+        description = scorer.describe();
+      }
+    }
+    StagedRun.configureRunner(options);
+    StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
+    Pipeline pipeline = Pipeline.create(options);
+    build(pipeline, config, reranker, output);
+    log.printf(
+        "sample: captions %s → %s, %d candidates per caption, keeping %d%s%n",
+        config.captions(),
+        config.out(),
+        config.candidates(),
+        config.keep(),
+        description == null ? " (no reranker)" : " by " + description);
+    StagedRun.execute(
+        "sample", pipeline, output, new PipelineProgress("sample", METRICS, "captions", 0, log));
+    Map<String, Long> summary = new TreeMap<>();
+    summary.put("images", 0L);
+    for (String line : output.readStagedLines("counts/counts.tsv")) {
+      String[] parts = line.split("\t");
+      summary.put(parts[0], Long.parseLong(parts[1]));
+    }
+    Map<String, Object> manifest =
+        SampleManifest.of(
+            "beam",
+            config.transformer(),
+            config.dvae(),
+            config.clip(),
+            description,
+            config.captions(),
+            config.candidates(),
+            config.keep(),
+            config.batchSize(),
+            config.sampling(),
+            config.seed());
+    manifest.put("runner", options.getRunner().getName());
+    manifest.put("beam", ReleaseInfo.getReleaseInfo().getVersion());
+    output.writeStaged("run.json", toJson(manifest));
+    output.commit(toJson(summary));
+    return summary;
+  }
+
+  /**
+   * Fails before the pipeline starts when {@code pattern} matches no file, or an Avro caption file
+   * holds records without string {@code id} and {@code caption}.
+   */
+  static void checkCaptions(String pattern) {
+    List<MatchResult.Metadata> files;
+    try {
+      files = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW).metadata();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not list --captions " + pattern, e);
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--captions " + pattern + " matches no file; expected a .jsonl, .avro or text file");
+    }
+    if (CaptionFiles.Format.of(pattern) == CaptionFiles.Format.AVRO) {
+      MatchResult.Metadata first = files.get(0);
+      try (InputStream in = Channels.newInputStream(FileSystems.open(first.resourceId()));
+          DataFileStream<GenericRecord> records =
+              new DataFileStream<>(in, new GenericDatumReader<>())) {
+        CaptionFiles.checkAvroSchema(records.getSchema(), first.resourceId().toString());
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--captions " + first.resourceId() + " is not a readable Avro file: " + e.getMessage(),
+            e);
+      }
+    }
+  }
+
+  private static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("could not serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+}
