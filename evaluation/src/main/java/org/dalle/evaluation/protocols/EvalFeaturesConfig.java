@@ -41,7 +41,10 @@ public record EvalFeaturesConfig(
     blur = blur == null ? List.of() : List.copyOf(blur);
   }
 
-  /** The documented defaults for everything but the inputs and the output. */
+  /**
+   * The defaults of {@code dalle eval-features} for everything but the inputs and the output: the
+   * paper's radii 0..8, batches of 32, images squared to 256 (the samples' size), 10 splits.
+   */
   public static EvalFeaturesConfig of(String images, String features, String out) {
     return new EvalFeaturesConfig(
         images,
@@ -49,7 +52,7 @@ public record EvalFeaturesConfig(
         out,
         BlurRadii.parse(BlurRadii.DEFAULT),
         32,
-        0,
+        256,
         InceptionScore.DEFAULT_SPLITS,
         1,
         64);

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dalle.evaluation.protocols.EvaluationCaption;
+import org.dalle.evaluation.protocols.EvaluationCaptionFile;
 import org.dalle.jobs.sample.CaptionSampler;
 import org.dalle.jobs.sample.SampleConfig;
 import org.dalle.models.transformer.SamplingOptions;
@@ -51,8 +53,9 @@ public final class SampleCommand implements Callable<Integer> {
       names = "--captions",
       paramLabel = "FILE",
       description =
-          "A UTF-8 text file of captions, one per line; blank lines and lines starting"
-              + " with # are skipped.")
+          "A UTF-8 text file of captions, one per line (blank lines and lines starting with #"
+              + " are skipped), or a .jsonl caption file of dalle eval-captions, sampled in its"
+              + " order.")
   Path captionsFile;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -133,9 +136,15 @@ public final class SampleCommand implements Callable<Integer> {
       if (!Files.isRegularFile(captionsFile)) {
         throw new IllegalArgumentException("--captions " + captionsFile + " does not exist");
       }
-      for (String line : Files.readAllLines(captionsFile, StandardCharsets.UTF_8)) {
-        if (!line.isBlank() && !line.strip().startsWith("#")) {
-          captions.add(line.strip());
+      if (captionsFile.getFileName().toString().endsWith(".jsonl")) {
+        for (EvaluationCaption caption : EvaluationCaptionFile.read(captionsFile)) {
+          captions.add(caption.caption());
+        }
+      } else {
+        for (String line : Files.readAllLines(captionsFile, StandardCharsets.UTF_8)) {
+          if (!line.isBlank() && !line.strip().startsWith("#")) {
+            captions.add(line.strip());
+          }
         }
       }
     }
