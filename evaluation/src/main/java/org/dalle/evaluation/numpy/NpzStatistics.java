@@ -72,25 +72,32 @@ public final class NpzStatistics {
 
   /** Writes {@code mu} and {@code sigma} atomically: to a temporary name, then renamed. */
   public static void write(Path path, FeatureStatistics statistics) throws IOException {
-    int d = statistics.dimension();
     Path absolute = path.toAbsolutePath();
     Path parent = absolute.getParent();
     Files.createDirectories(parent);
     Path temporary = Files.createTempFile(parent, "." + absolute.getFileName(), ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(temporary);
-          ZipOutputStream zip = new ZipOutputStream(out)) {
-        putStored(zip, "mu.npy", NpyFormat.toBytes(new NpyArray(new int[] {d}, statistics.mu())));
-        putStored(
-            zip,
-            "sigma.npy",
-            NpyFormat.toBytes(new NpyArray(new int[] {d, d}, statistics.sigma())));
+      try (OutputStream out = Files.newOutputStream(temporary)) {
+        write(out, statistics);
       }
       Files.move(
           temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temporary);
     }
+  }
+
+  /**
+   * Writes the {@code .npz} archive to a stream (left open), for file systems that {@link
+   * #write(Path, FeatureStatistics)} cannot reach; the caller makes the write atomic.
+   */
+  public static void write(OutputStream out, FeatureStatistics statistics) throws IOException {
+    int d = statistics.dimension();
+    ZipOutputStream zip = new ZipOutputStream(out);
+    putStored(zip, "mu.npy", NpyFormat.toBytes(new NpyArray(new int[] {d}, statistics.mu())));
+    putStored(
+        zip, "sigma.npy", NpyFormat.toBytes(new NpyArray(new int[] {d, d}, statistics.sigma())));
+    zip.finish();
   }
 
   private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       TrainTransformerCommand.class,
       SampleCommand.class,
       FidCommand.class,
+      EvalCaptionsCommand.class,
+      EvalFeaturesCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
       LogsCommand.class,

@@ -12,13 +12,13 @@ import java.util.List;
  * error, never a silent U+FFFD) without a leading byte-order mark. Normalisation happens later, in
  * the prepare pipeline.
  */
-final class CaptionText {
+public final class CaptionText {
   private static final char BYTE_ORDER_MARK = '\uFEFF';
 
   private CaptionText() {}
 
   /** Decodes {@code bytes} as UTF-8, dropping a leading byte-order mark. */
-  static String decode(byte[] bytes) throws CharacterCodingException {
+  public static String decode(byte[] bytes) throws CharacterCodingException {
     String text =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -33,7 +33,7 @@ final class CaptionText {
    * The lines of {@code text} (split at LF or CRLF), without the empty piece after a final line
    * break; blank lines inside the text are kept so later stages can reject them visibly.
    */
-  static List<String> lines(String text) {
+  public static List<String> lines(String text) {
     List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
     if (lines.get(lines.size() - 1).isEmpty()) {
       lines.remove(lines.size() - 1);

@@ -15,9 +15,9 @@ import java.util.Map;
  * one pass and little memory. Other top-level fields and other fields of each entry are skipped; a
  * file that is not in this format fails with the entry and the JSON position.
  */
-final class CocoAnnotationsParser {
+public final class CocoAnnotationsParser {
   /** Receives the entries in file order. */
-  interface Entries {
+  public interface Entries {
     void image(long imageId, String fileName);
 
     void caption(long annotationId, long imageId, String caption);
@@ -35,7 +35,7 @@ final class CocoAnnotationsParser {
   }
 
   /** Parses {@code json}, naming it {@code fileName} in errors, and passes every entry on. */
-  static void parse(InputStream json, String fileName, Entries entries) throws IOException {
+  public static void parse(InputStream json, String fileName, Entries entries) throws IOException {
     try (JsonParser parser = JSON.createParser(json)) {
       new CocoAnnotationsParser(fileName, entries).parseTopLevel(parser);
     }

@@ -9,14 +9,14 @@ import java.util.Map;
  * = test&gt;"). The CUB evaluation protocol of the paper (section 3.1) samples from the test
  * captions.
  */
-final class CubSplits {
-  static final String IMAGES_FILE = "images.txt";
-  static final String SPLIT_FILE = "train_test_split.txt";
+public final class CubSplits {
+  public static final String IMAGES_FILE = "images.txt";
+  public static final String SPLIT_FILE = "train_test_split.txt";
 
   private CubSplits() {}
 
   /** Maps each image path relative to {@code images/} to "train" or "test". */
-  static Map<String, String> parse(String imagesTxt, String splitTxt) {
+  public static Map<String, String> parse(String imagesTxt, String splitTxt) {
     Map<String, String> pathById = parseLines(imagesTxt, IMAGES_FILE, "<image_id> <relative path>");
     Map<String, String> flagById = parseLines(splitTxt, SPLIT_FILE, "<image_id> <1|0>");
     Map<String, String> splitByPath = new HashMap<>();

@@ -1,0 +1,123 @@
+package org.dalle.jobs.cli;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.dalle.evaluation.protocols.CaptionSelectionJob;
+import org.dalle.evaluation.protocols.EvalCaptionsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dalle eval-captions}: the captions and reference images of an evaluation protocol. */
+@Command(
+    name = "eval-captions",
+    mixinStandardHelpOptions = true,
+    header = "The captions to sample for and the real images to compare with (MS-COCO-30k, CUB).",
+    sortOptions = false,
+    description = {
+      "Writes the caption file of an evaluation protocol of the paper (section 3.2) and the list of its reference images, under --out: captions.jsonl (one {\"id\", \"caption\", \"image\"} object per line, for dalle sample --captions), reference_images.txt (one image path per line, for dalle eval-features --images list:FILE) and selection.json (settings and counts), written last.",
+      "coco30k: --count images (default 30,000) of the validation annotations with at least one caption, chosen by a SHA-256 hash of (--seed, image id), and one caption each, chosen by a hash of (--seed, image id, annotation id); the choice does not depend on the order of the file, and the first k captions of a selection are the selection of k. With --overlap (the prepare stage's dedup/evaluation_overlap.txt), also no_overlap/captions.jsonl and no_overlap/reference_images.txt: the same choice with the images that overlap the training data removed (the paper reports FID with and without them).",
+      "cub: every unique caption (white space collapsed) of the test images of the official split, in image order; every test image is a reference image.",
+      ""
+    })
+public final class EvalCaptionsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--protocol",
+      required = true,
+      paramLabel = "NAME",
+      description = "coco30k (MS-COCO validation captions) or cub (CUB-200-2011 test captions).")
+  String protocol;
+
+  @Option(
+      names = "--annotations",
+      paramLabel = "JSON",
+      description =
+          "coco30k: the captions file, annotations/captions_val2014.json (local or gs://).")
+  String annotations;
+
+  @Option(
+      names = "--images",
+      paramLabel = "DIR",
+      description =
+          "coco30k: the directory of the validation images (val2014/); the reference list names"
+              + " DIR/<file_name>.")
+  String images;
+
+  @Option(
+      names = "--overlap",
+      paramLabel = "FILE",
+      description =
+          "coco30k: dedup/evaluation_overlap.txt of a dalle prepare run with --dedup-against"
+              + " coco:…captions_val2014.json:…/val2014; adds the no_overlap/ variant.")
+  String overlap;
+
+  @Option(
+      names = "--cub-root",
+      paramLabel = "DIR",
+      description =
+          "cub: the CUB_200_2011 directory holding images/, text/ (the descriptions of Reed et"
+              + " al.), images.txt and train_test_split.txt.")
+  String cubRoot;
+
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "coco30k: captions to choose, one per image. Default: 30000 (the paper).")
+  Integer count;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "coco30k: seed of the image and caption choice. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Output directory (local or gs://).")
+  String out;
+
+  @Option(names = "--overwrite", description = "Replace a complete output already in --out.")
+  boolean overwrite;
+
+  EvalCaptionsConfig resolveConfig() {
+    EvalCaptionsConfig.Protocol parsed = EvalCaptionsConfig.Protocol.parse(protocol);
+    if (parsed == EvalCaptionsConfig.Protocol.CUB && count != null) {
+      throw new IllegalArgumentException(
+          "--count is for coco30k; cub keeps every unique test caption");
+    }
+    return new EvalCaptionsConfig(
+            parsed,
+            annotations,
+            images,
+            Optional.ofNullable(overlap),
+            cubRoot,
+            count == null ? EvalCaptionsConfig.PAPER_COCO_COUNT : count,
+            seed,
+            out)
+        .validate();
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    CaptionSelectionJob.Summary summary = CaptionSelectionJob.run(resolveConfig(), overwrite);
+    var printer = spec.commandLine().getOut();
+    printer.printf(
+        "eval-captions: %d captions and %d reference images in %s (captions.jsonl,"
+            + " reference_images.txt, selection.json)%n",
+        summary.captions(), summary.referenceImages(), summary.out());
+    if (summary.noOverlapCaptions().isPresent()) {
+      printer.printf(
+          "  without the %d selected images that overlap training: %d captions in %s/no_overlap%n",
+          summary.overlapping(), summary.noOverlapCaptions().getAsInt(), summary.out());
+    }
+    printer.flush();
+    return 0;
+  }
+}
