@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       FidCommand.class,
       EvalCaptionsCommand.class,
       EvalFeaturesCommand.class,
+      EvaluateCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
       LogsCommand.class,
