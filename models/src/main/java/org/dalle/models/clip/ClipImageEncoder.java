@@ -1,7 +1,5 @@
 package org.dalle.models.clip;
 
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -84,7 +82,7 @@ public final class ClipImageEncoder extends AbstractBlock {
    * @return {@code (B, E)}
    */
   NDArray encode(ParameterStore store, NDArray images, boolean training) {
-    NDArray x = resize(images).sub(0.5f); // (B, 3, s, s), centred
+    NDArray x = ImageBatch.resize(images, config.imageSize()).sub(0.5f); // (B, 3, s, s), centred
     NDList h = input.forward(store, new NDList(x), training); // (B, w, s, s)
     for (int g = 0; g < groups.size(); g++) {
       for (Block block : groups.get(g)) {
@@ -98,23 +96,6 @@ public final class ClipImageEncoder extends AbstractBlock {
     Shape shape = last.getShape();
     NDArray pooled = last.reshape(shape.get(0), shape.get(1), -1).mean(new int[] {2}); // (B, c)
     return Linear.linear(pooled, store.getValue(projection, pooled.getDevice(), false)).head();
-  }
-
-  /** {@code images} at the configured side: bilinear resizing when the side differs. */
-  NDArray resize(NDArray images) {
-    Shape shape = images.getShape();
-    if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != shape.get(3)) {
-      throw new IllegalArgumentException(
-          "images have shape " + shape + "; expected (N, 3, S, S) RGB in [0, 1]");
-    }
-    int size = config.imageSize();
-    if (shape.get(2) == size) {
-      return images;
-    }
-    NDArray channelsLast = images.transpose(0, 2, 3, 1); // (N, S, S, 3)
-    NDArray resized =
-        NDImageUtils.resize(channelsLast, size, size, Image.Interpolation.BILINEAR); // (N, s, s, 3)
-    return resized.transpose(0, 3, 1, 2); // (N, 3, s, s)
   }
 
   private static Conv2d conv(int inChannels, int outChannels) {

@@ -3,10 +3,7 @@ package org.dalle.models.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.dalle.models.tokenizer.BpeTokenizer;
 import org.dalle.models.tokenizer.CaptionText;
 import org.dalle.models.tokenizer.TextTokens;
@@ -63,44 +60,31 @@ public final class ClipScorer implements ImageTextScorer {
    */
   @Override
   public float[] score(NDArray images, List<String> captions) {
-    Shape shape = images.getShape();
-    if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != shape.get(3)) {
-      throw new IllegalArgumentException(
-          "images have shape " + shape + "; expected (N, 3, S, S) RGB in [0, 1]");
-    }
-    int n = Math.toIntExact(shape.get(0));
+    ImageBatch.requireSquareRgb(images);
+    int n = Math.toIntExact(images.getShape().get(0));
     if (captions.size() != n) {
       throw new IllegalArgumentException(
           captions.size() + " captions for " + n + " images; expected one caption per image");
     }
-    Map<String, Integer> distinct = new LinkedHashMap<>();
-    int[] captionOf = new int[n];
-    for (int i = 0; i < n; i++) {
-      captionOf[i] = distinct.computeIfAbsent(captions.get(i), c -> distinct.size());
-    }
+    PairScores.Captions distinct = PairScores.Captions.of(captions);
+    List<String> texts = distinct.texts();
     int length = model.config().textLength();
-    long[] ids = new long[distinct.size() * length];
-    List<String> texts = new ArrayList<>(distinct.keySet());
+    long[] ids = new long[texts.size() * length];
     for (int c = 0; c < texts.size(); c++) {
       System.arraycopy(tokenize(tokenizer, texts.get(c), length), 0, ids, c * length, length);
     }
-    int e = model.config().embedDim();
     try (NDManager scope = images.getManager().newSubManager()) {
       NDArray imageArray = model.imageEmbeddings(images); // (N, E), in the images' manager
       imageArray.attach(scope);
-      float[] imageEmbeddings = imageArray.toFloatArray();
       NDArray idArray = scope.create(ids, new Shape(texts.size(), length));
       float[] textEmbeddings = model.textEmbeddings(idArray).toFloatArray(); // (C, E)
       float scale = model.logitScale(scope).getFloat(0);
-      float[] scores = new float[n];
-      for (int i = 0; i < n; i++) {
-        double dot = 0;
-        for (int k = 0; k < e; k++) {
-          dot += (double) imageEmbeddings[i * e + k] * textEmbeddings[captionOf[i] * e + k];
-        }
-        scores[i] = (float) (scale * dot);
-      }
-      return scores;
+      return PairScores.cosine(
+          imageArray.toFloatArray(),
+          textEmbeddings,
+          distinct.captionOf(),
+          model.config().embedDim(),
+          scale);
     }
   }
 
