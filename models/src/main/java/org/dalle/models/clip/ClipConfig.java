@@ -54,9 +54,9 @@ public record ClipConfig(
   public static final float MAX_LOGIT_SCALE = (float) Math.log(100);
 
   /**
-   * A model that learns the synthetic shapes of {@code dalle quickstart} on a 2-core CPU in about
-   * two minutes: 32×32 images through three groups (32, 64, 128 channels), two text resblocks of
-   * width 64 over 32 tokens of a 512-token BPE, a 64-wide joint space.
+   * A model that learns the synthetic shapes of {@code dalle quickstart} on a 2-core CPU in a few
+   * minutes: 32×32 images through three groups (32, 64, 128 channels), two text resblocks of width
+   * 64 over 32 tokens of a 512-token BPE, a 64-wide joint space.
    */
   public static ClipConfig tiny() {
     return new ClipConfig(32, 32, 3, 1, 32, 512, 64, 2, 4, 64);
