@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       TrainDvaeCommand.class,
       EncodeCommand.class,
       TrainTransformerCommand.class,
+      TrainClipCommand.class,
       SampleCommand.class,
       FidCommand.class,
       EvalCaptionsCommand.class,

@@ -50,6 +50,22 @@ public interface Schedule {
     };
   }
 
+  /**
+   * {@link #linearWarmup} to {@code peak} over {@code warmupSteps} updates, then half a cosine from
+   * {@code peak} to {@code to} over the remaining {@code totalSteps − warmupSteps}: CLIP's schedule
+   * (Radford et al. 2021, appendix F), which trains the reranker of section 2.5.
+   */
+  static Schedule warmupCosine(double peak, double to, long warmupSteps, long totalSteps) {
+    checkSteps(totalSteps);
+    if (warmupSteps < 0 || warmupSteps >= totalSteps) {
+      throw new IllegalArgumentException(
+          "warm-up of " + warmupSteps + " steps must be in [0, " + totalSteps + ")");
+    }
+    Schedule warmup = warmupSteps == 0 ? constant(peak) : linearWarmup(peak, warmupSteps);
+    Schedule decay = cosine(peak, to, totalSteps - warmupSteps);
+    return step -> step < warmupSteps ? warmup.valueAt(step) : decay.valueAt(step - warmupSteps);
+  }
+
   private static void checkFinite(String name, double value) {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException(name + " must be finite, got " + value);

@@ -45,6 +45,20 @@ class ScheduleTest {
   }
 
   @Test
+  void warmupThenCosineDecay() {
+    Schedule lr = Schedule.warmupCosine(1e-3, 1e-5, 10, 110);
+    assertEquals(1e-4, lr.valueAt(0), 1e-18);
+    assertEquals(1e-3, lr.valueAt(9), 0);
+    assertEquals(1e-3, lr.valueAt(10), 0);
+    assertEquals((1e-3 + 1e-5) / 2, lr.valueAt(60), 1e-15);
+    assertEquals(1e-5, lr.valueAt(110), 0);
+    assertEquals(1e-3, Schedule.warmupCosine(1e-3, 0, 0, 5).valueAt(0), 0);
+    IllegalArgumentException warmup =
+        assertThrows(IllegalArgumentException.class, () -> Schedule.warmupCosine(1, 0, 5, 5));
+    assertEquals("warm-up of 5 steps must be in [0, 5)", warmup.getMessage());
+  }
+
+  @Test
   void rejectsBadArguments() {
     IllegalArgumentException length =
         assertThrows(IllegalArgumentException.class, () -> Schedule.cosine(1, 0, 0));

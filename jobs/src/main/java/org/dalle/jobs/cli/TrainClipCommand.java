@@ -1,0 +1,178 @@
+package org.dalle.jobs.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dalle.jobs.clip.ClipTrainer;
+import org.dalle.jobs.clip.TrainClipConfig;
+import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.train.StopSignal;
+import org.dalle.models.clip.RetrievalAccuracy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dalle train-clip}: the contrastive model that reranks samples (section 2.5). */
+@Command(
+    name = "train-clip",
+    mixinStandardHelpOptions = true,
+    header = "Train the contrastive (CLIP-style) model that reranks samples.",
+    sortOptions = false,
+    description = {
+      "Trains the contrastive model of section 2.5 of the paper (CLIP, Radford et al. 2021) on the pairs of DIR/images/*.avro (the prepare output), loaded into memory, with captions tokenised by DIR/tokenizer.json: a CNN image encoder and a causal transformer text encoder projected into one space, symmetric InfoNCE loss with a learned temperature (starts at 0.07, logit scale clamped at 100). Pairs with the same caption in a batch count as matches of each other. AdamW (weight decay on weight matrices only), linear warm-up then cosine decay, optional gradient-norm clipping. The first validation_images pairs (by record id) are held out.",
+      "",
+      "Writes to --out: config.yaml, run.json (versions, seeds, command of every invocation), metrics.jsonl (step, loss, image_to_text, text_to_image, accuracy = in-batch top-1, temperature, lr, grad_norm, pairs_per_s), checkpoints/ (atomic: weights, optimizer, tokenizer; every checkpoint_every steps, at the end and on Ctrl-C/SIGTERM) and, at the end, export/ (weights, config, tokenizer; the reranker `dalle sample` loads) and retrieval.json: image->text and text->image top-1/top-5 accuracy on the held-out pairs, also printed.",
+      "",
+      "Settings come from the config's defaults, then --config, then the flags below.",
+      ""
+    })
+public final class TrainClipCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML config (configs/clip/tiny.yaml or paper.yaml); flags override it.")
+  Path config;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "The prepare output directory (holding images/*.avro and tokenizer.json).")
+  String data;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Run directory for checkpoints, metrics, retrieval.json and export.")
+  String out;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Updates in the whole run.")
+  Long steps;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      description = "Image-caption pairs per update; each is contrasted with the other N-1.")
+  Integer batchSize;
+
+  @Option(
+      names = "--lr",
+      paramLabel = "LR",
+      description = "Peak learning rate, reached after warmup_steps, then decayed by a cosine.")
+  Double learningRate;
+
+  @Option(
+      names = "--warmup-steps",
+      paramLabel = "N",
+      description = "Updates of the linear learning-rate warm-up.")
+  Long warmupSteps;
+
+  @Option(
+      names = "--validation-images",
+      paramLabel = "N",
+      description = "Pairs held out of training for the retrieval check at the end.")
+  Integer validationImages;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "N",
+      description = "Updates between checkpoints.")
+  Long checkpointEvery;
+
+  @Option(
+      names = "--keep-checkpoints",
+      paramLabel = "N",
+      description = "How many of the newest checkpoints to keep.")
+  Integer keepCheckpoints;
+
+  @Option(
+      names = "--resume",
+      description =
+          "Continue exactly from the latest checkpoint in --out (a fresh start if there is none).")
+  boolean resume;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Seed of initialisation, data order and crops.")
+  Long seed;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "CPU threads of the engine's operators (0: the engine's default).")
+  Integer threads;
+
+  /** The resolved config: defaults, then --config, then flags. */
+  TrainClipConfig resolveConfig() {
+    Map<String, Object> o = new LinkedHashMap<>();
+    put(o, "data", data);
+    put(o, "out", out);
+    put(o, "steps", steps);
+    put(o, "batch_size", batchSize);
+    put(o, "learning_rate", learningRate);
+    put(o, "warmup_steps", warmupSteps);
+    put(o, "validation_images", validationImages);
+    put(o, "checkpoint_every", checkpointEvery);
+    put(o, "keep_checkpoints", keepCheckpoints);
+    put(o, "seed", seed);
+    put(o, "threads", threads);
+    return ConfigLoader.load(TrainClipConfig.class, TrainClipConfig.defaults(), config, o)
+        .validate();
+  }
+
+  private static void put(Map<String, Object> overrides, String key, Object value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    TrainClipConfig resolved = resolveConfig();
+    List<String> args =
+        Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+    return train(resolved, resume, args).exitCode();
+  }
+
+  /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
+  static ClipTrainer.Result train(TrainClipConfig config, boolean resume, List<String> args)
+      throws Exception {
+    if (config.threads() > 0) {
+      // Takes effect only before the engine first loads.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    ClipTrainer.Result result;
+    try (StopSignal stop = StopSignal.install()) {
+      result = new ClipTrainer(config, args, stop, System.err).run(resume);
+    }
+    System.out.printf(
+        "train-clip: %s at step %d. Last update: loss %.4f, in-batch accuracy %.3f, temperature"
+            + " %.4f.%n",
+        result.finished() ? "done" : "stopped",
+        result.step(),
+        result.loss(),
+        result.accuracy(),
+        result.temperature());
+    if (result.finished()) {
+      RetrievalAccuracy r = result.retrieval();
+      System.out.printf(
+          "  held-out retrieval over %d pairs: image->text top-1 %.3f, top-5 %.3f;"
+              + " text->image top-1 %.3f, top-5 %.3f%n",
+          r.count(),
+          r.imageToTextTop1(),
+          r.imageToTextTop5(),
+          r.textToImageTop1(),
+          r.textToImageTop5());
+      System.out.println("  export for reranking: " + result.export());
+    } else {
+      System.out.println("  continue with the same command and --resume");
+    }
+    return result;
+  }
+}

@@ -1,0 +1,235 @@
+package org.dalle.jobs.clip;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.dalle.jobs.train.Checkpoint;
+import org.dalle.jobs.train.CheckpointStore;
+import org.dalle.jobs.train.StopSignal;
+import org.dalle.models.clip.ClipConfig;
+import org.dalle.models.clip.ClipExport;
+import org.dalle.models.clip.ClipScorer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClipTrainerTest {
+
+  /** A two-group CNN over 16×16 images, one text resblock of width 16 over 8 tokens. */
+  private static final ClipConfig MODEL = new ClipConfig(16, 8, 2, 1, 8, 0, 16, 1, 2, 8);
+
+  private static final List<String> COMPARED =
+      List.of(
+          "loss", "image_to_text", "text_to_image", "accuracy", "temperature", "lr", "grad_norm");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+  @TempDir static Path data;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void writeData() throws IOException {
+    System.setProperty("ai.djl.offline", "true");
+    ClipData.write(data, 24, 16);
+  }
+
+  static TrainClipConfig config(Path out, long steps, long checkpointEvery) {
+    TrainClipConfig d = TrainClipConfig.defaults();
+    return new TrainClipConfig(
+        data.toString(),
+        out.toString(),
+        MODEL,
+        4,
+        steps,
+        2e-3,
+        1e-4,
+        2,
+        d.adamBeta1(),
+        d.adamBeta2(),
+        d.adamEpsilon(),
+        d.weightDecay(),
+        1.0,
+        false,
+        8,
+        checkpointEvery,
+        2,
+        5,
+        0);
+  }
+
+  @Test
+  void fewStepsWriteMetricsCheckpointsRetrievalAndExport() throws IOException {
+    Path out = dir.resolve("run");
+    ClipTrainer.Result result =
+        new ClipTrainer(config(out, 5, 2), List.of("--steps", "5"), StopSignal.manual(), QUIET)
+            .run(false);
+
+    assertTrue(result.finished());
+    assertEquals(5, result.step());
+    List<JsonNode> lines = metrics(out);
+    assertEquals(5, lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = lines.get(i);
+      assertEquals(i + 1, line.get("step").asLong());
+      for (String key : List.of("loss", "temperature", "lr", "grad_norm", "pairs_per_s")) {
+        assertTrue(line.get(key).asDouble() > 0, key + " in " + line);
+      }
+      double accuracy = line.get("accuracy").asDouble();
+      assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy in " + line);
+      double mean =
+          (line.get("image_to_text").asDouble() + line.get("text_to_image").asDouble()) / 2;
+      assertEquals(mean, line.get("loss").asDouble(), 1e-5);
+    }
+    // CLIP's initial temperature; linear warm-up over 2 updates to 2e-3, then cosine to 1e-4.
+    assertEquals(0.07, lines.get(0).get("temperature").asDouble(), 1e-6);
+    assertEquals(1e-3, lines.get(0).get("lr").asDouble(), 1e-12);
+    assertEquals(2e-3, lines.get(2).get("lr").asDouble(), 1e-12);
+    assertTrue(lines.get(4).get("lr").asDouble() < 2e-3);
+
+    CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"), 2);
+    assertEquals(
+        List.of("step-000000004", "step-000000005"),
+        store.completeDirs().stream().map(p -> p.getFileName().toString()).toList());
+    Checkpoint last = store.latest().orElseThrow();
+    for (String file :
+        List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER, Checkpoint.CONFIG, ClipTrainer.TOKENIZER)) {
+      assertTrue(last.has(file), "checkpoint lacks " + file);
+    }
+    assertTrue(Files.isRegularFile(out.resolve("config.yaml")));
+    assertTrue(Files.readString(out.resolve("run.json")).contains("\"--steps\""));
+
+    JsonNode retrieval = JSON.readTree(out.resolve(ClipTrainer.RETRIEVAL_FILE).toFile());
+    assertEquals(5, retrieval.get("step").asLong());
+    assertEquals(8, retrieval.get("pairs").asInt());
+    for (String key :
+        List.of(
+            "image_to_text_top1",
+            "image_to_text_top5",
+            "text_to_image_top1",
+            "text_to_image_top5")) {
+      double value = retrieval.get(key).asDouble();
+      assertTrue(value >= 0 && value <= 1, key + " in " + retrieval);
+    }
+    assertEquals(
+        result.retrieval().imageToTextTop5(), retrieval.get("image_to_text_top5").asDouble());
+    assertTrue(
+        result.retrieval().imageToTextTop5() >= result.retrieval().imageToTextTop1(),
+        "top-5 contains top-1");
+
+    assertTrue(ClipExport.isComplete(result.export()));
+    try (NDManager manager = NDManager.newBaseManager();
+        ClipScorer scorer = ClipExport.read(result.export(), manager)) {
+      assertEquals(280, scorer.model().config().textVocabSize());
+      assertEquals(280, scorer.tokenizer().vocabSize());
+    }
+  }
+
+  @Test
+  void resumedRunMatchesTheUninterruptedOne() throws IOException {
+    Path whole = dir.resolve("whole");
+    new ClipTrainer(config(whole, 6, 100), List.of(), StopSignal.manual(), QUIET).run(false);
+
+    Path split = dir.resolve("split");
+    for (long expected = 1; expected <= 3; expected++) {
+      StopSignal stop = StopSignal.manual();
+      ClipTrainer.Result part =
+          new ClipTrainer(config(split, 6, 100), List.of(), stop, QUIET)
+              .onStep(step -> stop.request("test", 3))
+              .run(expected > 1);
+      assertFalse(part.finished());
+      assertEquals(expected, part.step());
+      assertEquals(3, part.exitCode());
+      assertFalse(Files.exists(split.resolve(ClipTrainer.RETRIEVAL_FILE)));
+    }
+    ClipTrainer.Result end =
+        new ClipTrainer(config(split, 6, 100), List.of(), StopSignal.manual(), QUIET).run(true);
+    assertTrue(end.finished());
+
+    List<JsonNode> a = metrics(whole);
+    List<JsonNode> b = metrics(split);
+    assertEquals(6, b.size());
+    for (int i = 0; i < 6; i++) {
+      for (String key : COMPARED) {
+        assertEquals(a.get(i).get(key), b.get(i).get(key), key + " at step " + (i + 1));
+      }
+    }
+    for (String file : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER)) {
+      assertArrayEquals(
+          Files.readAllBytes(finalCheckpoint(whole).resolve(file)),
+          Files.readAllBytes(finalCheckpoint(split).resolve(file)),
+          file);
+    }
+    assertArrayEquals(
+        Files.readAllBytes(whole.resolve(ClipTrainer.RETRIEVAL_FILE)),
+        Files.readAllBytes(split.resolve(ClipTrainer.RETRIEVAL_FILE)));
+  }
+
+  @Test
+  void refusesToOverwriteACheckpointedRunOrTrainOnTooLittleData() throws IOException {
+    Path out = dir.resolve("run");
+    StopSignal stop = StopSignal.manual();
+    new ClipTrainer(config(out, 3, 100), List.of(), stop, QUIET)
+        .onStep(step -> stop.request("test", 3))
+        .run(false);
+    IllegalStateException again =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new ClipTrainer(config(out, 3, 100), List.of(), StopSignal.manual(), QUIET)
+                    .run(false));
+    assertTrue(again.getMessage().contains("pass --resume"), again.getMessage());
+
+    TrainClipConfig d = config(dir.resolve("small"), 3, 100);
+    TrainClipConfig tooMany =
+        new TrainClipConfig(
+            d.data(),
+            d.out(),
+            d.model(),
+            20,
+            d.steps(),
+            d.learningRate(),
+            d.finalLearningRate(),
+            d.warmupSteps(),
+            d.adamBeta1(),
+            d.adamBeta2(),
+            d.adamEpsilon(),
+            d.weightDecay(),
+            d.gradientClip(),
+            d.randomCrop(),
+            d.validationImages(),
+            d.checkpointEvery(),
+            d.keepCheckpoints(),
+            d.seed(),
+            d.threads());
+    IllegalArgumentException small =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ClipTrainer(tooMany, List.of(), StopSignal.manual(), QUIET).run(false));
+    assertEquals(
+        data + " holds 24 pairs; expected at least validation_images (8) + batch_size (20)",
+        small.getMessage());
+  }
+
+  private static Path finalCheckpoint(Path run) throws IOException {
+    return new CheckpointStore(run.resolve("checkpoints"), 2).latest().orElseThrow().dir();
+  }
+
+  private static List<JsonNode> metrics(Path run) throws IOException {
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+}
