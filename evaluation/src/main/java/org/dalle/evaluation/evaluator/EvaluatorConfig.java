@@ -32,9 +32,12 @@ public record EvaluatorConfig(
     return imageSize >> widths.size();
   }
 
-  /** Values per image after the last stage: {@code widths.last · finalSide²}. */
-  public int flattenedSize() {
-    return widths.get(widths.size() - 1) * finalSide() * finalSide();
+  /**
+   * Inputs of the feature layer: the last stage's spatial mean and maximum and its flattened map,
+   * {@code widths.last · (2 + finalSide²)}.
+   */
+  public int pooledSize() {
+    return widths.get(widths.size() - 1) * (2 + finalSide() * finalSide());
   }
 
   /**

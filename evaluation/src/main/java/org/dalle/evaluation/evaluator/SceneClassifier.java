@@ -1,6 +1,7 @@
 package org.dalle.evaluation.evaluator;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -24,14 +25,17 @@ import java.util.List;
  * on black).
  *
  * <pre>
- *   x (B, 3, S, S), values in [−1, 1]
+ *   x (B, 3, S, S), values in [0, 1] ({@link EvaluatorNetwork#input})
  *   → ConvStage × n: (B, w_i, S/2^i, S/2^i)
- *   → flatten: (B, w_n · (S/2^n)²)          (flattened, not pooled: keeps where objects are)
+ *   → [mean over space ‖ max over space ‖ flatten]: (B, w_n · (2 + (S/2^n)²))
  *   → linear, ReLU: features (B, D)
  *   → linear: logits (B, K), every head's logits side by side ({@link SceneLabels})
  * </pre>
  *
- * <p>{@code forward} returns {@code NDList(features, logits)}.
+ * <p>The spatial mean and maximum are the same wherever an object is, so colour, shape and size are
+ * learnt once for every place (on small training sets a flatten alone learnt colours slowly, one
+ * place at a time); the flattened map keeps where the objects are, for the position and count
+ * heads. {@code forward} returns {@code NDList(features, logits)}.
  */
 public final class SceneClassifier extends AbstractBlock {
 
@@ -58,7 +62,7 @@ public final class SceneClassifier extends AbstractBlock {
       stages.add(addChildBlock("stage_" + (i + 1), stage));
       width = config.widths().get(i);
     }
-    features = addChildBlock("features", linear(config.featureSize(), config.flattenedSize(), 2));
+    features = addChildBlock("features", linear(config.featureSize(), config.pooledSize(), 2));
     heads = addChildBlock("heads", linear(classes, config.featureSize(), 1));
   }
 
@@ -103,8 +107,17 @@ public final class SceneClassifier extends AbstractBlock {
       x = stage.forward(parameterStore, new NDList(x), training).singletonOrThrow();
     }
     // x: (B, w_n, S/2^n, S/2^n)
-    NDArray flat = x.reshape(batch, config.flattenedSize()); // (B, w_n · (S/2^n)²)
-    NDArray f = features.forward(parameterStore, new NDList(flat), training).singletonOrThrow();
+    long channels = x.getShape().get(1);
+    NDArray cells = x.reshape(batch, channels, -1); // (B, w_n, (S/2^n)²)
+    int[] space = {2};
+    NDArray pooled =
+        NDArrays.concat(
+            new NDList(
+                cells.mean(space), // (B, w_n)
+                cells.max(space), // (B, w_n)
+                x.reshape(batch, -1)), // (B, w_n · (S/2^n)²)
+            1); // (B, w_n · (2 + (S/2^n)²))
+    NDArray f = features.forward(parameterStore, new NDList(pooled), training).singletonOrThrow();
     f = Activation.relu(f); // (B, D)
     NDArray logits =
         heads.forward(parameterStore, new NDList(f), training).singletonOrThrow(); // (B, K)
@@ -130,7 +143,7 @@ public final class SceneClassifier extends AbstractBlock {
       stage.initialize(manager, dataType, shape);
       shape = stage.getOutputShapes(new Shape[] {shape})[0];
     }
-    features.initialize(manager, dataType, new Shape(in.get(0), config.flattenedSize()));
+    features.initialize(manager, dataType, new Shape(in.get(0), config.pooledSize()));
     heads.initialize(manager, dataType, new Shape(in.get(0), config.featureSize()));
   }
 

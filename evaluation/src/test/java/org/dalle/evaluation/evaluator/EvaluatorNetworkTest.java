@@ -14,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.dalle.evaluation.features.FeatureNetwork;
-import org.dalle.pipelines.image.SquareResizer;
 import org.dalle.pipelines.synthetic.SceneMix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,21 +69,42 @@ class EvaluatorNetworkTest {
   }
 
   @Test
-  void imagesOfAnotherSizeAreResizedBilinearly() throws IOException {
+  void inputsAreRgbInTheUnitIntervalResizedBilinearly() {
+    // 4x4: the left half red, the right half black but for one grey pixel.
+    BufferedImage image = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 2; x++) {
+        image.setRGB(x, y, 0xFF0000);
+      }
+    }
+    image.setRGB(3, 3, 0x333333);
+    float[] same = EvaluatorNetwork.input(image, 4);
+    assertEquals(1f, same[0]); // red channel, (0, 0)
+    assertEquals(0f, same[16]); // green channel, (0, 0)
+    assertEquals(0x33 / 255f, same[2 * 16 + 15]); // blue channel, (3, 3)
+    // Halving samples at 0.5 and 2.5: the mean of each 2x2 block.
+    float[] half = EvaluatorNetwork.input(image, 2);
+    assertArrayEquals(
+        new float[] {
+          1, 0, 1, 0.25f * 0x33 / 255f, 0, 0, 0, 0.25f * 0x33 / 255f, 0, 0, 0, 0.25f * 0x33 / 255f
+        },
+        half,
+        1e-6f);
+  }
+
+  @Test
+  void imagesOfAnotherSizeAreResizedToTheInputSide() {
     Engine.getInstance().setRandomSeed(4);
     try (NDManager m = Engine.getInstance().newBaseManager()) {
       SceneClassifier model = SceneClassifier.builder().setConfig(SMALL).setClasses(29).build();
       model.initializeParameters(m);
       EvaluatorNetwork network = EvaluatorNetwork.wrap(model, LABELS, m);
       BufferedImage large = RenderedScenes.train(4, 0, 1, 64, SceneMix.DEFAULT).get(0).image();
-      BufferedImage resized = SquareResizer.resizeAndCenterCrop(large, 16);
       FeatureNetwork.Outputs direct = network.forward(List.of(large));
-      // The network's own resize equals feeding its bilinear resize of the image.
       float[] input = EvaluatorNetwork.input(large, 16);
+      assertEquals(3 * 16 * 16, input.length);
       assertArrayEquals(
           direct.features().values(), network.activations(input, 1).features().values());
-      assertEquals(16 * 16 * 3, input.length);
-      assertEquals(16, resized.getWidth());
     }
   }
 

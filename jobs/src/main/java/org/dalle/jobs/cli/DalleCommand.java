@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       EncodeCommand.class,
       TrainTransformerCommand.class,
       SampleCommand.class,
+      TrainEvaluatorCommand.class,
       FidCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
