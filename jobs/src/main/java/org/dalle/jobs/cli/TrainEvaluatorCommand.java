@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dalle.evaluation.evaluator.SceneLabels;
+import org.dalle.evaluation.metrics.InceptionScore;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.evaluator.EvaluatorTrainer;
 import org.dalle.jobs.evaluator.HeldOutEvaluation;
@@ -166,18 +167,19 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
               System.out.println(line + "  (" + e.counts().get(part) + " images)");
             });
     System.out.printf("  FID train vs validation images: %.4f%n", e.fidTrainVsValidation());
-    if (e.validationScore() != null) {
-      System.out.printf(
-          "  IS of validation images: %.3f ± %.3f; of training images: %.3f ± %.3f (of %d"
-              + " classes)%n",
-          e.validationScore().mean(),
-          e.validationScore().std(),
-          e.trainScore().mean(),
-          e.trainScore().std(),
-          SceneLabels.synthetic().scoreClasses());
-    }
+    printScore("validation", e.validationScore());
+    printScore("training", e.trainScore());
     System.out.println("  evaluation: " + Path.of(resolved.out()).resolve(HeldOutEvaluation.FILE));
     System.out.println("  export (the FeatureNetwork for FID/IS): " + result.export());
     return 0;
+  }
+
+  /** One IS line; none when the part had fewer images than IS splits. */
+  private static void printScore(String part, InceptionScore.Result score) {
+    if (score != null) {
+      System.out.printf(
+          "  IS of %s images: %.3f ± %.3f (of %d classes)%n",
+          part, score.mean(), score.std(), SceneLabels.synthetic().scoreClasses());
+    }
   }
 }
