@@ -50,8 +50,7 @@ public final class ImageFolderFeatures {
    * @throws IllegalArgumentException naming an image file that cannot be decoded
    */
   public static FeatureMatrix extract(
-      Path folder, TorchScriptFeatureNetwork network, GaussianKernel blur, int batchSize)
-      throws IOException {
+      Path folder, FeatureNetwork network, GaussianKernel blur, int batchSize) throws IOException {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1 but was " + batchSize);
     }
@@ -71,7 +70,7 @@ public final class ImageFolderFeatures {
         }
         batch.add(blur.halfWidth() == 0 ? image : GaussianBlur.image(image, blur));
       }
-      FeatureMatrix features = network.features(batch);
+      FeatureMatrix features = network.forward(batch).features();
       if (values == null) {
         dimension = features.columns();
         values = new double[files.size() * dimension];

@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * @param a first input (statistics, features or images)
  * @param b second input
- * @param features TorchScript feature network, needed when an input is a folder of images
+ * @param features TorchScript feature network, or the export directory of {@code dalle
+ *     train-evaluator}, needed when an input is a folder of images
  * @param inputSize side the images are resized to for the network (299 for Inception-v3)
  * @param batchSize images per forward pass
  * @param blurRadius Gaussian blur radius applied to images from folders (0: none)

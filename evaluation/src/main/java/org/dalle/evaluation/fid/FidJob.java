@@ -1,11 +1,14 @@
 package org.dalle.evaluation.fid;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.dalle.evaluation.blur.GaussianKernel;
+import org.dalle.evaluation.evaluator.EvaluatorNetwork;
+import org.dalle.evaluation.features.FeatureNetwork;
 import org.dalle.evaluation.features.ImageFolderFeatures;
 import org.dalle.evaluation.features.TorchScriptFeatureNetwork;
 import org.dalle.evaluation.metrics.FeatureMatrix;
@@ -34,14 +37,12 @@ public final class FidJob {
       throw new IllegalArgumentException(
           (a.kind() == FidInput.Kind.IMAGES ? a.path() : b.path())
               + " is a folder of images; give --features PATH to a TorchScript feature network"
-              + " (the README explains how to export Inception-v3)");
+              + " (the README explains how to export Inception-v3) or to the export directory of"
+              + " `dalle train-evaluator`");
     }
     List<String> warnings = new ArrayList<>();
     GaussianKernel blur = GaussianKernel.ofRadius(config.blurRadius());
-    TorchScriptFeatureNetwork network =
-        needsNetwork
-            ? TorchScriptFeatureNetwork.load(config.features().get(), config.inputSize())
-            : null;
+    FeatureNetwork network = needsNetwork ? open(config.features().get(), config) : null;
     try {
       FeatureStatistics first = statistics(a, network, blur, config, warnings, config.saveA());
       FeatureStatistics second = statistics(b, network, blur, config, warnings, config.saveB());
@@ -55,9 +56,19 @@ public final class FidJob {
     }
   }
 
+  /**
+   * A directory is the export of {@code dalle train-evaluator} (the in-domain network, which
+   * resizes to its own input side); a file is a TorchScript network fed {@code inputSize} inputs.
+   */
+  private static FeatureNetwork open(Path features, FidConfig config) throws IOException {
+    return Files.isDirectory(features)
+        ? EvaluatorNetwork.load(features)
+        : TorchScriptFeatureNetwork.load(features, config.inputSize());
+  }
+
   private static FeatureStatistics statistics(
       FidInput input,
-      TorchScriptFeatureNetwork network,
+      FeatureNetwork network,
       GaussianKernel blur,
       FidConfig config,
       List<String> warnings,

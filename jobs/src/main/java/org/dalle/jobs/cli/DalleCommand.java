@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TrainTransformerCommand.class,
       TrainClipCommand.class,
       SampleCommand.class,
+      TrainEvaluatorCommand.class,
       FidCommand.class,
       EvalCaptionsCommand.class,
       EvalFeaturesCommand.class,

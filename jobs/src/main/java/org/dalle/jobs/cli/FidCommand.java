@@ -44,7 +44,7 @@ public final class FidCommand implements Callable<Integer> {
       names = "--features",
       paramLabel = "PATH",
       description =
-          "TorchScript feature network for folders of images, e.g. Inception-v3 with the FID weights pt_inception-2015-12-05 exported as the README explains (2048-d pool features).")
+          "Feature network for folders of images: a TorchScript file, e.g. Inception-v3 with the FID weights pt_inception-2015-12-05 exported as the README explains (2048-d pool features), or the export/ directory of `dalle train-evaluator` (in-domain features of the synthetic scenes; it resizes images to its own input side and ignores --image-size).")
   Path features;
 
   @Option(
@@ -52,7 +52,7 @@ public final class FidCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "" + InceptionPreprocessing.INCEPTION_SIZE,
       description =
-          "Side images are resized to (bilinearly) before the network. Default: ${DEFAULT-VALUE}, Inception-v3's.")
+          "Side images are resized to (bilinearly) before a TorchScript network. Default: ${DEFAULT-VALUE}, Inception-v3's.")
   int imageSize;
 
   @Option(

@@ -1,0 +1,185 @@
+package org.dalle.jobs.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dalle.evaluation.evaluator.SceneLabels;
+import org.dalle.evaluation.metrics.InceptionScore;
+import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.evaluator.EvaluatorTrainer;
+import org.dalle.jobs.evaluator.HeldOutEvaluation;
+import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
+import org.dalle.jobs.train.StopSignal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dalle train-evaluator}: the in-domain feature network for FID and IS on synthetic data.
+ */
+@Command(
+    name = "train-evaluator",
+    mixinStandardHelpOptions = true,
+    header =
+        "Train the in-domain evaluator: the feature/classifier network for FID and IS on the"
+            + " synthetic data.",
+    sortOptions = false,
+    description = {
+      "Trains a small CNN on DIR/images/*.avro of the synthetic source (records need its ground-truth attributes: kind, split, count, object.<i>.colour/shape/size/position) to predict each scene's colour, shape, size, position and count. Its penultimate layer gives the features of the in-domain FID; the joint of its colour and shape heads (48 classes) gives the Inception Score. Only the synthetic train split outside a validation share (validation_fraction, chosen by a hash of the record id) is trained on; the validation share and the heldout split (unseen colour-shape pairs) measure accuracy.",
+      "",
+      "AdamW with a cosine learning rate. Writes to --out: config.yaml, run.json, metrics.jsonl (step, loss, lr; every eval_every steps val_accuracy_<head>), checkpoints/ (atomic, every checkpoint_every steps, at the end and on Ctrl-C/SIGTERM), and at the end export/ (evaluator-config.json + evaluator.params, the FeatureNetwork for FID/IS) and evaluation.json (held-out accuracy per head, FID between the training and validation images, IS of the real images).",
+      "",
+      "Settings come from the config's defaults, then --config, then the flags below.",
+      ""
+    })
+public final class TrainEvaluatorCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML config (configs/evaluator/tiny.yaml); flags override it.")
+  Path config;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "The prepare output of the synthetic source (holding images/*.avro).")
+  String data;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Run directory for checkpoints, metrics, evaluation.json and export/.")
+  String out;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      description = "Updates in the whole run (the learning-rate schedule spans them).")
+  Long steps;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Images per update.")
+  Integer batchSize;
+
+  @Option(
+      names = "--lr",
+      paramLabel = "LR",
+      description = "Initial learning rate, decayed by cosine to final_learning_rate.")
+  Double learningRate;
+
+  @Option(
+      names = "--validation-fraction",
+      paramLabel = "F",
+      description = "Share of the train split held out for accuracy and the real-vs-real FID.")
+  Double validationFraction;
+
+  @Option(
+      names = "--eval-every",
+      paramLabel = "N",
+      description = "Updates between validation-accuracy lines in metrics.jsonl.")
+  Long evalEvery;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "N",
+      description = "Updates between checkpoints.")
+  Long checkpointEvery;
+
+  @Option(
+      names = "--keep-checkpoints",
+      paramLabel = "N",
+      description = "How many of the newest checkpoints to keep.")
+  Integer keepCheckpoints;
+
+  @Option(
+      names = "--resume",
+      description =
+          "Continue exactly from the latest checkpoint in --out (a fresh start if there is none).")
+  boolean resume;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Seed of initialisation and data order.")
+  Long seed;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "CPU threads of the engine's operators (0: the engine's default).")
+  Integer threads;
+
+  /** The resolved config: defaults, then --config, then flags. */
+  TrainEvaluatorConfig resolveConfig() {
+    Map<String, Object> o = new LinkedHashMap<>();
+    put(o, "data", data);
+    put(o, "out", out);
+    put(o, "steps", steps);
+    put(o, "batch_size", batchSize);
+    put(o, "learning_rate", learningRate);
+    put(o, "validation_fraction", validationFraction);
+    put(o, "eval_every", evalEvery);
+    put(o, "checkpoint_every", checkpointEvery);
+    put(o, "keep_checkpoints", keepCheckpoints);
+    put(o, "seed", seed);
+    put(o, "threads", threads);
+    return ConfigLoader.load(TrainEvaluatorConfig.class, TrainEvaluatorConfig.defaults(), config, o)
+        .validate();
+  }
+
+  private static void put(Map<String, Object> overrides, String key, Object value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    TrainEvaluatorConfig resolved = resolveConfig();
+    List<String> args =
+        Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+    if (resolved.threads() > 0) {
+      // Takes effect only before the engine first loads, which is later than this.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(resolved.threads()));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    EvaluatorTrainer.Result result;
+    try (StopSignal stop = StopSignal.install()) {
+      result = new EvaluatorTrainer(resolved, args, stop, System.err).run(resume);
+    }
+    if (!result.finished()) {
+      System.out.printf(
+          "train-evaluator: stopped at step %d; continue with the same command and --resume%n",
+          result.step());
+      return result.exitCode();
+    }
+    HeldOutEvaluation e = result.evaluation();
+    System.out.printf("train-evaluator: done at step %d.%n", result.step());
+    e.accuracy()
+        .forEach(
+            (part, heads) -> {
+              StringBuilder line = new StringBuilder("  " + part + " accuracy:");
+              heads.forEach((head, a) -> line.append(String.format(" %s %.3f", head, a)));
+              System.out.println(line + "  (" + e.counts().get(part) + " images)");
+            });
+    System.out.printf("  FID train vs validation images: %.4f%n", e.fidTrainVsValidation());
+    printScore("validation", e.validationScore());
+    printScore("training", e.trainScore());
+    System.out.println("  evaluation: " + Path.of(resolved.out()).resolve(HeldOutEvaluation.FILE));
+    System.out.println("  export (the FeatureNetwork for FID/IS): " + result.export());
+    return 0;
+  }
+
+  /** One IS line; none when the part had fewer images than IS splits. */
+  private static void printScore(String part, InceptionScore.Result score) {
+    if (score != null) {
+      System.out.printf(
+          "  IS of %s images: %.3f ± %.3f (of %d classes)%n",
+          part, score.mean(), score.std(), SceneLabels.synthetic().scoreClasses());
+    }
+  }
+}
