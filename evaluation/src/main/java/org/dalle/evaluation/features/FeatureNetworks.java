@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.apache.beam.sdk.io.FileSystems;
+import org.dalle.evaluation.evaluator.EvaluatorNetwork;
 
 /**
  * Opens a {@link FeatureNetwork} from a spec string, so jobs and pipelines take one flag for it:
@@ -16,25 +17,30 @@ import org.apache.beam.sdk.io.FileSystems;
  *       inputs resized to SIZE × SIZE (default 299, Inception-v3's). PATH may be local or on any
  *       Beam file system ({@code gs://…}); a remote file is copied to a local temporary file first,
  *       so pipeline workers can load it.
+ *   <li>{@code evaluator:DIR} — the export directory of {@code dalle train-evaluator} ({@link
+ *       EvaluatorNetwork}), the in-domain network for the synthetic data; its input size comes from
+ *       the export. DIR must be local (or on a volume mounted into the workers).
  * </ul>
  */
 public final class FeatureNetworks {
   public static final String TORCHSCRIPT = "torchscript";
+  public static final String EVALUATOR = "evaluator";
 
   private static final String FORM =
-      "expected torchscript:PATH[@SIZE], e.g. torchscript:/models/pt_inception-2015-12-05.pt@299";
+      "expected torchscript:PATH[@SIZE], e.g. torchscript:/models/pt_inception-2015-12-05.pt@299,"
+          + " or evaluator:DIR, the export directory of dalle train-evaluator";
 
   /**
    * A parsed spec.
    *
    * @param kind the network kind, e.g. {@code torchscript}
    * @param path where its weights are
-   * @param inputSize the side images are resized to
+   * @param inputSize the side images are resized to (0 for an evaluator: its export says)
    */
   public record Spec(String kind, String path, int inputSize) {
     @Override
     public String toString() {
-      return kind + ":" + path + "@" + inputSize;
+      return inputSize == 0 ? kind + ":" + path : kind + ":" + path + "@" + inputSize;
     }
   }
 
@@ -51,11 +57,24 @@ public final class FeatureNetworks {
     }
     int colon = spec.indexOf(':');
     String kind = colon < 0 ? "" : spec.substring(0, colon);
-    if (!kind.equals(TORCHSCRIPT)) {
+    if (!kind.equals(TORCHSCRIPT) && !kind.equals(EVALUATOR)) {
       throw new IllegalArgumentException(
           "feature network '" + spec + "' has unknown kind '" + kind + "'; " + FORM);
     }
     String rest = spec.substring(colon + 1);
+    if (kind.equals(EVALUATOR)) {
+      if (rest.isBlank()) {
+        throw new IllegalArgumentException("feature network '" + spec + "' has no path; " + FORM);
+      }
+      if (rest.contains("://")) {
+        throw new IllegalArgumentException(
+            "feature network '"
+                + spec
+                + "': an evaluator export is read from a local directory; copy it to the workers"
+                + " (or mount it) and give that path");
+      }
+      return new Spec(kind, rest, 0);
+    }
     int inputSize = InceptionPreprocessing.INCEPTION_SIZE;
     int at = rest.lastIndexOf('@');
     if (at >= 0 && !rest.substring(at + 1).contains("/")) {
@@ -89,6 +108,7 @@ public final class FeatureNetworks {
     return switch (parsed.kind()) {
       case TORCHSCRIPT ->
           TorchScriptFeatureNetwork.load(localCopy(parsed.path()), parsed.inputSize());
+      case EVALUATOR -> EvaluatorNetwork.load(Path.of(parsed.path()));
       default -> throw new IllegalStateException("unhandled feature network kind " + parsed);
     };
   }

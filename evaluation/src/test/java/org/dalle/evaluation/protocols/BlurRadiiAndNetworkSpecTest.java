@@ -32,6 +32,15 @@ class BlurRadiiAndNetworkSpecTest {
     assertEquals(
         new FeatureNetworks.Spec("torchscript", "gs://b/m@v2/net.pt", 64),
         FeatureNetworks.parse("torchscript:gs://b/m@v2/net.pt@64"));
+    assertEquals(
+        new FeatureNetworks.Spec("evaluator", "runs/q/evaluator/export", 0),
+        FeatureNetworks.parse("evaluator:runs/q/evaluator/export"));
+    assertEquals(
+        "evaluator:runs/q/evaluator/export",
+        FeatureNetworks.parse("evaluator:runs/q/evaluator/export").toString());
+    assertThrows(IllegalArgumentException.class, () -> FeatureNetworks.parse("evaluator:"));
+    assertThrows(
+        IllegalArgumentException.class, () -> FeatureNetworks.parse("evaluator:gs://b/export"));
     for (String bad :
         List.of(
             "",
