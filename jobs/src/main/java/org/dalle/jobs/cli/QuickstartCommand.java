@@ -14,10 +14,12 @@ import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
 import org.dalle.jobs.sample.CaptionSampler;
+import org.dalle.jobs.sample.RerankerLoader;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
 import org.dalle.jobs.transformer.TransformerTrainer;
+import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.dvae.DvaeExport;
 import org.dalle.models.transformer.PriorExport;
 import org.dalle.models.transformer.SamplingOptions;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "The whole chain on the embedded synthetic data, CPU only.",
     description = {
-      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 2 minutes; its reconstructions.png shows what the codebook keeps), then encode every image into dVAE tokens, train the tiny transformer prior on them (about 5 minutes), and sample 8 images for a few captions, including held-out (colour, shape) pairs (samples/grids/*.png). Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
+      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 2 minutes; its reconstructions.png shows what the codebook keeps), then encode every image into dVAE tokens, train the tiny transformer prior on them (about 5 minutes), train the tiny contrastive reranker and the in-domain evaluator network, sample 8 candidates for a few captions, including held-out (colour, shape) pairs, ordered by the reranker (samples/grids/*.png), and evaluate reranked and unreranked samples for captions of both splits: FID and IS against blur radius with the evaluator's features and the compositional benchmark (evaluation/report/report.html). Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
     })
 public final class QuickstartCommand implements Callable<Integer> {
   static final String PREPARE_CONFIG = "configs/prepare/quickstart.yaml";
@@ -87,7 +89,7 @@ public final class QuickstartCommand implements Callable<Integer> {
               PREPARE_CONFIG,
               Map.of("out", data.toString(), "inputs", List.of(synthetic)));
     }
-    stage("1/5 prepare", data);
+    stage("1/8 prepare", data);
     if (!fresh && Files.exists(data.resolve(PreparePipeline.MARKER))) {
       System.out.println("  skipped: " + data.resolve(PreparePipeline.MARKER) + " exists");
     } else {
@@ -100,7 +102,7 @@ public final class QuickstartCommand implements Callable<Integer> {
           summary.exactDuplicates() + summary.nearDuplicates());
     }
     Path dvae = runDir.resolve("dvae");
-    stage("2/5 train-dvae", dvae);
+    stage("2/8 train-dvae", dvae);
     Path export = dvae.resolve(DvaeTrainer.EXPORT_DIR);
     if (!fresh && DvaeExport.isComplete(export)) {
       System.out.println("  skipped: " + export + " is complete");
@@ -123,7 +125,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
     }
     Path tokens = runDir.resolve("tokens");
-    stage("3/5 encode", tokens);
+    stage("3/8 encode", tokens);
     if (!fresh && Files.exists(tokens.resolve(EncodePipeline.MARKER))) {
       System.out.println("  skipped: " + tokens.resolve(EncodePipeline.MARKER) + " exists");
     } else {
@@ -138,7 +140,7 @@ public final class QuickstartCommand implements Callable<Integer> {
           encoded.written(), encoded.gridSize(), encoded.gridSize(), encoded.rejected());
     }
     Path transformer = runDir.resolve("transformer");
-    stage("4/5 train-transformer", transformer);
+    stage("4/8 train-transformer", transformer);
     Path transformerExport = transformer.resolve(TransformerTrainer.EXPORT_DIR);
     if (!fresh && PriorExport.isComplete(transformerExport)) {
       System.out.println("  skipped: " + transformerExport + " is complete");
@@ -162,8 +164,21 @@ public final class QuickstartCommand implements Callable<Integer> {
         return result.exitCode();
       }
     }
+    List<String> args = List.of("quickstart", "--run-dir", runDir.toString());
+    Path clip = runDir.resolve("clip");
+    stage("5/8 train-clip", clip);
+    Path clipExport = QuickstartEvaluation.trainClip(data, clip, fresh, args);
+    if (clipExport == null) {
+      return 130;
+    }
+    Path evaluator = runDir.resolve("evaluator");
+    stage("6/8 train-evaluator", evaluator);
+    Path evaluatorExport = QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args);
+    if (evaluatorExport == null) {
+      return 130;
+    }
     Path samples = runDir.resolve("samples");
-    stage("5/5 sample", samples);
+    stage("7/8 sample, reranked", samples);
     List<QuickstartCaptions.Caption> captions =
         QuickstartCaptions.of(prepare.source().heldOutPairs());
     if (!fresh && Files.exists(samples.resolve("samples.avro"))) {
@@ -173,7 +188,7 @@ public final class QuickstartCommand implements Callable<Integer> {
           new SampleConfig(
               transformerExport.toString(),
               export.toString(),
-              null,
+              clipExport.toString(),
               "quickstart captions",
               captions.stream().map(c -> SampleCaption.ofText(c.text())).toList(),
               samples.toString(),
@@ -184,7 +199,10 @@ public final class QuickstartCommand implements Callable<Integer> {
               0,
               null,
               0);
-      CaptionSampler.Result result = CaptionSampler.run(config, null, true, System.out);
+      CaptionSampler.Result result;
+      try (ImageTextScorer scorer = RerankerLoader.open(clipExport.toString())) {
+        result = CaptionSampler.run(config, scorer, true, System.out);
+      }
       System.out.printf(
           "  %d images for %d captions, %.0f image tokens/s%n",
           result.images(), captions.size(), result.imageTokensPerSecond());
@@ -195,14 +213,30 @@ public final class QuickstartCommand implements Callable<Integer> {
             i, caption.text(), caption.heldOut() ? "  (held out)" : "");
       }
     }
+    Path evaluation = runDir.resolve("evaluation");
+    stage("8/8 evaluate", evaluation);
+    Path report =
+        QuickstartEvaluation.evaluate(
+            data, transformerExport, export, clipExport, evaluatorExport, evaluation, fresh);
     System.out.printf(
         "%nquickstart: done in %.0f s.%n"
             + "  data:        %s (summary.json, tokenizer.json, images/*.avro)%n"
             + "  dVAE:        %s (reconstructions.png, metrics.jsonl, export/)%n"
             + "  tokens:      %s (tokens/*.avro, summary.json)%n"
             + "  transformer: %s (metrics.jsonl, export/)%n"
-            + "  samples:     %s (grids/*.png, images/, samples.avro)%n",
-        (System.nanoTime() - start) / 1e9, data, dvae, tokens, transformer, samples);
+            + "  clip:        %s (retrieval.json, metrics.jsonl, export/)%n"
+            + "  evaluator:   %s (evaluation.json, export/)%n"
+            + "  samples:     %s (grids/*.png ordered by the reranker's score, samples.avro)%n"
+            + "  evaluation:  %s (report.html, metrics.json, fid_vs_blur.png, compositional.json)%n",
+        (System.nanoTime() - start) / 1e9,
+        data,
+        dvae,
+        tokens,
+        transformer,
+        clip,
+        evaluator,
+        samples,
+        report);
     return 0;
   }
 

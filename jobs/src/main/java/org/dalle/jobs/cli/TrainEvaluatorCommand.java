@@ -142,6 +142,12 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
     TrainEvaluatorConfig resolved = resolveConfig();
     List<String> args =
         Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+    return train(resolved, resume, args).exitCode();
+  }
+
+  /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
+  static EvaluatorTrainer.Result train(
+      TrainEvaluatorConfig resolved, boolean resume, List<String> args) throws Exception {
     if (resolved.threads() > 0) {
       // Takes effect only before the engine first loads, which is later than this.
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(resolved.threads()));
@@ -155,7 +161,7 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
       System.out.printf(
           "train-evaluator: stopped at step %d; continue with the same command and --resume%n",
           result.step());
-      return result.exitCode();
+      return result;
     }
     HeldOutEvaluation e = result.evaluation();
     System.out.printf("train-evaluator: done at step %d.%n", result.step());
@@ -171,7 +177,7 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
     printScore("training", e.trainScore());
     System.out.println("  evaluation: " + Path.of(resolved.out()).resolve(HeldOutEvaluation.FILE));
     System.out.println("  export (the FeatureNetwork for FID/IS): " + result.export());
-    return 0;
+    return result;
   }
 
   /** One IS line; none when the part had fewer images than IS splits. */

@@ -40,9 +40,9 @@ import org.dalle.jobs.train.RunDirectory;
  * numbers.
  */
 public final class EvaluationJob {
-  static final String METRICS = "metrics.json";
+  public static final String METRICS_FILE = "metrics.json";
+  public static final String REPORT_FILE = "report.html";
   static final String PLOT = "fid_vs_blur.png";
-  static final String REPORT = "report.html";
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -125,8 +125,8 @@ public final class EvaluationJob {
       ArrayNode warningsNode = metrics.putArray("warnings");
       warnings.forEach(warningsNode::add);
       metrics.set("versions", JSON.valueToTree(RunDirectory.versions()));
-      Files.write(staging.resolve(METRICS), JSON.writeValueAsBytes(metrics));
-      EvaluationReport.write(staging.resolve(REPORT), config, metrics, compositional, grids);
+      Files.write(staging.resolve(METRICS_FILE), JSON.writeValueAsBytes(metrics));
+      EvaluationReport.write(staging.resolve(REPORT_FILE), config, metrics, compositional, grids);
 
       commit(staging, out);
       staging = null;

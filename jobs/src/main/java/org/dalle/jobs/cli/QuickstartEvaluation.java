@@ -1,0 +1,202 @@
+package org.dalle.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.dalle.evaluation.compositional.CompositionalEvaluation;
+import org.dalle.evaluation.evaluator.EvaluatorExport;
+import org.dalle.evaluation.protocols.BlurRadii;
+import org.dalle.jobs.clip.ClipTrainer;
+import org.dalle.jobs.clip.TrainClipConfig;
+import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.evaluate.EvaluateConfig;
+import org.dalle.jobs.evaluate.EvaluationJob;
+import org.dalle.jobs.evaluator.EvaluatorTrainer;
+import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
+import org.dalle.jobs.sample.CaptionSampler;
+import org.dalle.jobs.sample.RerankerLoader;
+import org.dalle.jobs.sample.SampleCaption;
+import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.train.AtomicFiles;
+import org.dalle.models.clip.ClipExport;
+import org.dalle.models.clip.ImageTextScorer;
+import org.dalle.models.transformer.SamplingOptions;
+import org.dalle.schemas.CaptionedImage;
+
+/**
+ * The last stages of {@code dalle quickstart}: train the contrastive reranker and the in-domain
+ * evaluator, sample reranked images for captions of both synthetic splits, and evaluate them
+ * ({@code dalle evaluate}: FID and IS against blur, the compositional benchmark, report.html).
+ */
+final class QuickstartEvaluation {
+  static final String CLIP_CONFIG = "configs/clip/tiny.yaml";
+  static final String EVALUATOR_CONFIG = "configs/evaluator/tiny.yaml";
+
+  /** Captions of each split (train, heldout) that the evaluation samples for. */
+  static final int CAPTIONS_PER_SPLIT = 24;
+
+  /** Candidates drawn per evaluation caption; all are kept, so both sets can be scored. */
+  static final int CANDIDATES = 8;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private QuickstartEvaluation() {}
+
+  /** Trains the reranker unless its export is complete; returns the export directory. */
+  static Path trainClip(Path data, Path clip, boolean fresh, List<String> args) throws Exception {
+    Path export = clip.resolve(ClipTrainer.EXPORT_DIR);
+    if (!fresh && ClipExport.isComplete(export)) {
+      System.out.println("  skipped: " + export + " is complete");
+      return export;
+    }
+    TrainClipConfig config =
+        ConfigLoader.loadResource(
+            TrainClipConfig.class,
+            TrainClipConfig.defaults(),
+            CLIP_CONFIG,
+            Map.of("data", data.toString(), "out", clip.toString()));
+    ClipTrainer.Result result = TrainClipCommand.train(config, true, args);
+    return result.finished() ? export : null;
+  }
+
+  /** Trains the in-domain evaluator unless its export is complete; returns the export. */
+  static Path trainEvaluator(Path data, Path evaluator, boolean fresh, List<String> args)
+      throws Exception {
+    Path export = evaluator.resolve(EvaluatorTrainer.EXPORT_DIR);
+    if (!fresh && EvaluatorExport.isComplete(export)) {
+      System.out.println("  skipped: " + export + " is complete");
+      return export;
+    }
+    TrainEvaluatorConfig config =
+        ConfigLoader.loadResource(
+            TrainEvaluatorConfig.class,
+            TrainEvaluatorConfig.defaults(),
+            EVALUATOR_CONFIG,
+            Map.of("data", data.toString(), "out", evaluator.toString()));
+    EvaluatorTrainer.Result result = TrainEvaluatorCommand.train(config, true, args);
+    return result.finished() ? export : null;
+  }
+
+  /**
+   * Samples reranked candidates for the evaluation captions and evaluates them into {@code
+   * evaluation/report}; returns the report directory.
+   */
+  static Path evaluate(
+      Path data,
+      Path transformerExport,
+      Path dvaeExport,
+      Path clipExport,
+      Path evaluator,
+      Path evaluation,
+      boolean fresh)
+      throws IOException {
+    Path report = evaluation.resolve("report");
+    if (!fresh && Files.isRegularFile(report.resolve(EvaluationJob.METRICS_FILE))) {
+      System.out.println("  skipped: " + report.resolve(EvaluationJob.METRICS_FILE) + " exists");
+      return report;
+    }
+    Path captions = writeCaptions(data.resolve("images"), evaluation.resolve("captions.jsonl"));
+    Path samples = evaluation.resolve("samples");
+    if (fresh || !Files.isRegularFile(samples.resolve("samples.avro"))) {
+      List<SampleCaption> list = new ArrayList<>();
+      for (String line : Files.readAllLines(captions)) {
+        var node = JSON.readTree(line);
+        list.add(new SampleCaption(node.get("id").asText(), node.get("caption").asText()));
+      }
+      SampleConfig config =
+          new SampleConfig(
+              transformerExport.toString(),
+              dvaeExport.toString(),
+              clipExport.toString(),
+              captions.toString(),
+              list,
+              samples.toString(),
+              CANDIDATES,
+              CANDIDATES,
+              32,
+              SamplingOptions.paper(),
+              0,
+              null,
+              0);
+      try (ImageTextScorer scorer = RerankerLoader.open(clipExport.toString())) {
+        CaptionSampler.Result result = CaptionSampler.run(config, scorer, true, System.out);
+        System.out.printf("  %d reranked images for %d captions%n", result.images(), list.size());
+      }
+    }
+    EvaluateConfig config =
+        new EvaluateConfig(
+            samples.toString(),
+            "avro:" + data.resolve("images").toAbsolutePath() + "/*.avro",
+            "evaluator:" + evaluator,
+            captions.toString(),
+            "synthetic-quickstart",
+            BlurRadii.parse(BlurRadii.DEFAULT),
+            0,
+            64,
+            10,
+            report.toString());
+    EvaluateCommand.printSummary(EvaluationJob.run(config, true, System.out));
+    return report;
+  }
+
+  /**
+   * The first {@link #CAPTIONS_PER_SPLIT} records of each split by id, as caption facts: {@code
+   * {"id", "caption", "attributes"}} per line.
+   */
+  static Path writeCaptions(Path images, Path out) throws IOException {
+    Map<String, List<CaptionedImage>> bySplit = new LinkedHashMap<>();
+    List<Path> files;
+    try (Stream<Path> list = Files.list(images)) {
+      files = list.filter(p -> p.toString().endsWith(".avro")).sorted().toList();
+    }
+    for (Path file : files) {
+      try (DataFileReader<CaptionedImage> reader =
+          new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(CaptionedImage.class))) {
+        for (CaptionedImage record : reader) {
+          Object split = record.getAttributes().get("split");
+          bySplit
+              .computeIfAbsent(split == null ? "" : split.toString(), s -> new ArrayList<>())
+              .add(record);
+        }
+      }
+    }
+    StringBuilder jsonl = new StringBuilder();
+    for (String split : List.of("train", "heldout")) {
+      List<CaptionedImage> records = new ArrayList<>(bySplit.getOrDefault(split, List.of()));
+      records.sort(Comparator.comparing(r -> r.getId().toString()));
+      for (CaptionedImage record :
+          records.subList(0, Math.min(CAPTIONS_PER_SPLIT, records.size()))) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        record.getAttributes().forEach((k, v) -> attributes.put(k.toString(), v.toString()));
+        jsonl
+            .append(
+                JSON.writeValueAsString(
+                    Map.of(
+                        "id", record.getId().toString(),
+                        "caption", record.getCaption().toString(),
+                        "attributes", attributes)))
+            .append('\n');
+      }
+    }
+    if (jsonl.length() == 0) {
+      throw new IllegalArgumentException(
+          images + " holds no synthetic records with a split attribute to evaluate on");
+    }
+    AtomicFiles.writeString(out, jsonl.toString());
+    return out;
+  }
+
+  /** The compositional results file inside a report, for the closing summary. */
+  static Path compositional(Path report) {
+    return report.resolve(CompositionalEvaluation.FILE_NAME);
+  }
+}
