@@ -2,11 +2,14 @@ package org.dalle.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dalle.evaluation.metrics.InceptionScore;
 import org.dalle.evaluation.protocols.BlurRadii;
+import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.evaluate.EvaluateConfig;
 import org.dalle.jobs.evaluate.EvaluationJob;
 import picocli.CommandLine.Command;
@@ -25,15 +28,21 @@ import picocli.CommandLine.Option;
     })
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = {
+        "A YAML file with any of the settings below in snake_case (samples, reference, features, captions, protocol, blur, square_size, batch_size, splits, out), e.g. configs/evaluate/paper.yaml for MS-COCO-30k; flags override it."
+      })
+  Path config;
+
+  @Option(
       names = "--samples",
-      required = true,
       paramLabel = "DIR",
       description = "The output directory of dalle sample (samples.avro or samples/*.avro).")
   String samples;
 
   @Option(
       names = "--reference",
-      required = true,
       paramLabel = "SPEC",
       description = {
         "The real images: folder:DIR, list:FILE or avro:GLOB as for dalle eval-features (for the synthetic data, e.g. avro:runs/quickstart/data/images/*.avro)."
@@ -42,7 +51,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--features",
-      required = true,
       paramLabel = "SPEC",
       description = {
         "The feature network: torchscript:PATH[@SIZE] (Inception-v3 for MS-COCO and CUB) or evaluator:DIR (the export of dalle train-evaluator, for the synthetic data)."
@@ -60,59 +68,62 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--protocol",
       paramLabel = "NAME",
-      defaultValue = "custom",
-      description = "A name for the figures in metrics.json. Default: ${DEFAULT-VALUE}.")
+      description = "A name for the figures in metrics.json. Default: custom.")
   String protocol;
 
   @Option(
       names = "--blur",
       paramLabel = "R,R,…",
-      defaultValue = BlurRadii.DEFAULT,
-      description = "Gaussian blur radii, comma-separated. Default: ${DEFAULT-VALUE} (the paper).")
+      description =
+          "Gaussian blur radii, comma-separated. Default: " + BlurRadii.DEFAULT + " (the paper).")
   String blur;
 
   @Option(
       names = "--square-size",
       paramLabel = "N",
-      defaultValue = "0",
       description = {
-        "Resize and centre-crop both sides to N × N before the blur; 0 keeps the images as they are (right when real images and samples already share a size, as in the synthetic data). Default: ${DEFAULT-VALUE}."
+        "Resize and centre-crop both sides to N × N before the blur; 0 keeps the images as they are (right when real images and samples already share a size, as in the synthetic data). Default: 0."
       })
-  int squareSize;
+  Integer squareSize;
 
   @Option(
       names = "--batch-size",
       paramLabel = "N",
-      defaultValue = "32",
-      description = "Images per forward pass of the feature network. Default: ${DEFAULT-VALUE}.")
-  int batchSize;
+      description = "Images per forward pass of the feature network. Default: 32.")
+  Integer batchSize;
 
   @Option(
       names = "--splits",
       paramLabel = "N",
-      defaultValue = "" + InceptionScore.DEFAULT_SPLITS,
-      description = "Parts of the Inception Score. Default: ${DEFAULT-VALUE}.")
-  int splits;
+      description = "Parts of the Inception Score. Default: " + InceptionScore.DEFAULT_SPLITS + ".")
+  Integer splits;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report directory.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Report directory.")
   String out;
 
   @Option(names = "--overwrite", description = "Replace an existing report directory.")
   boolean overwrite;
 
+  /** The resolved config: defaults, then --config, then flags. */
   EvaluateConfig resolveConfig() {
-    return new EvaluateConfig(
-            samples,
-            reference,
-            features,
-            captions,
-            protocol,
-            BlurRadii.parse(blur),
-            squareSize,
-            batchSize,
-            splits,
-            out)
-        .validate();
+    Map<String, Object> o = new LinkedHashMap<>();
+    put(o, "samples", samples);
+    put(o, "reference", reference);
+    put(o, "features", features);
+    put(o, "captions", captions);
+    put(o, "protocol", protocol);
+    put(o, "blur", blur == null ? null : BlurRadii.parse(blur));
+    put(o, "square_size", squareSize);
+    put(o, "batch_size", batchSize);
+    put(o, "splits", splits);
+    put(o, "out", out);
+    return ConfigLoader.load(EvaluateConfig.class, EvaluateConfig.defaults(), config, o).validate();
+  }
+
+  private static void put(Map<String, Object> overrides, String key, Object value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
   }
 
   @Override

@@ -26,13 +26,7 @@ final class QuickstartCaptions {
    * @param heldOut the prepare config's held-out pairs as "colour shape"; empty uses the default
    */
   static List<Caption> of(List<String> heldOut) {
-    Set<ColourShape> pairs = new LinkedHashSet<>();
-    for (String pair : heldOut) {
-      pairs.add(SyntheticVocabulary.parsePair(pair));
-    }
-    if (pairs.isEmpty()) {
-      pairs.addAll(SyntheticVocabulary.DEFAULT_HELD_OUT_PAIRS);
-    }
+    Set<ColourShape> pairs = heldOutPairs(heldOut);
     List<Caption> captions = new ArrayList<>();
     for (ColourShape unseen : pairs.stream().limit(3).toList()) {
       captions.add(new Caption(caption(unseen), true));
@@ -45,6 +39,18 @@ final class QuickstartCaptions {
       }
     }
     return captions;
+  }
+
+  /** The prepare config's held-out pairs, or the default list when it names none. */
+  static Set<ColourShape> heldOutPairs(List<String> heldOut) {
+    Set<ColourShape> pairs = new LinkedHashSet<>();
+    for (String pair : heldOut) {
+      pairs.add(SyntheticVocabulary.parsePair(pair));
+    }
+    if (pairs.isEmpty()) {
+      pairs.addAll(SyntheticVocabulary.DEFAULT_HELD_OUT_PAIRS);
+    }
+    return pairs;
   }
 
   private static String caption(ColourShape pair) {

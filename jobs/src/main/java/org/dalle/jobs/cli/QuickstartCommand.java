@@ -217,7 +217,15 @@ public final class QuickstartCommand implements Callable<Integer> {
     stage("8/8 evaluate", evaluation);
     Path report =
         QuickstartEvaluation.evaluate(
-            data, transformerExport, export, clipExport, evaluatorExport, evaluation, fresh);
+            data,
+            transformerExport,
+            export,
+            clipExport,
+            evaluatorExport,
+            evaluation,
+            QuickstartCaptions.heldOutPairs(prepare.source().heldOutPairs()),
+            prepare.source().seed(),
+            fresh);
     System.out.printf(
         "%nquickstart: done in %.0f s.%n"
             + "  data:        %s (summary.json, tokenizer.json, images/*.avro)%n"

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -30,6 +31,13 @@ import org.dalle.jobs.train.AtomicFiles;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.transformer.SamplingOptions;
+import org.dalle.pipelines.synthetic.CaptionWriter;
+import org.dalle.pipelines.synthetic.ColourShape;
+import org.dalle.pipelines.synthetic.Scene;
+import org.dalle.pipelines.synthetic.SceneAttributes;
+import org.dalle.pipelines.synthetic.SceneMix;
+import org.dalle.pipelines.synthetic.SceneSampler;
+import org.dalle.pipelines.synthetic.SyntheticSplit;
 import org.dalle.schemas.CaptionedImage;
 
 /**
@@ -97,6 +105,8 @@ final class QuickstartEvaluation {
       Path clipExport,
       Path evaluator,
       Path evaluation,
+      Set<ColourShape> heldOut,
+      long seed,
       boolean fresh)
       throws IOException {
     Path report = evaluation.resolve("report");
@@ -104,7 +114,8 @@ final class QuickstartEvaluation {
       System.out.println("  skipped: " + report.resolve(EvaluationJob.METRICS_FILE) + " exists");
       return report;
     }
-    Path captions = writeCaptions(data.resolve("images"), evaluation.resolve("captions.jsonl"));
+    Path captions =
+        writeCaptions(data.resolve("images"), heldOut, seed, evaluation.resolve("captions.jsonl"));
     Path samples = evaluation.resolve("samples");
     if (fresh || !Files.isRegularFile(samples.resolve("samples.avro"))) {
       List<SampleCaption> list = new ArrayList<>();
@@ -149,11 +160,14 @@ final class QuickstartEvaluation {
   }
 
   /**
-   * The first {@link #CAPTIONS_PER_SPLIT} records of each split by id, as caption facts: {@code
-   * {"id", "caption", "attributes"}} per line.
+   * The evaluation captions as caption facts, {@code {"id", "caption", "attributes"}} per line: the
+   * first {@link #CAPTIONS_PER_SPLIT} training records by id (scenes the transformer saw the like
+   * of) and {@link #CAPTIONS_PER_SPLIT} scenes of the synthetic source's held-out split, which
+   * contain the (colour, shape) pairs that training never showed (zero-shot composition).
    */
-  static Path writeCaptions(Path images, Path out) throws IOException {
-    Map<String, List<CaptionedImage>> bySplit = new LinkedHashMap<>();
+  static Path writeCaptions(Path images, Set<ColourShape> heldOut, long seed, Path out)
+      throws IOException {
+    List<CaptionedImage> records = new ArrayList<>();
     List<Path> files;
     try (Stream<Path> list = Files.list(images)) {
       files = list.filter(p -> p.toString().endsWith(".avro")).sorted().toList();
@@ -162,37 +176,42 @@ final class QuickstartEvaluation {
       try (DataFileReader<CaptionedImage> reader =
           new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(CaptionedImage.class))) {
         for (CaptionedImage record : reader) {
-          Object split = record.getAttributes().get("split");
-          bySplit
-              .computeIfAbsent(split == null ? "" : split.toString(), s -> new ArrayList<>())
-              .add(record);
+          if ("train".equals(String.valueOf(record.getAttributes().get("split")))) {
+            records.add(record);
+          }
         }
       }
     }
+    records.sort(Comparator.comparing(r -> r.getId().toString()));
     StringBuilder jsonl = new StringBuilder();
-    for (String split : List.of("train", "heldout")) {
-      List<CaptionedImage> records = new ArrayList<>(bySplit.getOrDefault(split, List.of()));
-      records.sort(Comparator.comparing(r -> r.getId().toString()));
-      for (CaptionedImage record :
-          records.subList(0, Math.min(CAPTIONS_PER_SPLIT, records.size()))) {
-        Map<String, String> attributes = new LinkedHashMap<>();
-        record.getAttributes().forEach((k, v) -> attributes.put(k.toString(), v.toString()));
-        jsonl
-            .append(
-                JSON.writeValueAsString(
-                    Map.of(
-                        "id", record.getId().toString(),
-                        "caption", record.getCaption().toString(),
-                        "attributes", attributes)))
-            .append('\n');
-      }
+    for (CaptionedImage record : records.subList(0, Math.min(CAPTIONS_PER_SPLIT, records.size()))) {
+      Map<String, String> attributes = new LinkedHashMap<>();
+      record.getAttributes().forEach((k, v) -> attributes.put(k.toString(), v.toString()));
+      line(jsonl, record.getId().toString(), record.getCaption().toString(), attributes);
     }
-    if (jsonl.length() == 0) {
-      throw new IllegalArgumentException(
-          images + " holds no synthetic records with a split attribute to evaluate on");
+    SceneSampler sampler =
+        new SceneSampler(seed, SyntheticSplit.HELDOUT, SceneMix.DEFAULT, heldOut);
+    CaptionWriter writer = new CaptionWriter();
+    for (int i = 0; i < CAPTIONS_PER_SPLIT; i++) {
+      Scene scene = sampler.sample(i);
+      CaptionWriter.Caption caption = writer.write(scene, sampler.phrasing(i));
+      line(
+          jsonl,
+          String.format("heldout-%03d", i),
+          caption.text(),
+          SceneAttributes.encode(scene, caption, heldOut, seed, i));
     }
     AtomicFiles.writeString(out, jsonl.toString());
     return out;
+  }
+
+  private static void line(
+      StringBuilder jsonl, String id, String caption, Map<String, String> attributes)
+      throws IOException {
+    jsonl
+        .append(
+            JSON.writeValueAsString(Map.of("id", id, "caption", caption, "attributes", attributes)))
+        .append('\n');
   }
 
   /** The compositional results file inside a report, for the closing summary. */

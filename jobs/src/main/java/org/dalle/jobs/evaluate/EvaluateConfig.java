@@ -3,6 +3,7 @@ package org.dalle.jobs.evaluate;
 import java.util.ArrayList;
 import java.util.List;
 import org.dalle.evaluation.features.FeatureNetworks;
+import org.dalle.evaluation.metrics.InceptionScore;
 import org.dalle.evaluation.protocols.BlurRadii;
 import org.dalle.evaluation.protocols.ImageInput;
 
@@ -38,6 +39,21 @@ public record EvaluateConfig(
 
   public EvaluateConfig {
     blur = blur == null ? List.of() : List.copyOf(blur);
+  }
+
+  /** The defaults of {@code dalle evaluate} before a config file and flags: the paper's radii. */
+  public static EvaluateConfig defaults() {
+    return new EvaluateConfig(
+        "",
+        "",
+        "",
+        null,
+        "custom",
+        BlurRadii.parse(BlurRadii.DEFAULT),
+        0,
+        32,
+        InceptionScore.DEFAULT_SPLITS,
+        "");
   }
 
   /** Fails with every problem found, each naming the bad value and what was expected. */
