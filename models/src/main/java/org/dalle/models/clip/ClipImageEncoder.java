@@ -19,6 +19,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.dalle.models.dvae.BottleneckBlock;
+import org.dalle.models.nn.ParameterSpecs;
 
 /**
  * The contrastive model's image encoder: the dVAE encoder's layout (appendix A.1 of the paper)
@@ -72,7 +73,7 @@ public final class ClipImageEncoder extends AbstractBlock {
     }
     projection =
         addParameter(
-            ClipParameters.matrix("projection", config.embedDim(), width, 1 / Math.sqrt(width)));
+            ParameterSpecs.matrix("projection", config.embedDim(), width, 1 / Math.sqrt(width)));
   }
 
   /**

@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dalle.models.nn.ParameterSpecs;
 
 /**
  * The contrastive model that reranks samples (section 2.5 of the paper; CLIP, Radford et al. 2021):
@@ -48,7 +49,7 @@ public final class ClipModel extends AbstractBlock {
     this.config = config.validate();
     imageEncoder = addChildBlock("image", new ClipImageEncoder(config));
     textEncoder = addChildBlock("text", new ClipTextEncoder(config));
-    logitScale = addParameter(ClipParameters.scalar("logit_scale", ClipConfig.INITIAL_LOGIT_SCALE));
+    logitScale = addParameter(ParameterSpecs.scalar("logit_scale", ClipConfig.INITIAL_LOGIT_SCALE));
   }
 
   public ClipConfig config() {

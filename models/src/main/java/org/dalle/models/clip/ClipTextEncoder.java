@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.nn.ParameterSpecs;
 
 /**
  * The contrastive model's text encoder (CLIP's text transformer over the project's BPE):
@@ -50,8 +51,8 @@ public final class ClipTextEncoder extends AbstractBlock {
     this.config = config.validate();
     int width = config.textWidth();
     token =
-        addParameter(ClipParameters.embedding("token", config.textEmbeddingRows(), width, 0.02));
-    position = addParameter(ClipParameters.embedding("position", config.textLength(), width, 0.01));
+        addParameter(ParameterSpecs.embedding("token", config.textEmbeddingRows(), width, 0.02));
+    position = addParameter(ParameterSpecs.embedding("position", config.textLength(), width, 0.01));
     for (int layer = 1; layer <= config.textLayers(); layer++) {
       TextResidualBlock block =
           TextResidualBlock.builder()
@@ -61,11 +62,11 @@ public final class ClipTextEncoder extends AbstractBlock {
               .build();
       blocks.add(addChildBlock(String.format("block%02d", layer), block));
     }
-    finalGain = addParameter(ClipParameters.gain("final_gain", width));
-    finalShift = addParameter(ClipParameters.shift("final_shift", width));
+    finalGain = addParameter(ParameterSpecs.gain("final_gain", width));
+    finalShift = addParameter(ParameterSpecs.shift("final_shift", width));
     projection =
         addParameter(
-            ClipParameters.matrix("projection", config.embedDim(), width, 1 / Math.sqrt(width)));
+            ParameterSpecs.matrix("projection", config.embedDim(), width, 1 / Math.sqrt(width)));
   }
 
   /**

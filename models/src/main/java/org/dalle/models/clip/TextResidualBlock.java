@@ -11,6 +11,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.dalle.models.dvae.Scale;
+import org.dalle.models.nn.ParameterSpecs;
 
 /**
  * A pre-LN transformer resblock of the contrastive model's text encoder (GPT-2's layout, as CLIP's
@@ -55,18 +56,18 @@ final class TextResidualBlock extends AbstractBlock {
     double attentionStd = 1 / Math.sqrt(width);
     double outputStd = attentionStd / Math.sqrt(2.0 * builder.layers);
     double fcStd = 1 / Math.sqrt(2.0 * width);
-    norm1Gain = addParameter(ClipParameters.gain("norm1_gain", width));
-    norm1Shift = addParameter(ClipParameters.shift("norm1_shift", width));
-    qkvWeight = addParameter(ClipParameters.matrix("qkv_weight", 3L * width, width, attentionStd));
-    qkvBias = addParameter(ClipParameters.bias("qkv_bias", 3L * width));
-    outWeight = addParameter(ClipParameters.matrix("out_weight", width, width, outputStd));
-    outBias = addParameter(ClipParameters.bias("out_bias", width));
-    norm2Gain = addParameter(ClipParameters.gain("norm2_gain", width));
-    norm2Shift = addParameter(ClipParameters.shift("norm2_shift", width));
-    fcWeight = addParameter(ClipParameters.matrix("fc_weight", 4L * width, width, fcStd));
-    fcBias = addParameter(ClipParameters.bias("fc_bias", 4L * width));
-    projWeight = addParameter(ClipParameters.matrix("proj_weight", width, 4L * width, outputStd));
-    projBias = addParameter(ClipParameters.bias("proj_bias", width));
+    norm1Gain = addParameter(ParameterSpecs.gain("norm1_gain", width));
+    norm1Shift = addParameter(ParameterSpecs.shift("norm1_shift", width));
+    qkvWeight = addParameter(ParameterSpecs.matrix("qkv_weight", 3L * width, width, attentionStd));
+    qkvBias = addParameter(ParameterSpecs.bias("qkv_bias", 3L * width));
+    outWeight = addParameter(ParameterSpecs.matrix("out_weight", width, width, outputStd));
+    outBias = addParameter(ParameterSpecs.bias("out_bias", width));
+    norm2Gain = addParameter(ParameterSpecs.gain("norm2_gain", width));
+    norm2Shift = addParameter(ParameterSpecs.shift("norm2_shift", width));
+    fcWeight = addParameter(ParameterSpecs.matrix("fc_weight", 4L * width, width, fcStd));
+    fcBias = addParameter(ParameterSpecs.bias("fc_bias", 4L * width));
+    projWeight = addParameter(ParameterSpecs.matrix("proj_weight", width, 4L * width, outputStd));
+    projBias = addParameter(ParameterSpecs.bias("proj_bias", width));
   }
 
   static Builder builder() {

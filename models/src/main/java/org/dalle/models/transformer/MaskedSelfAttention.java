@@ -12,6 +12,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.dalle.models.dvae.Scale;
+import org.dalle.models.nn.ParameterSpecs;
 
 /**
  * Multi-head causal self-attention under one layer's mask (section 2.2 of the paper): {@code
@@ -50,11 +51,10 @@ final class MaskedSelfAttention extends AbstractBlock {
     float residualStd = TransformerParameters.INIT_STD / (float) Math.sqrt(2.0 * config.layers());
     qkvWeight =
         addParameter(
-            TransformerParameters.matrix(
-                "qkv_weight", 3L * width, width, TransformerParameters.INIT_STD));
-    qkvBias = addParameter(TransformerParameters.bias("qkv_bias", 3L * width));
-    outWeight = addParameter(TransformerParameters.matrix("out_weight", width, width, residualStd));
-    outBias = addParameter(TransformerParameters.bias("out_bias", width));
+            ParameterSpecs.matrix("qkv_weight", 3L * width, width, TransformerParameters.INIT_STD));
+    qkvBias = addParameter(ParameterSpecs.bias("qkv_bias", 3L * width));
+    outWeight = addParameter(ParameterSpecs.matrix("out_weight", width, width, residualStd));
+    outBias = addParameter(ParameterSpecs.bias("out_bias", width));
   }
 
   static Builder builder() {

@@ -13,6 +13,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dalle.models.nn.ParameterSpecs;
 
 /**
  * A pre-LN transformer resblock (section 2.2 of the paper; GPT-2's layout):
@@ -52,21 +53,19 @@ final class ResidualBlock extends AbstractBlock {
     int width = config.dModel();
     int hidden = config.mlpWidth();
     float residualStd = TransformerParameters.INIT_STD / (float) Math.sqrt(2.0 * config.layers());
-    norm1Gain = addParameter(TransformerParameters.gain("norm1_gain", width));
-    norm1Shift = addParameter(TransformerParameters.shift("norm1_shift", width));
+    norm1Gain = addParameter(ParameterSpecs.gain("norm1_gain", width));
+    norm1Shift = addParameter(ParameterSpecs.shift("norm1_shift", width));
     attention =
         addChildBlock(
             "attention", MaskedSelfAttention.builder().setConfig(config).setLayer(layer).build());
-    norm2Gain = addParameter(TransformerParameters.gain("norm2_gain", width));
-    norm2Shift = addParameter(TransformerParameters.shift("norm2_shift", width));
+    norm2Gain = addParameter(ParameterSpecs.gain("norm2_gain", width));
+    norm2Shift = addParameter(ParameterSpecs.shift("norm2_shift", width));
     fcWeight =
         addParameter(
-            TransformerParameters.matrix(
-                "fc_weight", hidden, width, TransformerParameters.INIT_STD));
-    fcBias = addParameter(TransformerParameters.bias("fc_bias", hidden));
-    projWeight =
-        addParameter(TransformerParameters.matrix("proj_weight", width, hidden, residualStd));
-    projBias = addParameter(TransformerParameters.bias("proj_bias", width));
+            ParameterSpecs.matrix("fc_weight", hidden, width, TransformerParameters.INIT_STD));
+    fcBias = addParameter(ParameterSpecs.bias("fc_bias", hidden));
+    projWeight = addParameter(ParameterSpecs.matrix("proj_weight", width, hidden, residualStd));
+    projBias = addParameter(ParameterSpecs.bias("proj_bias", width));
   }
 
   AttentionMasks.Kind kind() {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.dalle.models.nn.ParameterSpecs;
 
 /**
  * The transformer prior of stage 2 (section 2.2 of the paper): a decoder-only transformer over
@@ -64,18 +65,18 @@ public final class TransformerPrior extends AbstractBlock {
       blocks.add(
           addChildBlock(String.format("block%03d", layer), new ResidualBlock(config, layer)));
     }
-    finalGain = addParameter(TransformerParameters.gain("final_gain", config.dModel()));
-    finalShift = addParameter(TransformerParameters.shift("final_shift", config.dModel()));
+    finalGain = addParameter(ParameterSpecs.gain("final_gain", config.dModel()));
+    finalShift = addParameter(ParameterSpecs.shift("final_shift", config.dModel()));
     textHead =
         addParameter(
-            TransformerParameters.matrix(
+            ParameterSpecs.matrix(
                 "text_head",
                 config.textEmbeddingRows(),
                 config.dModel(),
                 TransformerParameters.INIT_STD));
     imageHead =
         addParameter(
-            TransformerParameters.matrix(
+            ParameterSpecs.matrix(
                 "image_head",
                 config.imageVocabSize(),
                 config.dModel(),

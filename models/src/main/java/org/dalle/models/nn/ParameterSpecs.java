@@ -1,4 +1,4 @@
-package org.dalle.models.clip;
+package org.dalle.models.nn;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -7,19 +7,18 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 
 /**
- * The contrastive model's parameters, each with its shape and initial values fixed at construction,
- * following CLIP's initialisation: token embeddings N(0, 0.02²), position embeddings N(0, 0.01²),
- * attention and MLP matrices scaled by the width, biases zero, gains one.
+ * Parameters with their shape, type and initial values fixed at construction, shared by the
+ * transformer prior and the contrastive model.
  *
  * <p>Only matrices are {@link Parameter.Type#WEIGHT}, so {@code AdamW.weightsOnly()} decays them
- * and not embeddings, gains, biases or the logit scale (CLIP excludes those from weight decay too).
+ * and not embeddings, gains, shifts, biases or scalars.
  */
-final class ClipParameters {
+public final class ParameterSpecs {
 
-  private ClipParameters() {}
+  private ParameterSpecs() {}
 
   /** A {@code (rows, columns)} matrix from N(0, std²). */
-  static Parameter matrix(String name, long rows, long columns, double std) {
+  public static Parameter matrix(String name, long rows, long columns, double std) {
     return Parameter.builder()
         .setName(name)
         .setType(Parameter.Type.WEIGHT)
@@ -29,7 +28,7 @@ final class ClipParameters {
   }
 
   /** A {@code (rows, width)} embedding table from N(0, std²). */
-  static Parameter embedding(String name, long rows, long width, double std) {
+  public static Parameter embedding(String name, long rows, long width, double std) {
     return Parameter.builder()
         .setName(name)
         .setType(Parameter.Type.OTHER)
@@ -39,7 +38,7 @@ final class ClipParameters {
   }
 
   /** A zero bias of {@code size}. */
-  static Parameter bias(String name, long size) {
+  public static Parameter bias(String name, long size) {
     return Parameter.builder()
         .setName(name)
         .setType(Parameter.Type.BIAS)
@@ -49,7 +48,7 @@ final class ClipParameters {
   }
 
   /** A layer-norm gain of {@code size}, all ones. */
-  static Parameter gain(String name, long size) {
+  public static Parameter gain(String name, long size) {
     return Parameter.builder()
         .setName(name)
         .setType(Parameter.Type.GAMMA)
@@ -59,7 +58,7 @@ final class ClipParameters {
   }
 
   /** A layer-norm shift of {@code size}, all zeros. */
-  static Parameter shift(String name, long size) {
+  public static Parameter shift(String name, long size) {
     return Parameter.builder()
         .setName(name)
         .setType(Parameter.Type.BETA)
@@ -69,7 +68,7 @@ final class ClipParameters {
   }
 
   /** A scalar {@code (1)} starting at {@code value}, never weight-decayed. */
-  static Parameter scalar(String name, float value) {
+  public static Parameter scalar(String name, float value) {
     return Parameter.builder()
         .setName(name)
         .setType(Parameter.Type.OTHER)
