@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       EvalCaptionsCommand.class,
       EvalFeaturesCommand.class,
       EvaluateCommand.class,
+      RerankCurveCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
       LogsCommand.class,

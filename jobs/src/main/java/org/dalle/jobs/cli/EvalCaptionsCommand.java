@@ -1,10 +1,22 @@
 package org.dalle.jobs.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.dalle.evaluation.compositional.SyntheticCaptions;
 import org.dalle.evaluation.protocols.CaptionSelectionJob;
 import org.dalle.evaluation.protocols.EvalCaptionsConfig;
+import org.dalle.jobs.train.AtomicFiles;
+import org.dalle.pipelines.synthetic.ColourShape;
+import org.dalle.pipelines.synthetic.SyntheticVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,12 +26,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval-captions",
     mixinStandardHelpOptions = true,
-    header = "The captions to sample for and the real images to compare with (MS-COCO-30k, CUB).",
+    header =
+        "The captions to sample for and the real images to compare with (MS-COCO-30k, CUB,"
+            + " synthetic).",
     sortOptions = false,
     description = {
       "Writes the caption file of an evaluation protocol of the paper (section 3.2) and the list of its reference images, under --out: captions.jsonl (one {\"id\", \"caption\", \"image\"} object per line, for dalle sample --captions), reference_images.txt (one image path per line, for dalle eval-features --images list:FILE) and selection.json (settings and counts), written last.",
       "coco30k: --count images (default 30,000) of the validation annotations with at least one caption, chosen by a SHA-256 hash of (--seed, image id), and one caption each, chosen by a hash of (--seed, image id, annotation id); the choice does not depend on the order of the file, and the first k captions of a selection are the selection of k. With --overlap (the prepare stage's dedup/evaluation_overlap.txt), also no_overlap/captions.jsonl and no_overlap/reference_images.txt: the same choice with the images that overlap the training data removed (the paper reports FID with and without them).",
       "cub: every unique caption (white space collapsed) of the test images of the official split, in image order; every test image is a reference image.",
+      "synthetic: captions of the embedded synthetic dataset with their scene facts, for the compositional benchmark and dalle rerank-curve: --count scenes of the held-out split (ids heldout-NNN: each holds a (colour, shape) pair training never showed) and --count new scenes of the training split (ids unseen-NNN, scene indices from --first-unseen-index on). Writes captions.jsonl ({\"id\", \"caption\", \"attributes\"} per line) and selection.json; the reference images are the prepared data itself.",
       ""
     })
 public final class EvalCaptionsCommand implements Callable<Integer> {
@@ -29,7 +44,9 @@ public final class EvalCaptionsCommand implements Callable<Integer> {
       names = "--protocol",
       required = true,
       paramLabel = "NAME",
-      description = "coco30k (MS-COCO validation captions) or cub (CUB-200-2011 test captions).")
+      description =
+          "coco30k (MS-COCO validation captions), cub (CUB-200-2011 test captions) or synthetic"
+              + " (scenes of the embedded dataset, with their facts).")
   String protocol;
 
   @Option(
@@ -66,15 +83,39 @@ public final class EvalCaptionsCommand implements Callable<Integer> {
   @Option(
       names = "--count",
       paramLabel = "N",
-      description = "coco30k: captions to choose, one per image. Default: 30000 (the paper).")
+      description =
+          "coco30k: captions to choose, one per image. Default: 30000 (the paper). synthetic:"
+              + " captions of each split. Default: 64.")
   Integer count;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
       defaultValue = "0",
-      description = "coco30k: seed of the image and caption choice. Default: ${DEFAULT-VALUE}.")
+      description =
+          "coco30k: seed of the image and caption choice. synthetic: the dataset's seed (source.seed"
+              + " of the prepare config; configs/prepare/quickstart.yaml uses 1). Default:"
+              + " ${DEFAULT-VALUE}.")
   long seed;
+
+  @Option(
+      names = "--held-out-pairs",
+      split = ",",
+      paramLabel = "PAIR",
+      description =
+          "synthetic: the (colour, shape) pairs held out of training, as \"red triangle\", comma"
+              + " separated (source.held_out_pairs of the prepare config). Default: the dataset's"
+              + " default list.")
+  List<String> heldOutPairs = new ArrayList<>();
+
+  @Option(
+      names = "--first-unseen-index",
+      paramLabel = "N",
+      defaultValue = "1000000",
+      description =
+          "synthetic: first scene index of the unseen training-split scenes; must be at least the"
+              + " number of images the prepare run generated. Default: ${DEFAULT-VALUE}.")
+  long firstUnseenIndex;
 
   @Option(
       names = "--out",
@@ -106,6 +147,9 @@ public final class EvalCaptionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if ("synthetic".equals(protocol)) {
+      return synthetic();
+    }
     CaptionSelectionJob.Summary summary = CaptionSelectionJob.run(resolveConfig(), overwrite);
     var printer = spec.commandLine().getOut();
     printer.printf(
@@ -117,6 +161,60 @@ public final class EvalCaptionsCommand implements Callable<Integer> {
           "  without the %d selected images that overlap training: %d captions in %s/no_overlap%n",
           summary.overlapping(), summary.noOverlapCaptions().getAsInt(), summary.out());
     }
+    printer.flush();
+    return 0;
+  }
+
+  /** {@code --protocol synthetic}: held-out and unseen training-split scenes with their facts. */
+  private int synthetic() throws IOException {
+    for (String[] unused :
+        new String[][] {
+          {"--annotations", annotations},
+          {"--images", images},
+          {"--overlap", overlap},
+          {"--cub-root", cubRoot}
+        }) {
+      if (unused[1] != null) {
+        throw new IllegalArgumentException(unused[0] + " is not used by --protocol synthetic");
+      }
+    }
+    if (out.startsWith("gs://")) {
+      throw new IllegalArgumentException(
+          "--protocol synthetic writes a local --out; the file is small, copy it to gs:// after");
+    }
+    int perSplit = count == null ? 64 : count;
+    if (perSplit < 1) {
+      throw new IllegalArgumentException("--count must be at least 1, got " + perSplit);
+    }
+    Set<ColourShape> pairs = SyntheticVocabulary.resolveHeldOutPairs(heldOutPairs);
+    Path dir = Path.of(out);
+    Path captions = dir.resolve("captions.jsonl");
+    Path selection = dir.resolve("selection.json");
+    if (Files.exists(selection) && !overwrite) {
+      throw new IllegalArgumentException(
+          selection + " exists: the output is complete; pass --overwrite to replace it");
+    }
+    List<SyntheticCaptions.Line> lines =
+        new ArrayList<>(SyntheticCaptions.heldOut(seed, pairs, perSplit));
+    lines.addAll(SyntheticCaptions.unseenTrainScenes(seed, pairs, firstUnseenIndex, perSplit));
+    Files.deleteIfExists(selection);
+    SyntheticCaptions.write(lines, captions);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("protocol", "synthetic");
+    summary.put("seed", seed);
+    summary.put("held_out_pairs", pairs.stream().map(ColourShape::toString).toList());
+    summary.put("held_out_scenes", perSplit);
+    summary.put("unseen_train_scenes", perSplit);
+    summary.put("first_unseen_index", firstUnseenIndex);
+    summary.put("captions", lines.size());
+    AtomicFiles.writeString(
+        selection,
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+    var printer = spec.commandLine().getOut();
+    printer.printf(
+        "eval-captions: %d synthetic captions (%d held-out scenes, %d unseen training-split scenes)"
+            + " in %s%n",
+        lines.size(), perSplit, perSplit, captions);
     printer.flush();
     return 0;
   }

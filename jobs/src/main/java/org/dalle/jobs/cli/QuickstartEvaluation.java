@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.dalle.evaluation.compositional.CompositionalEvaluation;
+import org.dalle.evaluation.compositional.SyntheticCaptions;
 import org.dalle.evaluation.evaluator.EvaluatorExport;
 import org.dalle.evaluation.protocols.BlurRadii;
 import org.dalle.jobs.clip.ClipTrainer;
@@ -27,17 +28,10 @@ import org.dalle.jobs.sample.CaptionSampler;
 import org.dalle.jobs.sample.RerankerLoader;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
-import org.dalle.jobs.train.AtomicFiles;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.transformer.SamplingOptions;
-import org.dalle.pipelines.synthetic.CaptionWriter;
 import org.dalle.pipelines.synthetic.ColourShape;
-import org.dalle.pipelines.synthetic.Scene;
-import org.dalle.pipelines.synthetic.SceneAttributes;
-import org.dalle.pipelines.synthetic.SceneMix;
-import org.dalle.pipelines.synthetic.SceneSampler;
-import org.dalle.pipelines.synthetic.SyntheticSplit;
 import org.dalle.schemas.CaptionedImage;
 
 /**
@@ -183,35 +177,17 @@ final class QuickstartEvaluation {
       }
     }
     records.sort(Comparator.comparing(r -> r.getId().toString()));
-    StringBuilder jsonl = new StringBuilder();
+    List<SyntheticCaptions.Line> lines = new ArrayList<>();
     for (CaptionedImage record : records.subList(0, Math.min(CAPTIONS_PER_SPLIT, records.size()))) {
       Map<String, String> attributes = new LinkedHashMap<>();
       record.getAttributes().forEach((k, v) -> attributes.put(k.toString(), v.toString()));
-      line(jsonl, record.getId().toString(), record.getCaption().toString(), attributes);
+      lines.add(
+          new SyntheticCaptions.Line(
+              record.getId().toString(), record.getCaption().toString(), attributes));
     }
-    SceneSampler sampler =
-        new SceneSampler(seed, SyntheticSplit.HELDOUT, SceneMix.DEFAULT, heldOut);
-    CaptionWriter writer = new CaptionWriter();
-    for (int i = 0; i < CAPTIONS_PER_SPLIT; i++) {
-      Scene scene = sampler.sample(i);
-      CaptionWriter.Caption caption = writer.write(scene, sampler.phrasing(i));
-      line(
-          jsonl,
-          String.format("heldout-%03d", i),
-          caption.text(),
-          SceneAttributes.encode(scene, caption, heldOut, seed, i));
-    }
-    AtomicFiles.writeString(out, jsonl.toString());
+    lines.addAll(SyntheticCaptions.heldOut(seed, heldOut, CAPTIONS_PER_SPLIT));
+    SyntheticCaptions.write(lines, out);
     return out;
-  }
-
-  private static void line(
-      StringBuilder jsonl, String id, String caption, Map<String, String> attributes)
-      throws IOException {
-    jsonl
-        .append(
-            JSON.writeValueAsString(Map.of("id", id, "caption", caption, "attributes", attributes)))
-        .append('\n');
   }
 
   /** The compositional results file inside a report, for the closing summary. */
