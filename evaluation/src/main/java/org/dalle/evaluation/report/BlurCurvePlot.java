@@ -8,13 +8,10 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 
 /**
  * Draws FID and IS against blur radius as two side-by-side line charts, like the paper's Figure 9:
@@ -74,18 +71,7 @@ public final class BlurCurvePlot {
 
   /** Renders and writes a PNG atomically (a temporary file renamed over the target). */
   public static void writePng(List<BlurCurve> curves, Path file) throws IOException {
-    BufferedImage image = render(curves);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-    try {
-      if (!ImageIO.write(image, "png", temp.toFile())) {
-        throw new IOException("no PNG writer available");
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    PngFiles.writeAtomically(render(curves), file);
   }
 
   private static void panel(

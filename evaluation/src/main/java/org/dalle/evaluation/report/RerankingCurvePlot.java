@@ -7,12 +7,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * A line chart of top-1 accuracy (percent) against the number of reranked candidates, the x axis in
@@ -119,18 +116,7 @@ public final class RerankingCurvePlot {
   /** Renders and writes a PNG through a temporary file renamed over the target. */
   public static void writePng(String title, int[] sizes, List<Series> series, Path file)
       throws IOException {
-    BufferedImage image = render(title, sizes, series);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-    try {
-      if (!ImageIO.write(image, "png", temp.toFile())) {
-        throw new IOException("no PNG writer available");
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    PngFiles.writeAtomically(render(title, sizes, series), file);
   }
 
   private static double log2(int n) {

@@ -45,22 +45,15 @@ class RerankCurveCommandTest {
     return cli.execute(args);
   }
 
+  private int syntheticCaptions(int count, Path out) {
+    return run(
+        "eval-captions", "--protocol", "synthetic", "--count", "" + count, "--out", out.toString());
+  }
+
   @Test
   void syntheticCaptionsThenTheCurveOfTopOneAccuracyAgainstPoolSize() throws IOException {
     Path captionsDir = dir.resolve("captions");
-    assertEquals(
-        0,
-        run(
-            "eval-captions",
-            "--protocol",
-            "synthetic",
-            "--count",
-            "3",
-            "--seed",
-            "1",
-            "--out",
-            captionsDir.toString()),
-        err.toString());
+    assertEquals(0, syntheticCaptions(3, captionsDir), err.toString());
     Path captions = captionsDir.resolve("captions.jsonl");
     JsonNode selection = JSON.readTree(captionsDir.resolve("selection.json").toFile());
     assertEquals(6, selection.get("captions").asInt());
@@ -127,16 +120,7 @@ class RerankCurveCommandTest {
   @Test
   void unscoredSamplesAreRejectedWithWhatToDoInstead() throws IOException {
     Path captionsDir = dir.resolve("captions");
-    assertEquals(
-        0,
-        run(
-            "eval-captions",
-            "--protocol",
-            "synthetic",
-            "--count",
-            "1",
-            "--out",
-            captionsDir.toString()));
+    assertEquals(0, syntheticCaptions(1, captionsDir), err.toString());
     CaptionFacts caption = CaptionFile.read(captionsDir.resolve("captions.jsonl")).get(0);
     Path samples = Files.createDirectories(dir.resolve("samples"));
     try (DataFileWriter<Sample> writer =
@@ -159,16 +143,7 @@ class RerankCurveCommandTest {
     assertTrue(err.toString().contains("--clip"), err.toString());
     assertTrue(Files.notExists(dir.resolve("curve/reranking_curve.json")));
     // a complete output is not replaced silently by eval-captions
-    assertTrue(
-        run(
-                "eval-captions",
-                "--protocol",
-                "synthetic",
-                "--count",
-                "1",
-                "--out",
-                captionsDir.toString())
-            != 0);
+    assertTrue(syntheticCaptions(1, captionsDir) != 0);
     assertTrue(err.toString().contains("--overwrite"), err.toString());
   }
 
