@@ -43,25 +43,34 @@ public class SampleKvCacheBench {
           PriorSampler.sampleImages(model, text, null, options, r).close();
         }
         full(model, text, options, 0, config.imageLength());
-        // Alternate the two so that a change in machine load hits both alike.
-        long cachedNanos = 0;
-        long referenceNanos = 0;
+        // Alternate the two so that a change in machine load hits both alike, and take the
+        // median grid time of each side: a grid of the cached path lasts a fraction of a second,
+        // so one burst of other work on this 2-core machine would otherwise swing the mean.
+        long[] cachedNanos = new long[repeats];
+        long[] referenceNanos = new long[repeats];
         for (int r = 0; r < repeats; r++) {
           long t0 = System.nanoTime();
           PriorSampler.sampleImages(model, text, null, options, r).close();
           long t1 = System.nanoTime();
           full(model, text, options, r, config.imageLength());
           long t2 = System.nanoTime();
-          cachedNanos += t1 - t0;
-          referenceNanos += t2 - t1;
+          cachedNanos[r] = t1 - t0;
+          referenceNanos[r] = t2 - t1;
         }
-        double tokens = (double) repeats * batch * config.imageLength();
-        double cached = tokens / (cachedNanos / 1e9);
-        double reference = tokens / (referenceNanos / 1e9);
+        double tokens = (double) batch * config.imageLength();
+        double cached = tokens / (median(cachedNanos) / 1e9);
+        double reference = tokens / (median(referenceNanos) / 1e9);
         System.out.printf(
             Locale.ROOT, "row %d %d %.1f %.1f%n", grid, config.sequenceLength(), cached, reference);
       }
     }
+  }
+
+  private static double median(long[] values) {
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
   /** Random captions: 12 BPE ids, then padding. */
