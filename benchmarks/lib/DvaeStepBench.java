@@ -14,7 +14,8 @@ import org.dalle.models.optim.Gradients;
  * This project's side of benchmarks/dvae-step: training steps (forward, loss, backward, AdamW update)
  * of the tiny dVAE config on a fixed random batch. Run with the runnable jar on the class path:
  * {@code java -cp jobs/target/dalle.jar DvaeStepBench.java BATCH WARMUP STEPS}; the thread count comes
- * from the system property ai.djl.pytorch.num_threads. Prints {@code ms_per_step <float>}.
+ * from the system property ai.djl.pytorch.num_threads. Prints {@code ms_per_step <float>} (the mean)
+ * and {@code median_ms_per_step <float>}.
  */
 public class DvaeStepBench {
   private static final long[] phase = new long[3];
@@ -36,15 +37,19 @@ public class DvaeStepBench {
         step(model, params, optimizer, images);
       }
       java.util.Arrays.fill(phase, 0);
-      long start = System.nanoTime();
+      long[] each = new long[steps];
       for (int i = 0; i < steps; i++) {
+        long t0 = System.nanoTime();
         step(model, params, optimizer, images);
+        each[i] = System.nanoTime() - t0;
       }
-      long total = System.nanoTime() - start;
+      long total = java.util.Arrays.stream(each).sum();
+      java.util.Arrays.sort(each);
       System.out.printf(
           "phases forward+loss %.1f ms, backward %.1f ms, update %.1f ms%n",
           phase[0] / 1e6 / steps, phase[1] / 1e6 / steps, phase[2] / 1e6 / steps);
       System.out.printf("ms_per_step %.3f%n", total / 1e6 / steps);
+      System.out.printf("median_ms_per_step %.3f%n", each[steps / 2] / 1e6);
     }
   }
 

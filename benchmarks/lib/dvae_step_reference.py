@@ -116,10 +116,14 @@ def main():
 
     for _ in range(warmup):
         step()
-    start = time.perf_counter()
+    each = []
     for _ in range(steps):
+        t0 = time.perf_counter()
         step()
-    print("ms_per_step %.3f" % ((time.perf_counter() - start) * 1000 / steps))
+        each.append(time.perf_counter() - t0)
+    each.sort()
+    print("ms_per_step %.3f" % (sum(each) * 1000 / steps))
+    print("median_ms_per_step %.3f" % (each[steps // 2] * 1000))
 
 
 if __name__ == "__main__":
