@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -146,14 +145,7 @@ public final class ClipTrainer {
     RunDirectory run =
         RunDirectory.open(Path.of(config.out()), yaml, Map.of("seed", config.seed()), commandLine);
     CheckpointStore store = new CheckpointStore(run.checkpoints(), config.keepCheckpoints());
-    Optional<Checkpoint> latest = store.latest();
-    if (!resume && latest.isPresent()) {
-      throw new IllegalStateException(
-          run.dir()
-              + " already holds checkpoint "
-              + latest.get().dir().getFileName()
-              + "; pass --resume to continue it, or choose another --out");
-    }
+    Optional<Checkpoint> latest = store.latestToResume(resume, run.dir());
 
     try (NDManager base = Engine.getInstance().newBaseManager();
         AdamW optimizer =
@@ -213,17 +205,7 @@ public final class ClipTrainer {
       AdamW optimizer,
       NDManager base)
       throws IOException {
-    if (checkpoint.seed() != config.seed()) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + checkpoint.dir()
-              + " was trained with seed "
-              + checkpoint.seed()
-              + ", but this run has seed "
-              + config.seed()
-              + "; resume with --seed "
-              + checkpoint.seed());
-    }
+    checkpoint.requireSeed(config.seed());
     try (NDManager scope = base.newSubManager()) {
       ParameterArrays.restore(params, checkpoint.readArrays(Checkpoint.MODEL, scope));
     }
@@ -299,13 +281,7 @@ public final class ClipTrainer {
               train.images().cropPositions(),
               config.randomCrop(),
               position);
-      ProgressBar progress =
-          new ProgressBar(
-              config.steps(),
-              log,
-              System.console() != null && log == System.err,
-              Duration.ofSeconds(30),
-              System::nanoTime);
+      ProgressBar progress = ProgressBar.forLog(config.steps(), log);
       long step = startStep;
       long checkpointed = startStep;
       StepMetrics last = null;

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,14 +158,7 @@ public final class DvaeTrainer {
     RunDirectory run =
         RunDirectory.open(Path.of(config.out()), yaml, Map.of("seed", config.seed()), commandLine);
     CheckpointStore store = new CheckpointStore(run.checkpoints(), config.keepCheckpoints());
-    Optional<Checkpoint> latest = store.latest();
-    if (!resume && latest.isPresent()) {
-      throw new IllegalStateException(
-          run.dir()
-              + " already holds checkpoint "
-              + latest.get().dir().getFileName()
-              + "; pass --resume to continue it, or choose another --out");
-    }
+    Optional<Checkpoint> latest = store.latestToResume(resume, run.dir());
 
     Engine engine = Engine.getInstance();
     try (NDManager base = engine.newBaseManager();
@@ -201,17 +193,7 @@ public final class DvaeTrainer {
   private void restore(
       Checkpoint checkpoint, ParameterList params, AdamW optimizer, Ema ema, NDManager base)
       throws IOException {
-    if (checkpoint.seed() != config.seed()) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + checkpoint.dir()
-              + " was trained with seed "
-              + checkpoint.seed()
-              + ", but this run has seed "
-              + config.seed()
-              + "; resume with --seed "
-              + checkpoint.seed());
-    }
+    checkpoint.requireSeed(config.seed());
     try (NDManager scope = base.newSubManager()) {
       ParameterArrays.restore(params, checkpoint.readArrays(Checkpoint.MODEL, scope));
     }
@@ -277,13 +259,7 @@ public final class DvaeTrainer {
               train.cropPositions(),
               config.randomCrop(),
               position);
-      ProgressBar progress =
-          new ProgressBar(
-              config.steps(),
-              log,
-              System.console() != null && log == System.err,
-              Duration.ofSeconds(30),
-              System::nanoTime);
+      ProgressBar progress = ProgressBar.forLog(config.steps(), log);
       long step = startStep;
       long checkpointed = startStep;
       StepMetrics last = null;

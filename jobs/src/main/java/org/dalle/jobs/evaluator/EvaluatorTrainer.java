@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,14 +132,7 @@ public final class EvaluatorTrainer {
             Map.of("seed", config.seed()),
             commandLine);
     CheckpointStore store = new CheckpointStore(run.checkpoints(), config.keepCheckpoints());
-    Optional<Checkpoint> latest = store.latest();
-    if (!resume && latest.isPresent()) {
-      throw new IllegalStateException(
-          run.dir()
-              + " already holds checkpoint "
-              + latest.get().dir().getFileName()
-              + "; pass --resume to continue it, or choose another --out");
-    }
+    Optional<Checkpoint> latest = store.latestToResume(resume, run.dir());
 
     try (NDManager base = Engine.getInstance().newBaseManager();
         AdamW optimizer =
@@ -173,17 +165,7 @@ public final class EvaluatorTrainer {
 
   private void restore(Checkpoint checkpoint, ParameterList params, AdamW optimizer, NDManager base)
       throws IOException {
-    if (checkpoint.seed() != config.seed()) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + checkpoint.dir()
-              + " was trained with seed "
-              + checkpoint.seed()
-              + ", but this run has seed "
-              + config.seed()
-              + "; resume with --seed "
-              + checkpoint.seed());
-    }
+    checkpoint.requireSeed(config.seed());
     try (NDManager scope = base.newSubManager()) {
       ParameterArrays.restore(params, checkpoint.readArrays(Checkpoint.MODEL, scope));
     }
@@ -229,13 +211,7 @@ public final class EvaluatorTrainer {
       LabelledImages train = splits.train();
       BatchSampler sampler =
           new BatchSampler(config.seed(), train.count(), config.batchSize(), false, position);
-      ProgressBar progress =
-          new ProgressBar(
-              config.steps(),
-              log,
-              System.console() != null && log == System.err,
-              Duration.ofSeconds(30),
-              System::nanoTime);
+      ProgressBar progress = ProgressBar.forLog(config.steps(), log);
       long step = startStep;
       long checkpointed = startStep;
       Number validationPair = null;

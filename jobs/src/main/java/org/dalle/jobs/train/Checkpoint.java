@@ -98,6 +98,26 @@ public final class Checkpoint {
     return manifest.seed();
   }
 
+  /**
+   * Checks that this checkpoint was trained with {@code seed}: resuming with another seed would
+   * silently continue a different run.
+   *
+   * @throws IllegalArgumentException naming both seeds and the flag to pass
+   */
+  public void requireSeed(long seed) {
+    if (seed() != seed) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + dir()
+              + " was trained with seed "
+              + seed()
+              + ", but this run has seed "
+              + seed
+              + "; resume with --seed "
+              + seed());
+    }
+  }
+
   /** Whether the checkpoint holds a file called {@code name}. */
   public boolean has(String name) {
     return manifest.files().containsKey(name);

@@ -101,6 +101,24 @@ public final class CheckpointStore {
     return Optional.of(Checkpoint.open(complete.get(complete.size() - 1)));
   }
 
+  /**
+   * The checkpoint a run starts from: the newest one with {@code resume}, none otherwise.
+   *
+   * @throws IllegalStateException when {@code resume} is off but the run directory {@code runDir}
+   *     already holds a checkpoint, which a fresh start would mix with its own
+   */
+  public Optional<Checkpoint> latestToResume(boolean resume, Path runDir) throws IOException {
+    Optional<Checkpoint> latest = latest();
+    if (!resume && latest.isPresent()) {
+      throw new IllegalStateException(
+          runDir
+              + " already holds checkpoint "
+              + latest.get().dir().getFileName()
+              + "; pass --resume to continue it, or choose another --out");
+    }
+    return latest;
+  }
+
   /** The complete checkpoint directories, oldest first. */
   public List<Path> completeDirs() throws IOException {
     List<Path> dirs = new ArrayList<>();

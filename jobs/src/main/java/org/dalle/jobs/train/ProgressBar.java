@@ -54,6 +54,19 @@ public final class ProgressBar {
     this.startNanos = nanoClock.getAsLong();
   }
 
+  /**
+   * A bar on {@code log} that redraws in place when {@code log} is standard error on a terminal,
+   * and prints a line every 30 s otherwise (a log file, a pipe, a test's stream).
+   */
+  public static ProgressBar forLog(long total, PrintStream log) {
+    return new ProgressBar(
+        total,
+        log,
+        System.console() != null && log == System.err,
+        Duration.ofSeconds(30),
+        System::nanoTime);
+  }
+
   /** A bar on standard error that redraws on a terminal and prints every 30 s otherwise. */
   public static ProgressBar forConsole(long total) {
     return new ProgressBar(

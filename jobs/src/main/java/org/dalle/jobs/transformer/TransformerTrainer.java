@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,14 +131,7 @@ public final class TransformerTrainer {
     RunDirectory run =
         RunDirectory.open(Path.of(config.out()), yaml, Map.of("seed", config.seed()), commandLine);
     CheckpointStore store = new CheckpointStore(run.checkpoints(), config.keepCheckpoints());
-    Optional<Checkpoint> latest = store.latest();
-    if (!resume && latest.isPresent()) {
-      throw new IllegalStateException(
-          run.dir()
-              + " already holds checkpoint "
-              + latest.get().dir().getFileName()
-              + "; pass --resume to continue it, or choose another --out");
-    }
+    Optional<Checkpoint> latest = store.latestToResume(resume, run.dir());
 
     try (NDManager base = Engine.getInstance().newBaseManager();
         AdamW optimizer =
@@ -202,17 +194,7 @@ public final class TransformerTrainer {
       Ema ema,
       NDManager base)
       throws IOException {
-    if (checkpoint.seed() != config.seed()) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + checkpoint.dir()
-              + " was trained with seed "
-              + checkpoint.seed()
-              + ", but this run has seed "
-              + config.seed()
-              + "; resume with --seed "
-              + checkpoint.seed());
-    }
+    checkpoint.requireSeed(config.seed());
     try (NDManager scope = base.newSubManager()) {
       ParameterArrays.restore(params, checkpoint.readArrays(Checkpoint.MODEL, scope));
     }
@@ -280,13 +262,7 @@ public final class TransformerTrainer {
       skipped = state.skippedUpdates();
       BatchSampler sampler =
           new BatchSampler(config.seed(), examples, config.batchSize(), false, position);
-      ProgressBar progress =
-          new ProgressBar(
-              config.steps(),
-              log,
-              System.console() != null && log == System.err,
-              Duration.ofSeconds(30),
-              System::nanoTime);
+      ProgressBar progress = ProgressBar.forLog(config.steps(), log);
       long step = startStep;
       long checkpointed = startStep;
       PriorUpdate.Outcome last = null;
