@@ -1,5 +1,7 @@
 package org.dalle.jobs.cli;
 
+import static org.dalle.jobs.cli.CommandSupport.put;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -118,12 +120,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     put(o, "splits", splits);
     put(o, "out", out);
     return ConfigLoader.load(EvaluateConfig.class, EvaluateConfig.defaults(), config, o).validate();
-  }
-
-  private static void put(Map<String, Object> overrides, String key, Object value) {
-    if (value != null) {
-      overrides.put(key, value);
-    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.dalle.jobs.cli;
 
+import static org.dalle.jobs.cli.CommandSupport.put;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,12 +197,6 @@ public final class PrepareCommand implements Callable<Integer> {
     put(o, "source.http_max_attempts", httpMaxAttempts);
     put(o, "source.http_max_bytes", httpMaxBytes);
     return ConfigLoader.load(PrepareConfig.class, PrepareConfig.defaults(), config, o).validate();
-  }
-
-  private static void put(Map<String, Object> overrides, String key, Object value) {
-    if (value != null) {
-      overrides.put(key, value);
-    }
   }
 
   @Override

@@ -288,10 +288,7 @@ public final class SampleCommand implements Callable<Integer> {
       return 0;
     }
     SampleConfig config = resolveConfig();
-    if (threads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    CommandSupport.useEngineThreads(threads);
     try (ImageTextScorer scorer = clip == null ? null : RerankerLoader.open(clip)) {
       CaptionSampler.Result result = CaptionSampler.run(config, scorer, overwrite, System.err);
       System.out.printf(

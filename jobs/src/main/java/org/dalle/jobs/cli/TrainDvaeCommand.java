@@ -1,7 +1,8 @@
 package org.dalle.jobs.cli;
 
+import static org.dalle.jobs.cli.CommandSupport.put;
+
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,17 +118,10 @@ public final class TrainDvaeCommand implements Callable<Integer> {
         .validate();
   }
 
-  private static void put(Map<String, Object> overrides, String key, Object value) {
-    if (value != null) {
-      overrides.put(key, value);
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     TrainDvaeConfig resolved = resolveConfig();
-    List<String> args =
-        Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+    List<String> args = CommandSupport.originalArgs(spec);
     DvaeTrainer.Result result = train(resolved, resume, args);
     return result.exitCode();
   }
@@ -135,7 +129,7 @@ public final class TrainDvaeCommand implements Callable<Integer> {
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
   static DvaeTrainer.Result train(TrainDvaeConfig config, boolean resume, List<String> args)
       throws Exception {
-    setThreads(config.threads());
+    CommandSupport.useEngineThreads(config.threads());
     DvaeTrainer.Result result;
     try (StopSignal stop = StopSignal.install()) {
       result = new DvaeTrainer(config, args, stop, System.err).run(resume);
@@ -158,13 +152,5 @@ public final class TrainDvaeCommand implements Callable<Integer> {
       System.out.println("  continue with the same command and --resume");
     }
     return result;
-  }
-
-  /** Sets the engine's thread count; it only takes effect before the engine first loads. */
-  private static void setThreads(int threads) {
-    if (threads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
   }
 }

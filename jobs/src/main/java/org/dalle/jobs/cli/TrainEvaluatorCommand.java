@@ -1,7 +1,8 @@
 package org.dalle.jobs.cli;
 
+import static org.dalle.jobs.cli.CommandSupport.put;
+
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,28 +132,17 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
         .validate();
   }
 
-  private static void put(Map<String, Object> overrides, String key, Object value) {
-    if (value != null) {
-      overrides.put(key, value);
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     TrainEvaluatorConfig resolved = resolveConfig();
-    List<String> args =
-        Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+    List<String> args = CommandSupport.originalArgs(spec);
     return train(resolved, resume, args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
   static EvaluatorTrainer.Result train(
       TrainEvaluatorConfig resolved, boolean resume, List<String> args) throws Exception {
-    if (resolved.threads() > 0) {
-      // Takes effect only before the engine first loads, which is later than this.
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(resolved.threads()));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    CommandSupport.useEngineThreads(resolved.threads());
     EvaluatorTrainer.Result result;
     try (StopSignal stop = StopSignal.install()) {
       result = new EvaluatorTrainer(resolved, args, stop, System.err).run(resume);

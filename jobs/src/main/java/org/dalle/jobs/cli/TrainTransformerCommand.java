@@ -1,7 +1,8 @@
 package org.dalle.jobs.cli;
 
+import static org.dalle.jobs.cli.CommandSupport.put;
+
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,28 +131,17 @@ public final class TrainTransformerCommand implements Callable<Integer> {
         .validate();
   }
 
-  private static void put(Map<String, Object> overrides, String key, Object value) {
-    if (value != null) {
-      overrides.put(key, value);
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     TrainTransformerConfig resolved = resolveConfig();
-    List<String> args =
-        Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+    List<String> args = CommandSupport.originalArgs(spec);
     return train(resolved, resume, args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
   static TransformerTrainer.Result train(
       TrainTransformerConfig config, boolean resume, List<String> args) throws Exception {
-    if (config.threads() > 0) {
-      // Takes effect only before the engine first loads.
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    CommandSupport.useEngineThreads(config.threads());
     TransformerTrainer.Result result;
     try (StopSignal stop = StopSignal.install()) {
       result = new TransformerTrainer(config, args, stop, System.err).run(resume);
