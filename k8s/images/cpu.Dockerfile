@@ -18,6 +18,10 @@ COPY configs /app/configs
 # The JVM sizes its heap from the container's memory limit; the rest is left to native (DJL) memory.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -Djava.awt.headless=true" \
     DJL_CACHE_DIR=/tmp/djl
+# libtorch's native memory stays in the heap between training steps: the values of
+# etc/native-memory.sh, which ./dalle sources outside containers.
+ENV MALLOC_MMAP_THRESHOLD_=33554432 \
+    MALLOC_TRIM_THRESHOLD_=1073741824
 
 USER 10001
 ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/app/dalle.jar"]

@@ -30,6 +30,10 @@ COPY configs /app/configs
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -Djava.awt.headless=true" \
     LD_LIBRARY_PATH=/opt/conda/lib/python3.11/site-packages/torch/lib \
     DJL_CACHE_DIR=/tmp/djl
+# libtorch's native memory stays in the heap between training steps: the values of
+# etc/native-memory.sh, which ./dalle sources outside containers.
+ENV MALLOC_MMAP_THRESHOLD_=33554432 \
+    MALLOC_TRIM_THRESHOLD_=1073741824
 
 USER 10001
 ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/app/dalle.jar"]

@@ -66,7 +66,12 @@ public final class DvaeDecoder extends AbstractBlock {
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    NDList x = input.forward(parameterStore, inputs, training); // (B, n_init, G, G)
+    // Channels-last from here on: every layer keeps it, and it is the faster order (ChannelsLast).
+    NDList x =
+        input.forward(
+            parameterStore,
+            new NDList(ChannelsLast.of(inputs.head())),
+            training); // (B, n_init, G, G)
     for (int g = 0; g < groups.size(); g++) {
       for (Block block : groups.get(g)) {
         x = block.forward(parameterStore, x, training); // (B, n_hid·2^(groups-1-g), G·2^g, G·2^g)
