@@ -36,4 +36,30 @@ final class ChannelsLast {
         .reshape(shape.get(0), shape.get(2), shape.get(3), shape.get(1))
         .transpose(0, 3, 1, 2);
   }
+
+  /**
+   * {@code x} {@code (B, C, H, W)} in plain (plane-by-plane) memory order, differentiable: a view
+   * when it already is, otherwise one copy. Elementwise work on a few channels sliced out of a
+   * channels-last array runs on strided loops; the decoder's output goes through this first.
+   */
+  static NDArray planar(NDArray x) {
+    Shape shape = x.getShape();
+    if (shape.dimension() != 4) {
+      throw new IllegalArgumentException("shape is " + shape + "; expected (B, C, H, W)");
+    }
+    return x.reshape(-1).reshape(shape);
+  }
+
+  /**
+   * Channels-last logits {@code (B, K, G, G)} seen as {@code (B, G, G, K)}: a plain view in which
+   * each position's K logits are adjacent, so a softmax over the codes (axis 3) needs no copy; over
+   * axis 1 of the channels-last array, libtorch would first copy it into plain order.
+   */
+  static NDArray codesLast(NDArray logits) {
+    if (logits.getShape().dimension() != 4) {
+      throw new IllegalArgumentException(
+          "logits are " + logits.getShape() + "; expected (B, K, G, G)");
+    }
+    return logits.transpose(0, 2, 3, 1);
+  }
 }

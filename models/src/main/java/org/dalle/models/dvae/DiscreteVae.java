@@ -112,7 +112,8 @@ public final class DiscreteVae extends AbstractBlock {
       NDArray decoded = out.get(0);
       NDArray logits = out.get(1);
       NDArray reconstruction = likelihood.negativeLogLikelihood(images, decoded);
-      NDArray klPerPosition = UniformPriorKl.perPosition(logits).mean();
+      NDArray klPerPosition = // per (B, G, G) position, over the adjacent codes
+          UniformPriorKl.perPosition(ChannelsLast.codesLast(logits), 3).mean();
       NDArray kl = UniformPriorKl.perSubpixel(klPerPosition, logits.getShape(), images.getShape());
       NDArray total = reconstruction.add(Scale.by(kl, beta));
       NDList results = new NDList(total, reconstruction, kl, klPerPosition, logits);
@@ -187,7 +188,8 @@ public final class DiscreteVae extends AbstractBlock {
   /** Encoder, relaxed sample, decoder: {@code [decoded (B, 2C, S, S), logits (B, K, G, G)]}. */
   private NDList relaxedPass(ParameterStore store, NDArray images, float tau, boolean training) {
     NDArray logits = encoder.forward(store, new NDList(images), training).head(); // (B, K, G, G)
-    NDArray codes = GumbelSoftmax.sample(logits, tau, 1); // (B, K, G, G), rows sum to 1
+    NDArray codes = // (B, K, G, G) channels-last, rows sum to 1; noise drawn as (B, G, G, K)
+        GumbelSoftmax.sample(ChannelsLast.codesLast(logits), tau, 3).transpose(0, 3, 1, 2);
     NDArray decoded = decoder.forward(store, new NDList(codes), training).head(); // (B, 2C, S, S)
     return new NDList(decoded, logits);
   }

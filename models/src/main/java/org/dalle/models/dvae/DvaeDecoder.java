@@ -81,7 +81,9 @@ public final class DvaeDecoder extends AbstractBlock {
       }
     }
     NDArray activated = Activation.relu(x.head());
-    return output.forward(parameterStore, new NDList(activated), training); // (B, 2C, S, S)
+    NDArray decoded = output.forward(parameterStore, new NDList(activated), training).head();
+    // Back to plain order for the likelihood, which slices the 2C channels in two.
+    return new NDList(ChannelsLast.planar(decoded)); // (B, 2C, S, S)
   }
 
   /**

@@ -30,13 +30,27 @@ public final class UniformPriorKl {
    * KL(q ‖ uniform) at every position, in nats: logits {@code (B, K, G, G)} to {@code (B, G, G)}.
    */
   public static NDArray perPosition(NDArray logits) {
-    if (logits.getShape().dimension() < 2) {
+    return perPosition(logits, 1);
+  }
+
+  /**
+   * KL(q ‖ uniform) at every position, in nats, with the codes on {@code axis} of {@code logits}:
+   * that axis is summed out.
+   */
+  public static NDArray perPosition(NDArray logits, int axis) {
+    int dims = logits.getShape().dimension();
+    if (dims < 2 || axis < 1 || axis >= dims) {
       throw new IllegalArgumentException(
-          "logits are " + logits.getShape() + "; expected (B, K, ...) with codes on axis 1");
+          "logits are "
+              + logits.getShape()
+              + " with codes on axis "
+              + axis
+              + "; expected a batch axis 0 and the codes on an axis from 1 to "
+              + (dims - 1));
     }
-    long codes = logits.getShape().get(1);
-    NDArray logQ = logits.logSoftmax(1); // (B, K, G, G)
-    return logQ.exp().mul(logQ).sum(new int[] {1}).add((float) Math.log(codes)); // (B, G, G)
+    long codes = logits.getShape().get(axis);
+    NDArray logQ = logits.logSoftmax(axis);
+    return logQ.exp().mul(logQ).sum(new int[] {axis}).add((float) Math.log(codes));
   }
 
   /**

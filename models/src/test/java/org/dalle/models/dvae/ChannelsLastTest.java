@@ -51,6 +51,39 @@ class ChannelsLastTest {
   }
 
   @Test
+  void planarCopiesChannelsLastInputAndIsAViewOfPlainInput() {
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      NDArray plain = m.randomNormal(SHAPE);
+      NDArray channelsLast = ChannelsLast.of(plain);
+      NDArray back = ChannelsLast.planar(channelsLast);
+      assertArrayEquals(plain.toFloatArray(), back.toFloatArray());
+      float[] before = channelsLast.toFloatArray();
+      back.addi(1f);
+      assertArrayEquals(before, channelsLast.toFloatArray(), "a copy must not share memory");
+      float[] plainBefore = plain.toFloatArray();
+      ChannelsLast.planar(plain).addi(1f);
+      float[] plainAfter = plain.toFloatArray();
+      for (int i = 0; i < plainBefore.length; i++) {
+        assertEquals(plainBefore[i] + 1f, plainAfter[i], 1e-6f);
+      }
+    }
+  }
+
+  @Test
+  void codesLastIsAPlainViewOfChannelsLastLogits() {
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      NDArray logits = ChannelsLast.of(m.randomNormal(SHAPE)); // (B, K, G, G) channels-last
+      NDArray codesLast = ChannelsLast.codesLast(logits);
+      assertEquals(new Shape(2, 4, 5, 3), codesLast.getShape());
+      assertEquals(logits.get(1, 2, 3, 4).getFloat(), codesLast.get(1, 3, 4, 2).getFloat());
+      // Plain already: reshaping it to one row is a view, so a write through it reaches logits.
+      float before = logits.get(0, 0, 0, 0).getFloat();
+      codesLast.reshape(-1).addi(1f);
+      assertEquals(before + 1f, logits.get(0, 0, 0, 0).getFloat(), 1e-6f);
+    }
+  }
+
+  @Test
   void passesGradientsThrough() {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       NDArray x = m.randomNormal(SHAPE);

@@ -2,6 +2,7 @@ package org.dalle.models.dvae;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -49,6 +50,23 @@ class UniformPriorKlTest {
       // Logits (0, ln 2, ln 5): q = (1/8, 2/8, 5/8); KL = Σ q ln q + ln 3 = 0.198356.
       NDArray three = m.create(new float[] {0f, LN2, LN5}, new Shape(1, 3, 1, 1));
       assertEquals(0.198356f, UniformPriorKl.perPosition(three).getFloat(0, 0, 0), 1e-6f);
+    }
+  }
+
+  @Test
+  void givesTheSameValuesWithTheCodesOnAnyAxis() {
+    try (NDManager m = manager.newSubManager()) {
+      NDArray logits = m.randomNormal(new Shape(2, 7, 3, 4)).mul(2f);
+      float[] axisOne = UniformPriorKl.perPosition(logits).toFloatArray();
+      NDArray codesLast = logits.transpose(0, 2, 3, 1); // (2, 3, 4, 7)
+      float[] axisThree = UniformPriorKl.perPosition(codesLast, 3).toFloatArray();
+      assertArrayEquals(axisOne, axisThree, 1e-6f);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> UniformPriorKl.perPosition(logits, 0));
+      assertEquals(
+          "logits are (2, 7, 3, 4) with codes on axis 0; expected a batch axis 0 and the codes on"
+              + " an axis from 1 to 3",
+          e.getMessage());
     }
   }
 
