@@ -40,13 +40,8 @@ class ChannelsLastTest {
   void isAViewOfInputThatIsAlreadyChannelsLast() {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       NDArray once = ChannelsLast.of(m.randomNormal(SHAPE));
-      float[] before = once.toFloatArray();
       // A view shares memory: writing through it shows that `once` is stored pixel by pixel.
-      ChannelsLast.of(once).addi(1f);
-      float[] after = once.toFloatArray();
-      for (int i = 0; i < before.length; i++) {
-        assertEquals(before[i] + 1f, after[i], 1e-6f);
-      }
+      assertWritesThrough(once, ChannelsLast.of(once));
     }
   }
 
@@ -60,12 +55,7 @@ class ChannelsLastTest {
       float[] before = channelsLast.toFloatArray();
       back.addi(1f);
       assertArrayEquals(before, channelsLast.toFloatArray(), "a copy must not share memory");
-      float[] plainBefore = plain.toFloatArray();
-      ChannelsLast.planar(plain).addi(1f);
-      float[] plainAfter = plain.toFloatArray();
-      for (int i = 0; i < plainBefore.length; i++) {
-        assertEquals(plainBefore[i] + 1f, plainAfter[i], 1e-6f);
-      }
+      assertWritesThrough(plain, ChannelsLast.planar(plain));
     }
   }
 
@@ -103,6 +93,16 @@ class ChannelsLastTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> ChannelsLast.of(x));
       assertEquals("shape is (3, 4, 5); expected (B, C, H, W)", e.getMessage());
+    }
+  }
+
+  /** Adds 1 to every element of {@code view} and checks that {@code base} changed with it. */
+  private static void assertWritesThrough(NDArray base, NDArray view) {
+    float[] before = base.toFloatArray();
+    view.addi(1f);
+    float[] after = base.toFloatArray();
+    for (int i = 0; i < before.length; i++) {
+      assertEquals(before[i] + 1f, after[i], 1e-6f, "element " + i + " of the base array");
     }
   }
 }
