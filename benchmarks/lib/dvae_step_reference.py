@@ -1,8 +1,12 @@
 """PyTorch eager reference for benchmarks/dvae-step: the same dVAE architecture, loss and AdamW update
 as the project's tiny config (models/.../DvaeConfig.tiny()), timed per training step.
 
-usage: python3 dvae_step_reference.py BATCH THREADS WARMUP STEPS
-prints one line: ms_per_step <float>
+usage: python3 dvae_step_reference.py BATCH THREADS WARMUP STEPS [--channels-last]
+prints ms_per_step <float> (the mean) and median_ms_per_step <float>.
+
+--channels-last runs the model and its input in channels-last memory order, as the project does: not
+the plain eager reference of the benchmark's last line, but the same tuning applied to PyTorch, so
+that the benchmark can show what the tuning is worth on both sides.
 """
 import math
 import sys
@@ -101,12 +105,17 @@ def loss_fn(enc, dec, images, tau, beta):
 
 def main():
     batch, threads, warmup, steps = (int(a) for a in sys.argv[1:5])
+    channels_last = "--channels-last" in sys.argv[5:]
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     enc, dec = Encoder(), Decoder()
+    images = torch.rand(batch, CHANNELS, IMAGE, IMAGE)
+    if channels_last:
+        enc.to(memory_format=torch.channels_last)
+        dec.to(memory_format=torch.channels_last)
+        images = images.contiguous(memory_format=torch.channels_last)
     params = list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.AdamW(params, lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-4)
-    images = torch.rand(batch, CHANNELS, IMAGE, IMAGE)
 
     def step():
         opt.zero_grad(set_to_none=True)
