@@ -13,6 +13,7 @@ import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.models.clip.RetrievalAccuracy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -78,35 +79,13 @@ public final class TrainClipCommand implements Callable<Integer> {
       description = "Pairs held out of training for the retrieval check at the end.")
   Integer validationImages;
 
-  @Option(
-      names = "--checkpoint-every",
-      paramLabel = "N",
-      description = "Updates between checkpoints.")
-  Long checkpointEvery;
-
-  @Option(
-      names = "--keep-checkpoints",
-      paramLabel = "N",
-      description = "How many of the newest checkpoints to keep.")
-  Integer keepCheckpoints;
-
-  @Option(
-      names = "--resume",
-      description =
-          "Continue exactly from the latest checkpoint in --out (a fresh start if there is none).")
-  boolean resume;
+  @Mixin TrainingRunOptions run;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
       description = "Seed of initialisation, data order and crops.")
   Long seed;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "CPU threads of the engine's operators (0: the engine's default).")
-  Integer threads;
 
   /** The resolved config: defaults, then --config, then flags. */
   TrainClipConfig resolveConfig() {
@@ -118,10 +97,8 @@ public final class TrainClipCommand implements Callable<Integer> {
     put(o, "learning_rate", learningRate);
     put(o, "warmup_steps", warmupSteps);
     put(o, "validation_images", validationImages);
-    put(o, "checkpoint_every", checkpointEvery);
-    put(o, "keep_checkpoints", keepCheckpoints);
     put(o, "seed", seed);
-    put(o, "threads", threads);
+    run.putOverrides(o);
     return ConfigLoader.load(TrainClipConfig.class, TrainClipConfig.defaults(), config, o)
         .validate();
   }
@@ -130,7 +107,7 @@ public final class TrainClipCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainClipConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, resume, args).exitCode();
+    return train(resolved, run.resume, args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */

@@ -12,6 +12,7 @@ import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
 import org.dalle.jobs.train.StopSignal;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -63,35 +64,13 @@ public final class TrainDvaeCommand implements Callable<Integer> {
       description = "Initial learning rate, decayed by cosine to final_learning_rate.")
   Double learningRate;
 
-  @Option(
-      names = "--checkpoint-every",
-      paramLabel = "N",
-      description = "Updates between checkpoints (and reconstructions.png).")
-  Long checkpointEvery;
-
-  @Option(
-      names = "--keep-checkpoints",
-      paramLabel = "N",
-      description = "How many of the newest checkpoints to keep.")
-  Integer keepCheckpoints;
-
-  @Option(
-      names = "--resume",
-      description =
-          "Continue exactly from the latest checkpoint in --out (a fresh start if there is none).")
-  boolean resume;
+  @Mixin TrainingRunOptions run;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
       description = "Seed of initialisation, data order, flips and Gumbel noise.")
   Long seed;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "CPU threads of the engine's operators (0: the engine's default).")
-  Integer threads;
 
   @Option(
       names = "--no-flip",
@@ -107,10 +86,8 @@ public final class TrainDvaeCommand implements Callable<Integer> {
     put(o, "steps", steps);
     put(o, "batch_size", batchSize);
     put(o, "learning_rate", learningRate);
-    put(o, "checkpoint_every", checkpointEvery);
-    put(o, "keep_checkpoints", keepCheckpoints);
     put(o, "seed", seed);
-    put(o, "threads", threads);
+    run.putOverrides(o);
     if (Boolean.TRUE.equals(noFlip)) {
       o.put("flip", false);
     }
@@ -122,7 +99,7 @@ public final class TrainDvaeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainDvaeConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    DvaeTrainer.Result result = train(resolved, resume, args);
+    DvaeTrainer.Result result = train(resolved, run.resume, args);
     return result.exitCode();
   }
 

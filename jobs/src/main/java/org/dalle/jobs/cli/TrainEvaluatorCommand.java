@@ -15,6 +15,7 @@ import org.dalle.jobs.evaluator.HeldOutEvaluation;
 import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
 import org.dalle.jobs.train.StopSignal;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -84,35 +85,13 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
       description = "Updates between validation-accuracy lines in metrics.jsonl.")
   Long evalEvery;
 
-  @Option(
-      names = "--checkpoint-every",
-      paramLabel = "N",
-      description = "Updates between checkpoints.")
-  Long checkpointEvery;
-
-  @Option(
-      names = "--keep-checkpoints",
-      paramLabel = "N",
-      description = "How many of the newest checkpoints to keep.")
-  Integer keepCheckpoints;
-
-  @Option(
-      names = "--resume",
-      description =
-          "Continue exactly from the latest checkpoint in --out (a fresh start if there is none).")
-  boolean resume;
+  @Mixin TrainingRunOptions run;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
       description = "Seed of initialisation and data order.")
   Long seed;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "CPU threads of the engine's operators (0: the engine's default).")
-  Integer threads;
 
   /** The resolved config: defaults, then --config, then flags. */
   TrainEvaluatorConfig resolveConfig() {
@@ -124,10 +103,8 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
     put(o, "learning_rate", learningRate);
     put(o, "validation_fraction", validationFraction);
     put(o, "eval_every", evalEvery);
-    put(o, "checkpoint_every", checkpointEvery);
-    put(o, "keep_checkpoints", keepCheckpoints);
     put(o, "seed", seed);
-    put(o, "threads", threads);
+    run.putOverrides(o);
     return ConfigLoader.load(TrainEvaluatorConfig.class, TrainEvaluatorConfig.defaults(), config, o)
         .validate();
   }
@@ -136,7 +113,7 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainEvaluatorConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, resume, args).exitCode();
+    return train(resolved, run.resume, args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */

@@ -12,6 +12,7 @@ import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
 import org.dalle.jobs.transformer.TransformerTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -81,35 +82,13 @@ public final class TrainTransformerCommand implements Callable<Integer> {
               + " per-resblock gradient scaling; updates with non-finite gradients are skipped.")
   String precision;
 
-  @Option(
-      names = "--checkpoint-every",
-      paramLabel = "N",
-      description = "Updates between checkpoints.")
-  Long checkpointEvery;
-
-  @Option(
-      names = "--keep-checkpoints",
-      paramLabel = "N",
-      description = "How many of the newest checkpoints to keep.")
-  Integer keepCheckpoints;
-
-  @Option(
-      names = "--resume",
-      description =
-          "Continue exactly from the latest checkpoint in --out (a fresh start if there is none).")
-  boolean resume;
+  @Mixin TrainingRunOptions run;
 
   @Option(
       names = "--seed",
       paramLabel = "N",
       description = "Seed of initialisation, data order, dropout and BPE dropout.")
   Long seed;
-
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      description = "CPU threads of the engine's operators (0: the engine's default).")
-  Integer threads;
 
   /** The resolved config: defaults, then --config, then flags. */
   TrainTransformerConfig resolveConfig() {
@@ -122,10 +101,8 @@ public final class TrainTransformerCommand implements Callable<Integer> {
     put(o, "learning_rate", learningRate);
     put(o, "bpe_dropout", bpeDropout);
     put(o, "precision", precision);
-    put(o, "checkpoint_every", checkpointEvery);
-    put(o, "keep_checkpoints", keepCheckpoints);
     put(o, "seed", seed);
-    put(o, "threads", threads);
+    run.putOverrides(o);
     return ConfigLoader.load(
             TrainTransformerConfig.class, TrainTransformerConfig.defaults(), config, o)
         .validate();
@@ -135,7 +112,7 @@ public final class TrainTransformerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainTransformerConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, resume, args).exitCode();
+    return train(resolved, run.resume, args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
