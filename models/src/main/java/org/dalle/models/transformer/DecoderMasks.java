@@ -2,17 +2,15 @@ package org.dalle.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * What every layer of the cached decoder reads when it decodes one position: the additive mask row
- * of that position ({@code 0} where the layer's mask allows a key, −∞ elsewhere) and the attention
- * scale {@code 1/√head}. The full {@code (T−1, T−1)} bias of each kind is copied to the engine once
- * per decoder, so a step takes a view of one row instead of building it or gathering keys.
+ * of that position ({@code 0} where the layer's mask allows a key, −∞ elsewhere). The full {@code
+ * (T−1, T−1)} bias of each kind is copied to the engine once per decoder, so a step takes a view of
+ * one row instead of building it or gathering keys.
  *
  * <p>Attending to all earlier keys under a −∞ bias costs O(position) per step rather than O(allowed
  * keys), but one engine operation instead of two gathers: at every size this project runs, the step
@@ -25,7 +23,7 @@ final class DecoderMasks {
   private final MaskBiases biases;
   private final NDManager manager;
   private final int length;
-  private final NDArray scale;
+  private final DataType type;
   private final Map<AttentionMasks.Kind, NDArray> byKind = new EnumMap<>(AttentionMasks.Kind.class);
   private final Map<AttentionMasks.Kind, boolean[]> causalRows =
       new EnumMap<>(AttentionMasks.Kind.class);
@@ -40,18 +38,13 @@ final class DecoderMasks {
     this.biases = biases;
     this.manager = manager;
     this.length = length;
-    scale = manager.full(new Shape(), (float) (1.0 / Math.sqrt(config.headSize())), type);
-  }
-
-  /** {@code 1/√head} as a scalar of the model's type. */
-  NDArray scale() {
-    return scale;
+    this.type = type;
   }
 
   /**
    * The bias row of {@code position} over keys {@code 0..position}, {@code (1, position+1)}; null
-   * when the mask allows every one of them (plain causal attention needs no bias). The row is owned
-   * by {@code step}.
+   * when the mask allows every one of them (plain causal attention needs no bias). The row is a
+   * view owned by {@code step}.
    */
   NDArray row(AttentionMasks.Kind kind, int position, NDManager step) {
     boolean[] causal =
@@ -69,11 +62,8 @@ final class DecoderMasks {
     }
     NDArray bias =
         byKind.computeIfAbsent(
-            kind,
-            k -> biases.bias(k, length, manager).toType(scale.getDataType(), false)); // (T-1, T-1)
-    NDArray row =
-        bias.get(new NDIndex().addSliceDim(position, position + 1).addSliceDim(0, position + 1));
-    row.attach(step); // a view would otherwise stay in the decoder's manager until it closes
-    return row;
+            kind, k -> biases.bias(k, length, manager).toType(type, false)); // (T-1, T-1)
+    return Slices.view(
+        bias, new long[] {position, 0}, new long[] {position + 1, position + 1}, step);
   }
 }

@@ -2,12 +2,14 @@ package org.dalle.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
- * One layer's state for incremental decoding: its keys, stored transposed as {@code (B, H, head,
+ * One layer's state for incremental decoding: the layer's input projection with the query rows
+ * scaled by {@code 1/√head} (the weights are fixed while a decoder is open, so the scaling is done
+ * once rather than on every step's queries), and its keys, stored transposed as {@code (B, H, head,
  * capacity)}, and its values, {@code (B, H, capacity, head)}, both allocated once and written in
  * place position by position, so a step copies nothing of the past. In these layouts a slice of the
  * first {@code t} positions is a plain strided matrix per (batch, head), which the engine
@@ -18,22 +20,50 @@ final class KvCache {
 
   private final NDArray keysTransposed;
   private final NDArray values;
+  private final NDArray projectionWeight;
+  private final NDArray projectionBias;
   private final int capacity;
 
-  /** Zeroed storage for {@code capacity} positions, owned by {@code manager}. */
-  KvCache(NDManager manager, int batch, int heads, int capacity, int headSize, DataType type) {
+  /**
+   * Zeroed storage for {@code capacity} positions and the query-scaled projection, owned by {@code
+   * manager}.
+   *
+   * @param weight the layer's {@code [q | k | v]} projection weight, {@code (3C, C)}
+   * @param bias its bias, {@code (3C)}
+   * @param scale the query scale, {@code 1/√head}
+   */
+  KvCache(
+      NDManager manager,
+      int batch,
+      int heads,
+      int capacity,
+      int headSize,
+      NDArray weight,
+      NDArray bias,
+      float scale) {
+    DataType type = weight.getDataType();
     keysTransposed = manager.zeros(new Shape(batch, heads, headSize, capacity), type);
     values = manager.zeros(new Shape(batch, heads, capacity, headSize), type);
+    int width = heads * headSize;
+    float[] rowScales = new float[3 * width];
+    Arrays.fill(rowScales, 0, width, scale);
+    Arrays.fill(rowScales, width, 3 * width, 1f);
+    NDArray scales = manager.create(rowScales).toType(type, false); // (3C)
+    projectionWeight = weight.mul(scales.reshape(3L * width, 1)); // (3C, C)
+    projectionBias = bias.mul(scales); // (3C)
+    projectionWeight.attach(manager);
+    projectionBias.attach(manager);
     this.capacity = capacity;
   }
 
-  /**
-   * Lends the storage to {@code scope} until it closes, so that the views a step takes of it are
-   * freed with the step rather than piling up in the cache's manager.
-   */
-  void lendTo(NDManager scope) {
-    keysTransposed.tempAttach(scope);
-    values.tempAttach(scope);
+  /** The projection weight, query rows scaled: {@code (3C, C)}. */
+  NDArray projectionWeight() {
+    return projectionWeight;
+  }
+
+  /** The projection bias, query entries scaled: {@code (3C)}. */
+  NDArray projectionBias() {
+    return projectionBias;
   }
 
   int capacity() {
@@ -53,17 +83,37 @@ final class KvCache {
               "cannot cache positions %d..%d; the cache holds positions 0..%d",
               start, start + n - 1, capacity - 1));
     }
-    keysTransposed.set(new NDIndex().addAllDim(3).addSliceDim(start, start + n), newKeysTransposed);
-    values.set(new NDIndex().addAllDim(2).addSliceDim(start, start + n), newValues);
+    Shape k = keysTransposed.getShape();
+    Shape v = values.getShape();
+    Slices.write(
+        keysTransposed,
+        new long[] {0, 0, 0, start},
+        new long[] {k.get(0), k.get(1), k.get(2), start + n},
+        newKeysTransposed);
+    Slices.write(
+        values,
+        new long[] {0, 0, start, 0},
+        new long[] {v.get(0), v.get(1), start + n, v.get(3)},
+        newValues);
   }
 
-  /** Keys of positions {@code 0..end-1}, transposed: {@code (B, H, head, end)}, a view. */
-  NDArray keysTransposedBefore(int end) {
-    return keysTransposed.get(new NDIndex().addAllDim(3).addSliceDim(0, end));
+  /**
+   * Keys of positions {@code 0..end-1}, transposed: {@code (B, H, head, end)}, a view owned by
+   * {@code manager}.
+   */
+  NDArray keysTransposedBefore(int end, NDManager manager) {
+    Shape k = keysTransposed.getShape();
+    return Slices.view(
+        keysTransposed, new long[4], new long[] {k.get(0), k.get(1), k.get(2), end}, manager);
   }
 
-  /** Values of positions {@code 0..end-1}, {@code (B, H, end, head)}, a view. */
-  NDArray valuesBefore(int end) {
-    return values.get(new NDIndex().addAllDim(2).addSliceDim(0, end));
+  /**
+   * Values of positions {@code 0..end-1}, {@code (B, H, end, head)}, a view owned by {@code
+   * manager}.
+   */
+  NDArray valuesBefore(int end, NDManager manager) {
+    Shape v = values.getShape();
+    return Slices.view(
+        values, new long[4], new long[] {v.get(0), v.get(1), end, v.get(3)}, manager);
   }
 }

@@ -3,7 +3,6 @@ package org.dalle.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -28,9 +27,6 @@ import org.dalle.models.nn.ParameterSpecs;
 final class MaskedSelfAttention extends AbstractBlock {
 
   private static final byte VERSION = 1;
-  private static final NDIndex QUERIES = new NDIndex(":, 0");
-  private static final NDIndex KEYS = new NDIndex(":, 1");
-  private static final NDIndex VALUES = new NDIndex(":, 2");
 
   private final TransformerConfig config;
   private final AttentionMasks masks;
@@ -88,11 +84,7 @@ final class MaskedSelfAttention extends AbstractBlock {
    */
   NDArray step(ParameterStore store, NDArray x, KvCache cache, int start, DecoderMasks masks) {
     NDManager manager = x.getManager();
-    cache.lendTo(manager);
     int n = Math.toIntExact(x.getShape().get(1));
-    if (n == 1) {
-      return stepOne(store, x, cache, start, masks);
-    }
     int end = start + n;
     NDList qkv = project(store, x); // 3 × (B, H, n, hd)
     cache.write(start, qkv.get(1).transpose(0, 1, 3, 2), qkv.get(2));
@@ -104,37 +96,59 @@ final class MaskedSelfAttention extends AbstractBlock {
       }
     }
     NDArray biasArray = manager.create(bias, new Shape(n, end)).toType(x.getDataType(), false);
-    NDArray keys = cache.keysTransposedBefore(end).transpose(0, 1, 3, 2); // (B, H, end, hd), a view
-    NDArray y = attend(qkv.get(0), keys, cache.valuesBefore(end), biasArray, false);
+    NDArray keys = // (B, H, end, hd), a view
+        cache.keysTransposedBefore(end, manager).transpose(0, 1, 3, 2);
+    NDArray y = attend(qkv.get(0), keys, cache.valuesBefore(end, manager), biasArray, false);
     return output(store, y, false); // (B, n, C)
   }
 
   /**
-   * {@link #step} for one position, in as few engine operations as the maths allows: per-operation
-   * cost, not arithmetic, bounds a decoding step of a small model.
+   * {@link #step} for the single position {@code position}, on {@code (B, C)} states, in as few
+   * engine operations as the maths allows: per-operation cost, not arithmetic, bounds a decoding
+   * step of a small model. Two-dimensional states let each projection run as one fused
+   * multiply-add, and the cache's query-scaled projection saves scaling the queries.
+   *
+   * @param x layer-normed input of the position, {@code (B, C)}
+   * @return {@code (B, C)}
    */
-  private NDArray stepOne(
-      ParameterStore store, NDArray x, KvCache cache, int start, DecoderMasks masks) {
+  NDArray stepOne(
+      ParameterStore store, NDArray x, KvCache cache, int position, DecoderMasks masks) {
+    NDManager manager = x.getManager();
     long batch = x.getShape().get(0);
-    NDArray weight = store.getValue(qkvWeight, x.getDevice(), false);
-    NDArray bias = store.getValue(qkvBias, x.getDevice(), false);
-    NDArray qkv = // (B, 3, H, 1, hd): the projection's [q | k | v] split into heads, no copy
-        Linear.linear(x, weight, bias)
+    int heads = config.heads();
+    int headSize = config.headSize();
+    NDList parts = // q/√hd, k, v: 3 × (B, H, 1, hd), views of the projection
+        Linear.linear(x, cache.projectionWeight(), cache.projectionBias())
             .head()
-            .reshape(batch, 3, config.heads(), 1, config.headSize());
-    cache.write(start, qkv.get(KEYS).transpose(0, 1, 3, 2), qkv.get(VALUES));
-    NDArray q = qkv.get(QUERIES).mul(masks.scale()); // (B, H, 1, hd), scaled by 1/√hd
-    NDArray scores = q.matMul(cache.keysTransposedBefore(start + 1)); // (B, H, 1, t)
-    NDArray row = masks.row(kind, start, x.getManager()); // (1, t); null when all keys are allowed
+            .reshape(batch, 3L * heads, 1, headSize)
+            .split(3, 1);
+    cache.write(position, parts.get(1).transpose(0, 1, 3, 2), parts.get(2));
+    NDArray scores =
+        parts.get(0).matMul(cache.keysTransposedBefore(position + 1, manager)); // (B,H,1,t)
+    NDArray row = masks.row(kind, position, manager); // (1, t); null: all keys allowed
     if (row != null) {
       scores = scores.add(row);
     }
-    NDArray y = scores.softmax(-1).matMul(cache.valuesBefore(start + 1)); // (B, H, 1, hd)
-    // With one position, (B, H, 1, hd) is already laid out as (B, 1, H·hd).
-    NDArray merged = y.reshape(batch, 1, config.dModel());
+    NDArray y = scores.softmax(-1).matMul(cache.valuesBefore(position + 1, manager)); // (B,H,1,hd)
     NDArray outW = store.getValue(outWeight, x.getDevice(), false);
     NDArray outB = store.getValue(outBias, x.getDevice(), false);
-    return Linear.linear(merged, outW, outB).head(); // (B, 1, C)
+    // With one position, (B, H, 1, hd) is already laid out as (B, H·hd).
+    return Linear.linear(y.reshape(batch, config.dModel()), outW, outB).head(); // (B, C)
+  }
+
+  /** An empty cache for this layer's keys and values, with its query-scaled projection. */
+  KvCache newCache(ParameterStore store, NDManager manager, int batch, int capacity) {
+    NDArray weight = store.getValue(qkvWeight, manager.getDevice(), false);
+    NDArray bias = store.getValue(qkvBias, manager.getDevice(), false);
+    return new KvCache(
+        manager,
+        batch,
+        config.heads(),
+        capacity,
+        config.headSize(),
+        weight,
+        bias,
+        (float) (1.0 / Math.sqrt(config.headSize())));
   }
 
   /** q, k, v split into heads: 3 × {@code (B, H, n, hd)}. */

@@ -14,9 +14,9 @@ import java.util.List;
  * full forward pass ({@code PriorDecoderTest}), at a cost per token dominated by the projections: a
  * one-token step reads cached keys and values instead of recomputing the prefix.
  *
- * <p>A decoder holds one {@code (B, 2, H, T − 1, head)} array per layer, the mask biases and the
- * position embeddings in its own manager; close it when done. Dropout is off, and the weights must
- * not change while it is open.
+ * <p>A decoder holds a key and a value array per layer with the layer's query-scaled projection
+ * ({@link KvCache}), the mask biases and the position embeddings in its own manager; close it when
+ * done. Dropout is off, and the weights must not change while it is open.
  */
 public final class PriorDecoder implements AutoCloseable {
 
@@ -26,6 +26,7 @@ public final class PriorDecoder implements AutoCloseable {
   private final List<KvCache> caches = new ArrayList<>();
   private final DecoderMasks masks;
   private final NDArray positions;
+  private final ParameterStore store;
   private final int batch;
   private final int capacity;
   private int position;
@@ -41,10 +42,10 @@ public final class PriorDecoder implements AutoCloseable {
     manager = parent.newSubManager();
     masks = new DecoderMasks(config, model.biases(), capacity, model.dataType(), manager);
     // The weights are fixed while decoding, so the position embeddings are summed once.
-    positions =
-        model.embedding().positionTable(new ParameterStore(manager, false), capacity, manager);
+    store = new ParameterStore(manager, false);
+    positions = model.embedding().positionTable(store, capacity, manager);
     for (ResidualBlock block : model.blocks()) {
-      caches.add(block.newCache(manager, batch, capacity, model.dataType()));
+      caches.add(block.newCache(store, manager, batch, capacity));
     }
   }
 
@@ -67,50 +68,73 @@ public final class PriorDecoder implements AutoCloseable {
    * @return {@code (B, V)}, attached to the tokens' manager
    */
   public NDArray feed(NDArray tokens) {
-    return feed(tokens, true);
-  }
-
-  /**
-   * {@link #feed(NDArray)} for tokens the sampler drew itself, skipping the range check, which
-   * costs two device round trips per token.
-   */
-  NDArray feedSampled(NDArray tokens) {
-    return feed(tokens, false);
-  }
-
-  private NDArray feed(NDArray tokens, boolean check) {
     if (tokens.getShape().dimension() != 2 || tokens.getShape().get(0) != batch) {
       throw new IllegalArgumentException(
           "tokens are " + tokens.getShape() + "; expected (" + batch + ", n) for this decoder");
     }
     int n = Math.toIntExact(tokens.getShape().get(1));
+    requireRoom(n);
+    NDManager caller = tokens.getManager();
+    try (NDManager scope = caller.newSubManager()) {
+      tokens.tempAttach(scope);
+      TokenChecks.checkPrefix(config, tokens, position, capacity);
+      NDArray ids = tokens.toType(DataType.INT64, false);
+      NDArray logits;
+      if (n == 1) {
+        logits = stepOne(ids.reshape(batch));
+      } else {
+        NDArray x = model.embedding().embed(store, ids, position); // (B, n, C)
+        List<ResidualBlock> blocks = model.blocks();
+        for (int i = 0; i < blocks.size(); i++) {
+          x = blocks.get(i).step(store, x, caches.get(i), position, masks); // (B, n, C)
+        }
+        NDArray last = x.get(":, -1"); // (B, C)
+        logits = model.logitsAt(store, model.finalNorm(store, last), position + n - 1);
+        position += n;
+      }
+      logits.attach(caller);
+      return logits;
+    }
+  }
+
+  /**
+   * {@link #feed(NDArray)} of one token per row that the sampler drew itself, skipping the range
+   * check, which costs two device round trips per token.
+   *
+   * @param tokens {@code B} image codes for position {@code position()}
+   * @return {@code (B, V)}, attached to {@code manager}
+   */
+  NDArray feedSampled(long[] tokens, NDManager manager) {
+    if (tokens.length != batch) {
+      throw new IllegalArgumentException(
+          "got " + tokens.length + " tokens; expected one for each of the " + batch + " rows");
+    }
+    requireRoom(1);
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray logits = stepOne(scope.create(tokens)); // (B)
+      logits.attach(manager);
+      return logits;
+    }
+  }
+
+  /** One token per row, {@code (B)} INT64, at {@code position}: the logits of the next one. */
+  private NDArray stepOne(NDArray ids) {
+    NDArray x = model.embedding().embedOne(store, ids, position, positions); // (B, C)
+    List<ResidualBlock> blocks = model.blocks();
+    for (int i = 0; i < blocks.size(); i++) {
+      x = blocks.get(i).stepOne(store, x, caches.get(i), position, masks); // (B, C)
+    }
+    NDArray logits = model.logitsAt(store, model.finalNorm(store, x), position);
+    position++;
+    return logits;
+  }
+
+  private void requireRoom(int n) {
     if (position + n > capacity) {
       throw new IllegalArgumentException(
           String.format(
               "%d tokens from position %d pass the last input position %d",
               n, position, capacity - 1));
-    }
-    NDManager caller = tokens.getManager();
-    try (NDManager scope = caller.newSubManager()) {
-      tokens.tempAttach(scope);
-      if (check) {
-        TokenChecks.checkPrefix(config, tokens, position, capacity);
-      }
-      ParameterStore store = new ParameterStore(scope, false);
-      NDArray ids = tokens.toType(DataType.INT64, false);
-      NDArray x = // (B, n, C)
-          n == 1
-              ? model.embedding().embedOne(store, ids, position, positions)
-              : model.embedding().embed(store, ids, position);
-      List<ResidualBlock> blocks = model.blocks();
-      for (int i = 0; i < blocks.size(); i++) {
-        x = blocks.get(i).step(store, x, caches.get(i), position, masks); // (B, n, C)
-      }
-      NDArray last = n == 1 ? x.reshape(batch, -1) : x.get(":, -1"); // (B, C)
-      NDArray logits = model.logitsAt(store, model.finalNorm(store, last), position + n - 1);
-      position += n;
-      logits.attach(caller);
-      return logits;
     }
   }
 

@@ -3,7 +3,6 @@ package org.dalle.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Generates image tokens for captions with the cached decoder (section 2.3 of the paper): the
@@ -101,8 +100,7 @@ public final class PriorSampler {
             codes[b * imageLength + index] = drawn[b];
           }
           if (index + 1 < imageLength) {
-            logits = decoder.feedSampled(step.create(drawn, new Shape(batch, 1)));
-            logits.attach(scope);
+            logits = decoder.feedSampled(drawn, scope);
           }
         }
       }

@@ -98,9 +98,20 @@ final class ResidualBlock extends AbstractBlock {
     return x.add(mlp(store, norm(store, x, norm2Gain, norm2Shift), false)); // (B, n, C)
   }
 
+  /**
+   * The block for the single position {@code position} on {@code (B, C)} states ({@link
+   * MaskedSelfAttention#stepOne}).
+   */
+  NDArray stepOne(
+      ParameterStore store, NDArray x, KvCache cache, int position, DecoderMasks masks) {
+    NDArray h = norm(store, x, norm1Gain, norm1Shift);
+    x = x.add(attention.stepOne(store, h, cache, position, masks));
+    return x.add(mlp(store, norm(store, x, norm2Gain, norm2Shift), false)); // (B, C)
+  }
+
   /** An empty key/value cache for this block's attention. */
-  KvCache newCache(NDManager manager, int batch, int capacity, DataType type) {
-    return new KvCache(manager, batch, config.heads(), capacity, config.headSize(), type);
+  KvCache newCache(ParameterStore store, NDManager manager, int batch, int capacity) {
+    return attention.newCache(store, manager, batch, capacity);
   }
 
   private NDArray norm(ParameterStore store, NDArray x, Parameter gain, Parameter shift) {

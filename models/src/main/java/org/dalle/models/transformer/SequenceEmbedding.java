@@ -3,7 +3,6 @@ package org.dalle.models.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -126,14 +125,18 @@ final class SequenceEmbedding extends AbstractBlock {
   }
 
   /**
-   * Embeds one token per row at {@code position}, {@code (B, 1)} → {@code (B, 1, C)}, with the
-   * position rows of {@link #positionTable}.
+   * Embeds one token per row at {@code position}, {@code (B)} → {@code (B, C)}, with the position
+   * rows of {@link #positionTable}.
    */
   NDArray embedOne(ParameterStore store, NDArray tokens, int position, NDArray positions) {
     Parameter table = position < config.textLength() ? textToken : imageToken;
-    NDArray row = positions.get(new NDIndex().addSliceDim(position, position + 1)); // (1, C)
-    row.attach(tokens.getManager()); // else the view stays with the long-lived table
-    return lookup(store, table, tokens).add(row); // (B, 1, C)
+    NDArray row = // (1, C), a view owned by the tokens' manager
+        Slices.view(
+            positions,
+            new long[] {position, 0},
+            new long[] {position + 1, config.dModel()},
+            tokens.getManager());
+    return lookup(store, table, tokens).add(row); // (B, C)
   }
 
   private static NDArray lookup(ParameterStore store, Parameter table, NDArray ids) {

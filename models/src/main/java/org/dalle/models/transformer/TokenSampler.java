@@ -13,6 +13,13 @@ import java.util.SplittableRandom;
  * engine has no multinomial sampler). Top-k and top-p first set the logits of the tokens they drop
  * to −∞; ties at a cut-off are all kept.
  *
+ * <p>The trick runs in its exponential form: with {@code g = −log E} for a standard exponential
+ * {@code E}, {@code argmax(logits/τ + g) = argmax(p / E)} where {@code p = softmax(logits/τ)}. The
+ * engine computes {@code p} in one operation and Java draws one uniform per entry and picks the
+ * winner in double precision, taking a logarithm only for the few entries that could still win
+ * ({@link #race}): the two logarithms per vocabulary entry and row of the plain form cost more than
+ * the rest of a decoding step's sampling together.
+ *
  * <p>The noise comes from Java generators, one per batch row, split in row order from the seed (or
  * seeded one by one): a run is reproducible on any device, and row {@code b}'s draws depend only on
  * the seed and {@code b} (or on its own seed).
@@ -57,87 +64,88 @@ public final class TokenSampler {
   }
 
   /**
-   * One token per row.
+   * One token per row, as an array: {@link #draw} handed back to the engine.
    *
    * @param logits {@code (B, V)}
    * @return INT64 tokens in [0, V), {@code (B)}, attached to the logits' manager
    */
   public NDArray sample(NDArray logits) {
-    Shape shape = logits.getShape();
-    if (shape.dimension() != 2 || shape.get(0) != rows.length) {
-      throw new IllegalArgumentException(
-          "logits are " + shape + "; expected (" + rows.length + ", V) for this sampler");
-    }
-    NDManager caller = logits.getManager();
-    try (NDManager scope = caller.newSubManager()) {
-      logits.tempAttach(scope);
-      NDArray x = logits.toType(DataType.FLOAT32, false); // (B, V)
-      NDArray tokens;
-      if (options.temperature() == 0) {
-        tokens = x.argMax(-1);
-      } else {
-        x = x.div(options.temperature()); // no gradient here, so plain div is safe
-        x = truncate(x);
-        tokens = x.add(gumbel(scope, shape)).argMax(-1); // (B)
-      }
-      tokens = tokens.toType(DataType.INT64, false);
-      tokens.attach(caller);
-      return tokens;
-    }
+    return logits.getManager().create(draw(logits));
   }
 
   /**
-   * {@link #sample} with the tokens returned to Java: the same draws (same noise, same float32
-   * arithmetic, first index on ties), but without truncation the Gumbel-max runs on the Java side
-   * after one copy of the logits, which saves the engine calls that dominate a decoding step.
+   * One token per row.
    *
    * @param logits {@code (B, V)}
    * @return {@code B} tokens in [0, V)
    */
   public long[] draw(NDArray logits) {
     Shape shape = logits.getShape();
-    if (options.topK() > 0 && options.topK() < shape.get(1) || options.topP() < 1) {
-      try (NDArray tokens = sample(logits)) {
-        return tokens.toLongArray();
-      }
-    }
     if (shape.dimension() != 2 || shape.get(0) != rows.length) {
       throw new IllegalArgumentException(
           "logits are " + shape + "; expected (" + rows.length + ", V) for this sampler");
     }
     int vocabulary = Math.toIntExact(shape.get(1));
-    float[] values;
-    if (logits.getDataType() == DataType.FLOAT32) {
-      values = logits.toFloatArray();
-    } else {
-      try (NDArray x = logits.toType(DataType.FLOAT32, true)) {
-        values = x.toFloatArray();
+    try (NDManager scope = logits.getManager().newSubManager()) {
+      logits.tempAttach(scope);
+      NDArray x = logits.toType(DataType.FLOAT32, false); // (B, V)
+      if (options.temperature() == 0) {
+        return x.argMax(-1).toType(DataType.INT64, false).toLongArray();
+      }
+      if (options.temperature() != 1) {
+        x = x.div(options.temperature()); // no gradient here, so plain div is safe
+      }
+      float[] probabilities = truncate(x).softmax(-1).toFloatArray(); // (B, V), row-major
+      long[] tokens = new long[rows.length];
+      for (int b = 0; b < rows.length; b++) {
+        tokens[b] = race(probabilities, b * vocabulary, vocabulary, rows[b]);
+      }
+      return tokens;
+    }
+  }
+
+  /**
+   * The Gumbel-max draw in exponential form: the index {@code v} of the largest {@code p[v] / E_v}
+   * over one row, with one standard exponential {@code E_v = −log(1 − U_v)} per entry from a
+   * uniform {@code U_v} of {@code random}; the first of equal maxima. Since {@code E ≥ U}, an entry
+   * with {@code U_v · best ≥ p[v]} cannot beat the best score so far and needs no logarithm: after
+   * the first few entries almost every one is settled by a multiplication. Entries of probability
+   * zero never win.
+   *
+   * @throws IllegalArgumentException if no entry has a positive probability (NaN logits)
+   */
+  static int race(float[] p, int offset, int length, SplittableRandom random) {
+    int best = -1;
+    double bestScore = 0;
+    for (int v = 0; v < length; v++) {
+      double u = random.nextDouble(); // one draw per entry, whatever happens, for reproducibility
+      double probability = p[offset + v];
+      if (!(probability > 0) || best >= 0 && u * bestScore >= probability) {
+        continue;
+      }
+      double score = probability / -Math.log1p(-u);
+      if (best < 0 || score > bestScore) {
+        best = v;
+        bestScore = score;
       }
     }
-    float temperature = options.temperature();
-    float[] noise = temperature == 0 ? null : gumbelNoise(vocabulary);
-    long[] tokens = new long[rows.length];
-    for (int b = 0; b < rows.length; b++) {
-      int best = 0;
-      float bestValue = 0;
-      for (int v = 0; v < vocabulary; v++) {
-        int at = b * vocabulary + v;
-        float value = noise == null ? values[at] : values[at] / temperature + noise[at];
-        if (v == 0 || value > bestValue) { // the first of equal maxima, as the engine's argmax
-          best = v;
-          bestValue = value;
-        }
-      }
-      tokens[b] = best;
+    if (best < 0) {
+      throw new IllegalArgumentException(
+          "no token of this row has a positive probability; expected finite logits (NaN or −∞"
+              + " everywhere suggests a diverged model)");
     }
-    return tokens;
+    return best;
   }
 
   /** Top-k, then top-p: dropped tokens' logits become −∞. */
   private NDArray truncate(NDArray x) {
     long vocabulary = x.getShape().get(1);
+    boolean topK = options.topK() > 0 && options.topK() < vocabulary;
+    if (!topK && options.topP() == 1) {
+      return x;
+    }
     NDArray minusInfinity = x.getManager().full(new Shape(), Float.NEGATIVE_INFINITY);
-    if (options.topK() > 0 && options.topK() < vocabulary) {
+    if (topK) {
       NDArray kth =
           x.sort(-1)
               .get(
@@ -156,22 +164,5 @@ public final class TokenSampler {
       x = NDArrays.where(probabilities.gte(threshold), x, minusInfinity);
     }
     return x;
-  }
-
-  /** Standard Gumbel noise {@code −log(−log U)}, U uniform in (0, 1), row by row. */
-  private NDArray gumbel(NDManager manager, Shape shape) {
-    return manager.create(gumbelNoise(Math.toIntExact(shape.get(1))), shape);
-  }
-
-  /** {@code (B, V)} Gumbel noise, row-major, each row from its own generator. */
-  private float[] gumbelNoise(int vocabulary) {
-    float[] noise = new float[rows.length * vocabulary];
-    for (int b = 0; b < rows.length; b++) {
-      for (int v = 0; v < vocabulary; v++) {
-        double u = (rows[b].nextInt(1 << 24) + 0.5) / (1 << 24); // never 0 or 1
-        noise[b * vocabulary + v] = (float) -Math.log(-Math.log(u));
-      }
-    }
-    return noise;
   }
 }

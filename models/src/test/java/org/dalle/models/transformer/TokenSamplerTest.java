@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Gumbel-max sampling: the right frequencies, truncation, greediness and reproducibility. */
@@ -63,15 +66,9 @@ class TokenSamplerTest {
   }
 
   @Test
-  void drawingOnTheJavaSideGivesTheEngineSamplersTokens() {
+  void drawAndSampleGiveTheSameTokens() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      java.util.Random random = new java.util.Random(5);
-      float[] values = new float[6 * 40];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = (float) random.nextGaussian() * 3;
-      }
-      values[7] = values[8]; // a tie in row 0
-      NDArray logits = manager.create(values, new Shape(6, 40));
+      NDArray logits = manager.randomNormal(0, 3, new Shape(6, 40), DataType.FLOAT32);
       for (SamplingOptions options :
           new SamplingOptions[] {
             SamplingOptions.paper(),
@@ -81,12 +78,51 @@ class TokenSamplerTest {
           }) {
         TokenSampler engine = new TokenSampler(options, 6, 11);
         TokenSampler java = new TokenSampler(options, 6, 11);
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 5; round++) {
           assertArrayEquals(
               engine.sample(logits).toLongArray(), java.draw(logits), options + " round " + round);
         }
       }
     }
+  }
+
+  @Test
+  void theRaceNeverPicksAnEntryOfProbabilityZero() {
+    // One row of six entries at offset 1: only entries 1 and 4 of the row can be drawn, equally.
+    float[] p = {1f, 0f, 1e-30f, 0f, 0f, 1e-30f, 0f};
+    SplittableRandom random = new SplittableRandom(3);
+    int[] counts = new int[6];
+    for (int draw = 0; draw < 2000; draw++) {
+      counts[TokenSampler.race(p, 1, 6, random)]++;
+    }
+    assertEquals(2000, counts[1] + counts[4], Arrays.toString(counts));
+    assertEquals(0.5, counts[1] / 2000.0, 0.045, Arrays.toString(counts)); // 4 standard deviations
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TokenSampler.race(new float[] {0f, Float.NaN}, 0, 2, random));
+    assertTrue(e.getMessage().startsWith("no token of this row has a positive probability"));
+  }
+
+  @Test
+  void theRaceSamplesSkewedRowsExactly() {
+    // One likely token among many unlikely ones: the pruning must not bias the rare draws.
+    int vocabulary = 200;
+    float[] p = new float[vocabulary];
+    Arrays.fill(p, 0.5f / (vocabulary - 1));
+    p[150] = 0.5f;
+    SplittableRandom random = new SplittableRandom(9);
+    int likely = 0;
+    int low = 0;
+    int draws = 20000;
+    for (int draw = 0; draw < draws; draw++) {
+      int token = TokenSampler.race(p, 0, vocabulary, random);
+      likely += token == 150 ? 1 : 0;
+      low += token < 100 ? 1 : 0;
+    }
+    // 4 standard deviations: 0.014 for the likely token, 0.012 for the first hundred.
+    assertEquals(0.5, likely / (double) draws, 0.014);
+    assertEquals(100 * 0.5 / (vocabulary - 1), low / (double) draws, 0.012);
   }
 
   @Test
