@@ -10,6 +10,8 @@ import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -33,33 +35,22 @@ public final class Gradients {
    * come back in one copy, not one device round trip each.
    */
   public static double globalGradNorm(ParameterList params) {
-    NDManager scope = null;
-    try {
-      NDList sums = new NDList();
-      for (Pair<String, Parameter> entry : params) {
-        if (!entry.getValue().requiresGradient()) {
-          continue;
-        }
-        NDArray weight = entry.getValue().getArray();
-        if (scope == null) {
-          scope = NDManager.subManagerOf(weight);
-        }
+    List<NDArray> weights = trainableArrays(params);
+    if (weights.isEmpty()) {
+      return 0;
+    }
+    try (NDManager scope = NDManager.subManagerOf(weights.get(0))) {
+      NDList sums = new NDList(weights.size());
+      for (NDArray weight : weights) {
         weight.tempAttach(scope); // the gradient handle and the sums are freed with the scope
         NDArray grad = weight.getGradient().toType(DataType.FLOAT32, false);
         sums.add(grad.square().sum());
-      }
-      if (sums.isEmpty()) {
-        return 0;
       }
       double sumOfSquares = 0;
       for (float sum : NDArrays.stack(sums).toFloatArray()) {
         sumOfSquares += sum;
       }
       return Math.sqrt(sumOfSquares);
-    } finally {
-      if (scope != null) {
-        scope.close();
-      }
     }
   }
 
@@ -89,24 +80,29 @@ public final class Gradients {
    * step clears them after the update. Unlike {@code g − g}, this also clears NaN and infinity.
    */
   public static void zeroGradients(ParameterList params) {
-    for (Pair<String, Parameter> entry : params) {
-      if (entry.getValue().requiresGradient()) {
-        // One engine call that zeroes the gradient in place; an NDIndex write takes five to seven.
-        JniUtils.zeroGrad((PtNDArray) entry.getValue().getArray());
-      }
+    for (NDArray weight : trainableArrays(params)) {
+      // One engine call that zeroes the gradient in place; an NDIndex write takes five to seven.
+      JniUtils.zeroGrad((PtNDArray) weight);
     }
   }
 
   private static void forEachGradient(ParameterList params, Consumer<NDArray> action) {
-    for (Pair<String, Parameter> entry : params) {
-      if (!entry.getValue().requiresGradient()) {
-        continue;
-      }
-      NDArray weight = entry.getValue().getArray();
+    for (NDArray weight : trainableArrays(params)) {
       try (NDManager scope = NDManager.subManagerOf(weight)) {
         weight.tempAttach(scope);
         action.accept(weight.getGradient());
       }
     }
+  }
+
+  /** The arrays of the parameters that take gradients, in order. */
+  private static List<NDArray> trainableArrays(ParameterList params) {
+    List<NDArray> arrays = new ArrayList<>();
+    for (Pair<String, Parameter> entry : params) {
+      if (entry.getValue().requiresGradient()) {
+        arrays.add(entry.getValue().getArray());
+      }
+    }
+    return arrays;
   }
 }

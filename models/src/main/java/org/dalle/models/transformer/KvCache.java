@@ -83,18 +83,8 @@ final class KvCache {
               "cannot cache positions %d..%d; the cache holds positions 0..%d",
               start, start + n - 1, capacity - 1));
     }
-    Shape k = keysTransposed.getShape();
-    Shape v = values.getShape();
-    Slices.write(
-        keysTransposed,
-        new long[] {0, 0, 0, start},
-        new long[] {k.get(0), k.get(1), k.get(2), start + n},
-        newKeysTransposed);
-    Slices.write(
-        values,
-        new long[] {0, 0, start, 0},
-        new long[] {v.get(0), v.get(1), start + n, v.get(3)},
-        newValues);
+    Slices.writeAlong(keysTransposed, 3, start, start + n, newKeysTransposed);
+    Slices.writeAlong(values, 2, start, start + n, newValues);
   }
 
   /**
@@ -102,9 +92,7 @@ final class KvCache {
    * {@code manager}.
    */
   NDArray keysTransposedBefore(int end, NDManager manager) {
-    Shape k = keysTransposed.getShape();
-    return Slices.view(
-        keysTransposed, new long[4], new long[] {k.get(0), k.get(1), k.get(2), end}, manager);
+    return Slices.along(keysTransposed, 3, 0, end, manager);
   }
 
   /**
@@ -112,8 +100,6 @@ final class KvCache {
    * manager}.
    */
   NDArray valuesBefore(int end, NDManager manager) {
-    Shape v = values.getShape();
-    return Slices.view(
-        values, new long[4], new long[] {v.get(0), v.get(1), end, v.get(3)}, manager);
+    return Slices.along(values, 2, 0, end, manager);
   }
 }

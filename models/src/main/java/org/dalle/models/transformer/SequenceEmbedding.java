@@ -131,11 +131,7 @@ final class SequenceEmbedding extends AbstractBlock {
   NDArray embedOne(ParameterStore store, NDArray tokens, int position, NDArray positions) {
     Parameter table = position < config.textLength() ? textToken : imageToken;
     NDArray row = // (1, C), a view owned by the tokens' manager
-        Slices.view(
-            positions,
-            new long[] {position, 0},
-            new long[] {position + 1, config.dModel()},
-            tokens.getManager());
+        Slices.along(positions, 0, position, position + 1, tokens.getManager());
     return lookup(store, table, tokens).add(row); // (B, C)
   }
 

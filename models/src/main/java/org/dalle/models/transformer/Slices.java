@@ -25,9 +25,26 @@ final class Slices {
     return JniUtils.index((PtNDArray) array, min, max, ones(min.length), (PtNDManager) manager);
   }
 
-  /** Copies {@code value} into {@code array[min₀:max₀, min₁:max₁, …]} in place. */
-  static void write(NDArray array, long[] min, long[] max, NDArray value) {
-    JniUtils.indexSet((PtNDArray) array, (PtNDArray) value, min, max, ones(min.length));
+  /** The view of entries {@code from..to-1} along {@code axis}, the whole of every other axis. */
+  static NDArray along(NDArray array, int axis, long from, long to, NDManager manager) {
+    long[] min = new long[array.getShape().dimension()];
+    min[axis] = from;
+    return view(array, min, upTo(array, axis, to), manager);
+  }
+
+  /** Copies {@code value} into entries {@code from..to-1} along {@code axis} of {@code array}. */
+  static void writeAlong(NDArray array, int axis, long from, long to, NDArray value) {
+    long[] min = new long[array.getShape().dimension()];
+    min[axis] = from;
+    JniUtils.indexSet(
+        (PtNDArray) array, (PtNDArray) value, min, upTo(array, axis, to), ones(min.length));
+  }
+
+  /** The array's shape with {@code axis} cut at {@code to}. */
+  private static long[] upTo(NDArray array, int axis, long to) {
+    long[] max = array.getShape().getShape().clone(); // Shape hands out its own array
+    max[axis] = to;
+    return max;
   }
 
   private static long[] ones(int rank) {
