@@ -47,13 +47,15 @@ public final class CompositionalEvaluation {
     }
     List<SampleSet> sets =
         SampleDirectory.read(samples, facts.stream().map(CaptionFacts::id).toList());
+    CompositionalBenchmark.Scores scores = benchmark.evaluate(facts, sets);
     CompositionalResult result =
         new CompositionalResult(
             captions.toString(),
             samples.toString(),
             facts.size(),
             facts.stream().filter(f -> !f.heldOut().isEmpty()).count(),
-            benchmark.evaluate(facts, sets));
+            scores.sets(),
+            scores.perCaption());
     writeAtomically(out.resolve(FILE_NAME), JSON.writeValueAsBytes(result));
     return result;
   }

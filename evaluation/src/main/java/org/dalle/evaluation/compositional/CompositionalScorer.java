@@ -1,7 +1,9 @@
 package org.dalle.evaluation.compositional;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,13 +25,47 @@ public final class CompositionalScorer {
    * The outcome for one image.
    *
    * @param tasks pass or fail for each task the caption takes part in
+   * @param facts pass or fail for each fact the caption states, one at a time, in {@link
+   *     FactChecks#ORDER} ({@link FactChecks})
    * @param allFacts whether every fact the caption states holds (count, and each object's colour,
-   *     shape, size and cell when stated, and the relation)
+   *     shape, size and cell when stated, and the relation), all together
    */
-  public record Verdict(Map<CompositionalTask, Boolean> tasks, boolean allFacts) {
+  public record Verdict(
+      Map<CompositionalTask, Boolean> tasks, Map<String, Boolean> facts, boolean allFacts) {
     public Verdict {
       tasks = Map.copyOf(tasks);
+      facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
     }
+  }
+
+  /**
+   * The object attributes {@link #matchesEveryObject} compares. Counts and assignments as in every
+   * task: exactly as many objects as the scene has, matched one-to-one.
+   */
+  public enum ObjectMatch {
+    /** Each found object has its scene object's colour and shape. */
+    COLOUR_AND_SHAPE((w, f) -> w.colour() == f.colour() && w.shape() == f.shape()),
+    /** Each found object has its scene object's colour, whatever its shape. */
+    COLOUR((w, f) -> w.colour() == f.colour()),
+    /** Each found object has its scene object's shape, whatever its colour. */
+    SHAPE((w, f) -> w.shape() == f.shape());
+
+    private final BiPredicate<SceneObject, DetectedObject> match;
+
+    ObjectMatch(BiPredicate<SceneObject, DetectedObject> match) {
+      this.match = match;
+    }
+  }
+
+  /**
+   * Whether {@code found} holds exactly the objects of {@code scene}, as far as {@code match}
+   * compares them: as many objects as the scene has, and a one-to-one assignment in which every
+   * found object matches its scene object. Size, cell and relation are not compared; this is the
+   * question "does the image keep every object's colour and shape", asked of an image that should
+   * show {@code scene} (such as a dVAE's reconstruction of it).
+   */
+  public static boolean matchesEveryObject(Scene scene, DetectedScene found, ObjectMatch match) {
+    return assign(scene.objects(), found.objects(), match.match);
   }
 
   /** The verdict for an image whose objects are {@code found}, generated for {@code caption}. */
@@ -72,7 +108,8 @@ public final class CompositionalScorer {
       }
       tasks.put(CompositionalTask.HELD_OUT_PAIRS, rightCount && present);
     }
-    return new Verdict(tasks, rightCount && allFacts(caption, objects));
+    return new Verdict(
+        tasks, FactChecks.check(caption, objects), rightCount && allFacts(caption, objects));
   }
 
   private static boolean allFacts(CaptionFacts caption, List<DetectedObject> objects) {

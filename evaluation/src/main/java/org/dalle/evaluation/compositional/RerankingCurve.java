@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.dalle.pipelines.synthetic.Scene;
 
 /**
  * How the top-1 image's compositional score grows with the number of candidates the reranker
@@ -49,13 +50,19 @@ public final class RerankingCurve {
    * @param heldOutPairs the top-1 images of captions naming a held-out (colour, shape) pair, null
    *     when there are none
    * @param seenPairs the top-1 images of the other captions, null when there are none
+   * @param singleHeldOut the top-1 images of single-object captions naming a held-out pair, null
+   *     when there are none
+   * @param singleSeen the top-1 images of the other single-object captions, null when there are
+   *     none
    */
   public record Point(
       int n,
       int poolsPerCaption,
       SampleSetScore all,
       SampleSetScore heldOutPairs,
-      SampleSetScore seenPairs) {}
+      SampleSetScore seenPairs,
+      SampleSetScore singleHeldOut,
+      SampleSetScore singleSeen) {}
 
   private RerankingCurve() {}
 
@@ -91,8 +98,12 @@ public final class RerankingCurve {
       SampleSetTally all = new SampleSetTally("n=" + n);
       SampleSetTally heldOut = new SampleSetTally("n=" + n + " held-out pairs");
       SampleSetTally seen = new SampleSetTally("n=" + n + " seen pairs");
+      SampleSetTally singleHeldOut = new SampleSetTally("n=" + n + " single objects, held out");
+      SampleSetTally singleSeen = new SampleSetTally("n=" + n + " single objects, seen");
       boolean anyHeldOut = false;
       boolean anySeen = false;
+      boolean anySingleHeldOut = false;
+      boolean anySingleSeen = false;
       int pools = count / n;
       for (CaptionCandidates c : captions) {
         boolean isHeldOut = !c.caption().heldOut().isEmpty();
@@ -100,12 +111,22 @@ public final class RerankingCurve {
         anySeen |= !isHeldOut;
         List<Candidate> ordered =
             c.candidates().stream().sorted(Comparator.comparingInt(Candidate::index)).toList();
+        boolean single = c.caption().scene().kind() == Scene.Kind.SINGLE;
+        anySingleHeldOut |= single && isHeldOut;
+        anySingleSeen |= single && !isHeldOut;
+        SampleSetTally singles = isHeldOut ? singleHeldOut : singleSeen;
         all.caption(pools);
         (isHeldOut ? heldOut : seen).caption(pools);
+        if (single) {
+          singles.caption(pools);
+        }
         for (int p = 0; p < pools; p++) {
           Candidate best = top1(ordered.subList(p * n, (p + 1) * n));
           all.add(best.verdict());
           (isHeldOut ? heldOut : seen).add(best.verdict());
+          if (single) {
+            singles.add(best.verdict());
+          }
         }
       }
       points.add(
@@ -114,7 +135,9 @@ public final class RerankingCurve {
               pools,
               all.score(),
               anyHeldOut ? heldOut.score() : null,
-              anySeen ? seen.score() : null));
+              anySeen ? seen.score() : null,
+              anySingleHeldOut ? singleHeldOut.score() : null,
+              anySingleSeen ? singleSeen.score() : null));
     }
     return points;
   }

@@ -17,7 +17,10 @@
  *       org.dalle.evaluation.compositional.CompositionalBenchmark} adds them up per labelled {@link
  *       org.dalle.evaluation.compositional.SampleSet} (top-1 after reranking, unreranked) into
  *       per-task accuracies, their mean (the overall score) and the share of images for which every
- *       stated fact holds.
+ *       stated fact holds. {@link org.dalle.evaluation.compositional.FactChecks} says which stated
+ *       facts an image gets right one at a time, and the benchmark keeps each caption's verdicts
+ *       ({@link org.dalle.evaluation.compositional.CaptionVerdicts}) so a report can show every
+ *       image beside what went wrong in it.
  *   <li>{@link org.dalle.evaluation.compositional.CompositionalEvaluation} is the entry for a
  *       command: captions from JSONL or the prepare stage's Avro, images from a directory of sample
  *       sets ({@link org.dalle.evaluation.compositional.SampleDirectory}), results to {@code

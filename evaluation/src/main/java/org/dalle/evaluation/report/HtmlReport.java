@@ -57,6 +57,63 @@ public final class HtmlReport {
   }
 
   /**
+   * A row of an {@link #imageTable}.
+   *
+   * @param image the image's path relative to the report file, with '/' separators; null for a row
+   *     without one
+   * @param alt the image's text alternative
+   * @param cells the row's other cells, after the image
+   */
+  public record ImageRow(String image, String alt, List<String> cells) {
+    public ImageRow {
+      cells = List.copyOf(cells);
+    }
+  }
+
+  /**
+   * A table whose first column shows a thumbnail per row, 64 pixels wide and scaled without
+   * smoothing, so that a small generated image stays light and sharp; every row must have one cell
+   * fewer than there are headers (the first header is the image column's).
+   */
+  public HtmlReport imageTable(List<String> headers, List<ImageRow> rows) {
+    for (ImageRow row : rows) {
+      if (row.cells().size() + 1 != headers.size()) {
+        throw new IllegalArgumentException(
+            "image table row "
+                + row.cells()
+                + " has "
+                + row.cells().size()
+                + " cells after the image; expected "
+                + (headers.size() - 1));
+      }
+    }
+    body.append("<table>\n<tr>");
+    for (String header : headers) {
+      body.append("<th>").append(escape(header)).append("</th>");
+    }
+    body.append("</tr>\n");
+    for (ImageRow row : rows) {
+      body.append("<tr><td>");
+      if (row.image() == null) {
+        body.append("–");
+      } else {
+        body.append("<img class=\"thumb\" loading=\"lazy\" src=\"")
+            .append(escape(row.image()))
+            .append("\" alt=\"")
+            .append(escape(row.alt()))
+            .append("\">");
+      }
+      body.append("</td>");
+      for (String cell : row.cells()) {
+        body.append("<td>").append(escape(cell)).append("</td>");
+      }
+      body.append("</tr>\n");
+    }
+    body.append("</table>\n");
+    return this;
+  }
+
+  /**
    * An image with a caption.
    *
    * @param relativePath the image's path relative to the report file, with '/' separators
@@ -83,6 +140,7 @@ public final class HtmlReport {
         + "th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}\n"
         + "figure{display:inline-block;margin:0.5em 1em 1em 0;vertical-align:top}"
         + "img{image-rendering:pixelated;max-width:100%}figcaption{font-size:90%;color:#555}\n"
+        + "img.thumb{width:64px;height:auto;display:block}\n"
         + "</style>\n</head>\n<body>\n<h1>"
         + escape(title)
         + "</h1>\n"

@@ -75,6 +75,34 @@ class CompositionalEvaluationTest {
       assertEquals(1.0, top1.get("tasks").get(task.key()).get("accuracy").asDouble(), task.key());
     }
     assertEquals(result.sets().get(1).overall(), unreranked.get("overall").asDouble());
+    // Per caption: its text and split, and a verdict on each image of each set, in file order.
+    JsonNode perCaption = json.get("per_caption");
+    assertEquals(EXAMPLES.size(), perCaption.size());
+    for (int i = 0; i < EXAMPLES.size(); i++) {
+      CaptionFacts facts = EXAMPLES.get(i).facts();
+      JsonNode caption = perCaption.get(i);
+      assertEquals(facts.id(), caption.get("id").asText());
+      assertEquals(facts.caption(), caption.get("caption").asText());
+      assertEquals(facts.scene().split().word(), caption.get("split").asText());
+      assertEquals(facts.heldOut().size(), caption.get("held_out_pairs").size());
+      JsonNode best = caption.get("sets").get("top1_reranked");
+      assertEquals(1, best.size());
+      assertTrue(best.get(0).get("all_facts").asBoolean(), caption.toString());
+      assertEquals("count", best.get(0).get("facts").fieldNames().next());
+      assertEquals(expectedTasks(facts).size(), best.get(0).get("tasks").size());
+      JsonNode drawn = caption.get("sets").get("unreranked");
+      assertEquals(2, drawn.size());
+      assertTrue(drawn.get(0).get("all_facts").asBoolean(), "0.png is the true render");
+      assertEquals(false, drawn.get(1).get("all_facts").asBoolean(), "1.png is empty");
+      assertEquals(false, drawn.get(1).get("facts").get("count").asBoolean());
+    }
+    assertEquals(
+        List.of("heldout"),
+        result.perCaption().stream()
+            .filter(c -> !c.heldOutPairs().isEmpty())
+            .map(CaptionVerdicts::split)
+            .distinct()
+            .toList());
     try (Stream<Path> files = Files.list(out)) {
       assertEquals(
           List.of(CompositionalEvaluation.FILE_NAME),

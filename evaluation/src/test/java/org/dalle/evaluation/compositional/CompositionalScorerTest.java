@@ -170,6 +170,80 @@ class CompositionalScorerTest {
   }
 
   @Test
+  void factsSayWhichStatedFactFailed() {
+    CaptionFacts single =
+        facts(
+            single(
+                new SceneObject(
+                    Colour.RED, Shape.CIRCLE, Size.SMALL, GridPosition.TOP_LEFT, 0.15, 0.15)),
+            0);
+    assertEquals("a small red circle in the top left corner", single.caption());
+    DetectedObject right = found(Colour.RED, Shape.CIRCLE, Size.SMALL, 0.15, 0.15);
+    CompositionalScorer.Verdict exact = scorer.score(single, scene(right));
+    assertEquals(List.of("count", "colour", "shape", "size", "position"), keys(exact.facts()));
+    assertFalse(exact.facts().containsValue(false), exact.toString());
+    assertEquals(
+        List.of("colour"),
+        failed(
+            scorer.score(single, scene(found(Colour.BLUE, Shape.CIRCLE, Size.SMALL, .15, .15)))));
+    // A red square for a red circle: the shape is wrong, the colour, size and place are right.
+    assertEquals(
+        List.of("shape"),
+        failed(scorer.score(single, scene(found(Colour.RED, Shape.SQUARE, Size.SMALL, .15, .15)))));
+    assertEquals(
+        List.of("position"),
+        failed(scorer.score(single, scene(found(Colour.RED, Shape.CIRCLE, Size.SMALL, .5, .5)))));
+    // An object too many: nothing can be matched, so every fact fails.
+    assertEquals(
+        List.of("count", "colour", "shape", "size", "position"),
+        failed(
+            scorer.score(
+                single, scene(right, found(Colour.RED, Shape.STAR, Size.SMALL, 0.8, 0.8)))));
+
+    SceneObject circle =
+        new SceneObject(Colour.RED, Shape.CIRCLE, Size.SMALL, GridPosition.LEFT, 1 / 6.0, 0.5);
+    SceneObject star =
+        new SceneObject(Colour.GREEN, Shape.STAR, Size.LARGE, GridPosition.RIGHT, 5 / 6.0, 0.5);
+    CaptionFacts relation =
+        facts(
+            new Scene(
+                Scene.Kind.RELATION,
+                SyntheticSplit.TRAIN,
+                List.of(circle, star),
+                Optional.of(Relation.LEFT_OF)),
+            0);
+    assertEquals("a red circle to the left of a green star", relation.caption());
+    // Colours swapped between the shapes: the colours are on the wrong shapes; the shapes, bound
+    // by shape alone, stand in the stated relation.
+    CompositionalScorer.Verdict swapped =
+        scorer.score(
+            relation,
+            scene(
+                found(Colour.GREEN, Shape.CIRCLE, Size.SMALL, 0.2, 0.5),
+                found(Colour.RED, Shape.STAR, Size.LARGE, 0.8, 0.5)));
+    assertEquals(List.of("count", "colour", "shape", "relation"), keys(swapped.facts()));
+    assertEquals(List.of("colour"), failed(swapped));
+    assertFalse(swapped.allFacts());
+    // Bound right, placed the wrong way round.
+    assertEquals(
+        List.of("relation"),
+        failed(
+            scorer.score(
+                relation,
+                scene(
+                    found(Colour.RED, Shape.CIRCLE, Size.SMALL, 0.8, 0.5),
+                    found(Colour.GREEN, Shape.STAR, Size.LARGE, 0.2, 0.5)))));
+  }
+
+  private static List<String> keys(Map<String, Boolean> facts) {
+    return List.copyOf(facts.keySet());
+  }
+
+  private static List<String> failed(CompositionalScorer.Verdict verdict) {
+    return ImageVerdict.of(verdict).failedFacts();
+  }
+
+  @Test
   void heldOutPairsMustAppearInTheImage() {
     // Blue star is a default held-out pair.
     CaptionFacts caption =
@@ -193,6 +267,54 @@ class CompositionalScorerTest {
     assertFalse(fallback.tasks().get(CompositionalTask.COLOUR));
     // No position stated by template single.4: no position task.
     assertFalse(fallback.tasks().containsKey(CompositionalTask.POSITION));
+  }
+
+  @Test
+  void everyObjectMatchesOneToOneOnColourAndShapeOnly() {
+    SceneObject circle =
+        new SceneObject(Colour.RED, Shape.CIRCLE, Size.SMALL, GridPosition.LEFT, 1 / 6.0, 0.5);
+    SceneObject star =
+        new SceneObject(Colour.GREEN, Shape.STAR, Size.LARGE, GridPosition.RIGHT, 5 / 6.0, 0.5);
+    Scene scene =
+        new Scene(
+            Scene.Kind.RELATION,
+            SyntheticSplit.TRAIN,
+            List.of(circle, star),
+            Optional.of(Relation.LEFT_OF));
+    DetectedObject redCircle = found(Colour.RED, Shape.CIRCLE, Size.SMALL, 0.2, 0.5);
+    DetectedObject greenStar = found(Colour.GREEN, Shape.STAR, Size.LARGE, 0.8, 0.5);
+    // In any order, and whatever the sizes and places.
+    DetectedObject largeRedCircleRight = found(Colour.RED, Shape.CIRCLE, Size.LARGE, 0.8, 0.8);
+    for (CompositionalScorer.ObjectMatch match : CompositionalScorer.ObjectMatch.values()) {
+      assertTrue(CompositionalScorer.matchesEveryObject(scene, scene(greenStar, redCircle), match));
+      assertTrue(
+          CompositionalScorer.matchesEveryObject(
+              scene, scene(greenStar, largeRedCircleRight), match));
+      assertFalse(CompositionalScorer.matchesEveryObject(scene, scene(redCircle), match));
+      assertFalse(
+          CompositionalScorer.matchesEveryObject(
+              scene, scene(redCircle, greenStar, greenStar), match));
+    }
+    // Colours swapped between the shapes: the shapes are right, the colours are there, but no
+    // object has both its colour and its shape.
+    DetectedScene swapped =
+        scene(
+            found(Colour.GREEN, Shape.CIRCLE, Size.SMALL, 0.2, 0.5),
+            found(Colour.RED, Shape.STAR, Size.LARGE, 0.8, 0.5));
+    assertTrue(
+        CompositionalScorer.matchesEveryObject(
+            scene, swapped, CompositionalScorer.ObjectMatch.SHAPE));
+    assertTrue(
+        CompositionalScorer.matchesEveryObject(
+            scene, swapped, CompositionalScorer.ObjectMatch.COLOUR));
+    assertFalse(
+        CompositionalScorer.matchesEveryObject(
+            scene, swapped, CompositionalScorer.ObjectMatch.COLOUR_AND_SHAPE));
+    // Two red circles: one-to-one, so the star is not matched twice over.
+    DetectedScene twoCircles = scene(redCircle, redCircle);
+    assertFalse(
+        CompositionalScorer.matchesEveryObject(
+            scene, twoCircles, CompositionalScorer.ObjectMatch.SHAPE));
   }
 
   private void assertPasses(

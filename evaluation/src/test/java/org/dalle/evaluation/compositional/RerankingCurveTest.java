@@ -40,6 +40,16 @@ class RerankingCurveTest {
     return new RerankingCurve.CaptionCandidates(example.facts(), candidates);
   }
 
+  private static void assertSingles(
+      SampleSetScore score, SyntheticScenes.Example example, int passed, int total) {
+    if (example.facts().scene().kind() != org.dalle.pipelines.synthetic.Scene.Kind.SINGLE) {
+      assertEquals(null, score);
+      return;
+    }
+    assertEquals(passed, score.allFacts().passed());
+    assertEquals(total, score.allFacts().total());
+  }
+
   @Test
   void rendersOfTheCaptionPassAndOtherScenesFail() {
     for (SyntheticScenes.Example example : EXAMPLES) {
@@ -72,6 +82,9 @@ class RerankingCurveTest {
     assertEquals(8, one.all().allFacts().total());
     assertEquals(1, one.seenPairs().allFacts().passed());
     assertEquals(2, one.heldOutPairs().allFacts().passed());
+    // the single-object tallies hold exactly the single-object captions of each split
+    assertSingles(one.singleSeen(), seen, 1, 4);
+    assertSingles(one.singleHeldOut(), heldOut, 2, 4);
     // N = 2: pools {0,1} {2,3}: seen keeps 1 (wrong) and 3 (right); held out keeps 0 (right) and
     // 2 (wrong, the tie goes to the lower index)
     RerankingCurve.Point two = points.get(1);

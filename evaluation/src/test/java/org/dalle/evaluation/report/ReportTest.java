@@ -71,6 +71,37 @@ class ReportTest {
   }
 
   @Test
+  void imageTablesShowSmallSharpThumbnails() {
+    String html =
+        new HtmlReport("t")
+            .imageTable(
+                List.of("image", "caption", "verdict"),
+                List.of(
+                    new HtmlReport.ImageRow(
+                        "samples/top1/c0.png", "a <red> circle", List.of("a <red> circle", "pass")),
+                    new HtmlReport.ImageRow(null, "none", List.of("a star", "no image"))))
+            .render();
+    assertTrue(
+        html.contains(
+            "<tr><td><img class=\"thumb\" loading=\"lazy\" src=\"samples/top1/c0.png\""
+                + " alt=\"a &lt;red&gt; circle\"></td><td>a &lt;red&gt; circle</td>"
+                + "<td>pass</td></tr>"),
+        html);
+    assertTrue(html.contains("<tr><td>–</td><td>a star</td><td>no image</td></tr>"), html);
+    assertTrue(html.contains("img.thumb{width:64px"), html);
+    assertTrue(html.contains("image-rendering:pixelated"), html);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new HtmlReport("t")
+                    .imageTable(
+                        List.of("image", "caption"),
+                        List.of(new HtmlReport.ImageRow("x.png", "x", List.of("a", "b")))));
+    assertTrue(e.getMessage().contains("expected 1"), e.getMessage());
+  }
+
+  @Test
   void htmlEscapesTextAndChecksTableRows(@TempDir Path dir) throws Exception {
     HtmlReport report =
         new HtmlReport("a <b> & c")

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Reads the Sample records of a dalle sample output and splits them into the reranked top-1 image per caption (rank 0, when a reranker scored them) and the unreranked first draw (candidate 0). For each set and for the reference images it runs the eval-features pipeline (direct runner) at every --blur radius and computes the FID and the Inception Score per radius, as in the paper's figure 9. With --captions it also scores the compositional benchmark on the synthetic data's ground truth.",
-      "Writes --out (staged, then renamed into place): metrics.json (every figure with protocol, radius, image counts, the sampling run's seed and model paths), fid_vs_blur.png, compositional.json, samples/<set>/<caption id>.png, grids/ (copied from the sampling run), features/ (the statistics per side and radius) and report.html, which shows them together.",
+      "Writes --out (staged, then renamed into place): metrics.json (every figure with protocol, radius, image counts, the sampling run's seed and model paths), fid_vs_blur.png, compositional.json (per-task scores of each set, and per caption the checker's verdict on each image: which stated facts hold), samples/<set>/<caption id>.png, grids/ (copied from the sampling run), features/ (the statistics per side and radius), with --dvae-run reconstruction_check.png (copied from the dVAE run), and report.html, which shows them together, with each caption's top-1 image beside its verdict.",
       ""
     })
 public final class EvaluateCommand implements Callable<Integer> {
@@ -33,7 +33,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = {
-        "A YAML file with any of the settings below in snake_case (samples, reference, features, captions, protocol, blur, square_size, batch_size, splits, out), e.g. configs/evaluate/paper.yaml for MS-COCO-30k; flags override it."
+        "A YAML file with any of the settings below in snake_case (samples, reference, features, captions, dvae_run, protocol, blur, square_size, batch_size, splits, out), e.g. configs/evaluate/paper.yaml for MS-COCO-30k; flags override it."
       })
   Path config;
 
@@ -66,6 +66,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         "Caption facts for the compositional benchmark: a .jsonl of {\"id\", \"caption\", \"attributes\"} or the synthetic data's CaptionedImage Avro (file or directory). Leave out for datasets without ground-truth attributes."
       })
   String captions;
+
+  @Option(
+      names = "--dvae-run",
+      paramLabel = "DIR",
+      description = {
+        "The run directory of dalle train-dvae whose reconstruction check (reconstruction_check.json and .png, written on synthetic data) the report shows. Leave out to show none."
+      })
+  String dvaeRun;
 
   @Option(
       names = "--protocol",
@@ -113,6 +121,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     put(o, "reference", reference);
     put(o, "features", features);
     put(o, "captions", captions);
+    put(o, "dvae_run", dvaeRun);
     put(o, "protocol", protocol);
     put(o, "blur", blur == null ? null : BlurRadii.parse(blur));
     put(o, "square_size", squareSize);

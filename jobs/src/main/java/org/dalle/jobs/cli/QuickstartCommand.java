@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     header = "The whole chain on the embedded synthetic data, CPU only.",
     description = {
-      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 2 minutes; its reconstructions.png shows what the codebook keeps), then encode every image into dVAE tokens, train the tiny transformer prior on them (about 5 minutes), train the tiny contrastive reranker and the in-domain evaluator network, sample 8 candidates for a few captions, including held-out (colour, shape) pairs, ordered by the reranker (samples/grids/*.png), and evaluate reranked and unreranked samples for captions of both splits: FID and IS against blur radius with the evaluator's features and the compositional benchmark (evaluation/report/report.html). Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it."
+      "Runs the chain on the embedded synthetic shapes dataset with tiny configs, CPU only: prepare (render, validate, dedup, learn BPE, tokenise), then train the tiny dVAE (about 2 minutes; its reconstructions.png shows what the codebook keeps, and its reconstruction check measures whether held-out-split scenes keep every object's colour and shape), then encode every image into dVAE tokens, train the tiny transformer prior on them (about 5 minutes), train the tiny contrastive reranker and the in-domain evaluator network, sample 8 candidates for a few captions, including held-out (colour, shape) pairs, ordered by the reranker (samples/grids/*.png), and evaluate reranked and unreranked samples for captions of both splits: FID and IS against blur radius with the evaluator's features and the compositional benchmark, beside the dVAE's reconstruction check (evaluation/report/report.html). Stages whose outputs are complete are skipped; delete a stage's directory (or pass --fresh) to redo it. Each stage's wall time is printed as it ends and in a table at the end, and saved in timings.json in the run directory."
     })
 public final class QuickstartCommand implements Callable<Integer> {
   static final String PREPARE_CONFIG = "configs/prepare/quickstart.yaml";
@@ -70,7 +70,7 @@ public final class QuickstartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long start = System.nanoTime();
+    StageClock clock = new StageClock(System.out);
     Files.createDirectories(runDir);
     Path data = runDir.resolve("data");
     PrepareConfig prepare =
@@ -89,9 +89,9 @@ public final class QuickstartCommand implements Callable<Integer> {
               PREPARE_CONFIG,
               Map.of("out", data.toString(), "inputs", List.of(synthetic)));
     }
-    stage("1/8 prepare", data);
+    clock.begin("1/8 prepare", data);
     if (!fresh && Files.exists(data.resolve(PreparePipeline.MARKER))) {
-      System.out.println("  skipped: " + data.resolve(PreparePipeline.MARKER) + " exists");
+      clock.skip(data.resolve(PreparePipeline.MARKER) + " exists");
     } else {
       PipelineOptions options = PipelineOptionsFactory.create();
       PrepareSummary summary = PreparePipeline.run(prepare, options, fresh, System.out);
@@ -101,11 +101,12 @@ public final class QuickstartCommand implements Callable<Integer> {
           summary.rejected(),
           summary.exactDuplicates() + summary.nearDuplicates());
     }
+    endStage(clock);
     Path dvae = runDir.resolve("dvae");
-    stage("2/8 train-dvae", dvae);
+    clock.begin("2/8 train-dvae", dvae);
     Path export = dvae.resolve(DvaeTrainer.EXPORT_DIR);
     if (!fresh && DvaeExport.isComplete(export)) {
-      System.out.println("  skipped: " + export + " is complete");
+      clock.skip(export + " is complete");
     } else {
       if (fresh) {
         deleteTree(dvae);
@@ -124,10 +125,11 @@ public final class QuickstartCommand implements Callable<Integer> {
         return result.exitCode();
       }
     }
+    endStage(clock);
     Path tokens = runDir.resolve("tokens");
-    stage("3/8 encode", tokens);
+    clock.begin("3/8 encode", tokens);
     if (!fresh && Files.exists(tokens.resolve(EncodePipeline.MARKER))) {
-      System.out.println("  skipped: " + tokens.resolve(EncodePipeline.MARKER) + " exists");
+      clock.skip(tokens.resolve(EncodePipeline.MARKER) + " exists");
     } else {
       EncodeSummary encoded =
           EncodePipeline.run(
@@ -139,11 +141,12 @@ public final class QuickstartCommand implements Callable<Integer> {
           "  %d images encoded to %dx%d image tokens, %d rejected%n",
           encoded.written(), encoded.gridSize(), encoded.gridSize(), encoded.rejected());
     }
+    endStage(clock);
     Path transformer = runDir.resolve("transformer");
-    stage("4/8 train-transformer", transformer);
+    clock.begin("4/8 train-transformer", transformer);
     Path transformerExport = transformer.resolve(TransformerTrainer.EXPORT_DIR);
     if (!fresh && PriorExport.isComplete(transformerExport)) {
-      System.out.println("  skipped: " + transformerExport + " is complete");
+      clock.skip(transformerExport + " is complete");
     } else {
       if (fresh) {
         deleteTree(transformer);
@@ -164,25 +167,28 @@ public final class QuickstartCommand implements Callable<Integer> {
         return result.exitCode();
       }
     }
+    endStage(clock);
     List<String> args = List.of("quickstart", "--run-dir", runDir.toString());
     Path clip = runDir.resolve("clip");
-    stage("5/8 train-clip", clip);
-    Path clipExport = QuickstartEvaluation.trainClip(data, clip, fresh, args);
+    clock.begin("5/8 train-clip", clip);
+    Path clipExport = QuickstartEvaluation.trainClip(data, clip, fresh, args, clock);
     if (clipExport == null) {
       return 130;
     }
+    endStage(clock);
     Path evaluator = runDir.resolve("evaluator");
-    stage("6/8 train-evaluator", evaluator);
-    Path evaluatorExport = QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args);
+    clock.begin("6/8 train-evaluator", evaluator);
+    Path evaluatorExport = QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock);
     if (evaluatorExport == null) {
       return 130;
     }
+    endStage(clock);
     Path samples = runDir.resolve("samples");
-    stage("7/8 sample, reranked", samples);
+    clock.begin("7/8 sample, reranked", samples);
     List<QuickstartCaptions.Caption> captions =
         QuickstartCaptions.of(prepare.source().heldOutPairs());
     if (!fresh && Files.exists(samples.resolve("samples.avro"))) {
-      System.out.println("  skipped: " + samples + " exists");
+      clock.skip(samples + " exists");
     } else {
       SampleConfig config =
           new SampleConfig(
@@ -213,30 +219,38 @@ public final class QuickstartCommand implements Callable<Integer> {
             i, caption.text(), caption.heldOut() ? "  (held out)" : "");
       }
     }
+    endStage(clock);
     Path evaluation = runDir.resolve("evaluation");
-    stage("8/8 evaluate", evaluation);
+    clock.begin("8/8 evaluate", evaluation);
     Path report =
         QuickstartEvaluation.evaluate(
             data,
             transformerExport,
+            dvae,
             export,
             clipExport,
             evaluatorExport,
             evaluation,
             QuickstartCaptions.heldOutPairs(prepare.source().heldOutPairs()),
             prepare.source().seed(),
-            fresh);
+            fresh,
+            clock);
+    StageClock.Timings timings = endStage(clock);
+    System.out.println();
+    System.out.print(StageClock.table(timings));
     System.out.printf(
-        "%nquickstart: done in %.0f s.%n"
+        "%nquickstart: done in %s.%n"
             + "  data:        %s (summary.json, tokenizer.json, images/*.avro)%n"
-            + "  dVAE:        %s (reconstructions.png, metrics.jsonl, export/)%n"
+            + "  dVAE:        %s (reconstructions.png, reconstruction_check.json and .png,"
+            + " metrics.jsonl, export/)%n"
             + "  tokens:      %s (tokens/*.avro, summary.json)%n"
             + "  transformer: %s (metrics.jsonl, export/)%n"
             + "  clip:        %s (retrieval.json, metrics.jsonl, export/)%n"
             + "  evaluator:   %s (evaluation.json, export/)%n"
             + "  samples:     %s (grids/*.png ordered by the reranker's score, samples.avro)%n"
-            + "  evaluation:  %s (report.html, metrics.json, fid_vs_blur.png, compositional.json)%n",
-        (System.nanoTime() - start) / 1e9,
+            + "  evaluation:  %s (report.html, metrics.json, fid_vs_blur.png, compositional.json)%n"
+            + "  timings:     %s%n",
+        StageClock.format(timings.totalSeconds()),
         data,
         dvae,
         tokens,
@@ -244,7 +258,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         clip,
         evaluator,
         samples,
-        report);
+        report,
+        runDir.resolve(StageClock.FILE));
     return 0;
   }
 
@@ -260,8 +275,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
   }
 
-  private static void stage(String name, Path out) {
-    System.out.println();
-    System.out.println("== " + name + " → " + out);
+  /**
+   * Ends the clock's stage and saves every time so far, so an interrupted run keeps them; returns
+   * what was saved.
+   */
+  private StageClock.Timings endStage(StageClock clock) throws IOException {
+    clock.end();
+    return clock.write(runDir.resolve(StageClock.FILE));
   }
 }

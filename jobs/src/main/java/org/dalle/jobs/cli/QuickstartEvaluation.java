@@ -53,11 +53,15 @@ final class QuickstartEvaluation {
 
   private QuickstartEvaluation() {}
 
-  /** Trains the reranker unless its export is complete; returns the export directory. */
-  static Path trainClip(Path data, Path clip, boolean fresh, List<String> args) throws Exception {
+  /**
+   * Trains the reranker unless its export is complete (then the clock's stage is skipped); returns
+   * the export directory, or null when training was interrupted.
+   */
+  static Path trainClip(Path data, Path clip, boolean fresh, List<String> args, StageClock clock)
+      throws Exception {
     Path export = clip.resolve(ClipTrainer.EXPORT_DIR);
     if (!fresh && ClipExport.isComplete(export)) {
-      System.out.println("  skipped: " + export + " is complete");
+      clock.skip(export + " is complete");
       return export;
     }
     TrainClipConfig config =
@@ -70,12 +74,16 @@ final class QuickstartEvaluation {
     return result.finished() ? export : null;
   }
 
-  /** Trains the in-domain evaluator unless its export is complete; returns the export. */
-  static Path trainEvaluator(Path data, Path evaluator, boolean fresh, List<String> args)
+  /**
+   * Trains the in-domain evaluator unless its export is complete (then the clock's stage is
+   * skipped); returns the export, or null when training was interrupted.
+   */
+  static Path trainEvaluator(
+      Path data, Path evaluator, boolean fresh, List<String> args, StageClock clock)
       throws Exception {
     Path export = evaluator.resolve(EvaluatorTrainer.EXPORT_DIR);
     if (!fresh && EvaluatorExport.isComplete(export)) {
-      System.out.println("  skipped: " + export + " is complete");
+      clock.skip(export + " is complete");
       return export;
     }
     TrainEvaluatorConfig config =
@@ -90,22 +98,25 @@ final class QuickstartEvaluation {
 
   /**
    * Samples reranked candidates for the evaluation captions and evaluates them into {@code
-   * evaluation/report}; returns the report directory.
+   * evaluation/report}, with the dVAE run's reconstruction check, unless the report exists (then
+   * the clock's stage is skipped); returns the report directory.
    */
   static Path evaluate(
       Path data,
       Path transformerExport,
+      Path dvaeRun,
       Path dvaeExport,
       Path clipExport,
       Path evaluator,
       Path evaluation,
       Set<ColourShape> heldOut,
       long seed,
-      boolean fresh)
+      boolean fresh,
+      StageClock clock)
       throws IOException {
     Path report = evaluation.resolve("report");
     if (!fresh && Files.isRegularFile(report.resolve(EvaluationJob.METRICS_FILE))) {
-      System.out.println("  skipped: " + report.resolve(EvaluationJob.METRICS_FILE) + " exists");
+      clock.skip(report.resolve(EvaluationJob.METRICS_FILE) + " exists");
       return report;
     }
     Path captions =
@@ -143,6 +154,7 @@ final class QuickstartEvaluation {
             "avro:" + data.resolve("images").toAbsolutePath() + "/*.avro",
             "evaluator:" + evaluator,
             captions.toString(),
+            dvaeRun.toString(),
             "synthetic-quickstart",
             BlurRadii.parse(BlurRadii.DEFAULT),
             0,

@@ -49,6 +49,11 @@ import org.dalle.models.optim.ParameterArrays;
  *
  * <p>The first {@code reconstruction_images} images of the data are held out of training and shown
  * in the figure; the rest are loaded into memory (see {@link TrainingImages}).
+ *
+ * <p>After the export, the {@link ReconstructionCheck} runs on {@code reconstruction_check_images}
+ * scenes of the synthetic source's held-out split ({@link HeldOutScenes}) with the EMA weights, and
+ * writes {@code reconstruction_check.json}, {@code reconstruction_check.png} and a {@code check_*}
+ * line in {@code metrics.jsonl}. Where the data is not synthetic, the run says so before training.
  */
 public final class DvaeTrainer {
 
@@ -71,6 +76,8 @@ public final class DvaeTrainer {
    * @param heldOutMse reconstruction MSE of the held-out images with the EMA weights
    * @param reconstructions the figure
    * @param export the export directory, written when {@code finished}
+   * @param reconstructionCheck the reconstruction check's figures; empty when it did not run
+   * @param reconstructionCheckSkipped why the check did not run; empty when it ran
    */
   public record Result(
       long step,
@@ -81,7 +88,9 @@ public final class DvaeTrainer {
       double perplexity,
       double heldOutMse,
       Path reconstructions,
-      Path export) {}
+      Path export,
+      Optional<ReconstructionCheckResult> reconstructionCheck,
+      String reconstructionCheckSkipped) {}
 
   /** The figures of one update. */
   private record StepMetrics(
@@ -153,6 +162,14 @@ public final class DvaeTrainer {
     }
     TrainingImages figureImages = all.range(0, heldOut);
     TrainingImages train = all.range(heldOut, all.count());
+    // Read before training, so a bad run.json fails now and not after the last update.
+    HeldOutScenes.Lookup checkScenes =
+        config.reconstructionCheckImages() == 0
+            ? HeldOutScenes.Lookup.none("reconstruction_check_images is 0")
+            : HeldOutScenes.fromPreparedData(Path.of(config.data()));
+    if (checkScenes.scenes().isEmpty()) {
+      log.println("train-dvae: no reconstruction check at the end: " + checkScenes.reason());
+    }
 
     String yaml = ConfigLoader.toYaml(config);
     RunDirectory run =
@@ -185,8 +202,10 @@ public final class DvaeTrainer {
         log.println("train-dvae: no checkpoint in " + store.root() + "; starting fresh");
       }
 
-      Loop loop = new Loop(model, params, optimizer, ema, base, train, figureImages, run, store);
-      return loop.train(step, position);
+      Loop loop =
+          new Loop(
+              model, params, optimizer, ema, base, train, figureImages, all.size(), run, store);
+      return loop.train(step, position, checkScenes);
     }
   }
 
@@ -216,6 +235,7 @@ public final class DvaeTrainer {
     private final NDManager base;
     private final TrainingImages train;
     private final TrainingImages figureImages;
+    private final int preparedSize;
     private final RunDirectory run;
     private final CheckpointStore store;
     private final Schedule learningRate;
@@ -231,6 +251,7 @@ public final class DvaeTrainer {
         NDManager base,
         TrainingImages train,
         TrainingImages figureImages,
+        int preparedSize,
         RunDirectory run,
         CheckpointStore store) {
       this.model = model;
@@ -240,6 +261,7 @@ public final class DvaeTrainer {
       this.base = base;
       this.train = train;
       this.figureImages = figureImages;
+      this.preparedSize = preparedSize;
       this.run = run;
       this.store = store;
       learningRate =
@@ -249,7 +271,8 @@ public final class DvaeTrainer {
       likelihood = config.pixelLikelihood();
     }
 
-    Result train(long startStep, DataPosition position) throws IOException {
+    Result train(long startStep, DataPosition position, HeldOutScenes.Lookup checkScenes)
+        throws IOException {
       BatchSampler sampler =
           new BatchSampler(
               config.seed(),
@@ -282,9 +305,14 @@ public final class DvaeTrainer {
       double heldOutMse = saved ? writeFigure() : checkpoint(step, sampler.position());
       boolean finished = step >= config.steps();
       Path export = run.file(EXPORT_DIR);
+      Optional<ReconstructionCheckResult> check = Optional.empty();
+      String skipped = finished ? checkScenes.reason() : "the run stopped before its last step";
       if (finished) {
         try (Ema.Swap swap = ema.isStarted() ? ema.swapInto(params) : null) {
           DvaeExport.write(model, export);
+          if (checkScenes.scenes().isPresent()) {
+            check = Optional.of(reconstructionCheck(step, checkScenes.scenes().get()));
+          }
         }
       }
       return new Result(
@@ -296,7 +324,35 @@ public final class DvaeTrainer {
           last == null ? Double.NaN : last.codebook().perplexity(),
           heldOutMse,
           run.file(FIGURE),
-          export);
+          export,
+          check,
+          skipped);
+    }
+
+    /**
+     * Runs the reconstruction check with the model's current (EMA) weights and writes its file,
+     * figure and metrics line.
+     */
+    private ReconstructionCheckResult reconstructionCheck(long step, HeldOutScenes scenes)
+        throws IOException {
+      int count = config.reconstructionCheckImages();
+      log.printf(
+          "train-dvae: reconstruction check on %d held-out-split scenes (EMA weights)%n", count);
+      HeldOutScenes.Rendered images =
+          scenes.render(count, preparedSize, config.model().imageSize());
+      ReconstructionCheck.Outcome outcome =
+          new ReconstructionCheck(
+                  ReconstructionCheck.Reconstructor.of(model, base),
+                  config.batchSize(),
+                  config.model().vocabSize())
+              .run(images.images(), images.scenes());
+      ReconstructionCheckResult result = outcome.result();
+      result.write(run.file(ReconstructionCheckResult.FILE), step, scenes);
+      ReconstructionCheckFigure.write(run.file(ReconstructionCheckResult.FIGURE), outcome.shown());
+      try (MetricsLog metrics = MetricsLog.open(run.metrics(), step)) {
+        metrics.log(step, result.metrics());
+      }
+      return result;
     }
 
     /** The figures on the progress line, in this order. */

@@ -14,7 +14,7 @@ import org.dalle.jobs.train.ImageGrid;
 final class ReconstructionFigure {
 
   /** Cells are upscaled to at least this many pixels on a side. */
-  private static final int MIN_CELL = 96;
+  static final int MIN_CELL = 96;
 
   private ReconstructionFigure() {}
 

@@ -44,6 +44,11 @@ import org.dalle.models.dvae.PixelLikelihood;
  * @param checkpointEvery updates between checkpoints (one is also written at the end and on a stop)
  * @param keepCheckpoints how many of the newest checkpoints to keep
  * @param reconstructionImages images held out of training and shown in {@code reconstructions.png}
+ * @param reconstructionCheckImages images of the synthetic source's held-out split checked at the
+ *     end of the run ({@link ReconstructionCheck}: does every object keep its colour and shape
+ *     through the EMA dVAE?), written to {@code reconstruction_check.json} and {@code .png}; 0
+ *     turns the check off. Needs data prepared from a {@code synthetic:} source (its {@code
+ *     run.json} names the seed and held-out pairs); other data skips the check with a message
  * @param seed seed of initialisation, data order, flips and Gumbel noise
  * @param threads intra-op CPU threads of the engine (0: the engine's default)
  */
@@ -72,6 +77,7 @@ public record TrainDvaeConfig(
     long checkpointEvery,
     int keepCheckpoints,
     int reconstructionImages,
+    int reconstructionCheckImages,
     long seed,
     int threads)
     implements Serializable {
@@ -105,6 +111,7 @@ public record TrainDvaeConfig(
         1_000,
         3,
         8,
+        256,
         0,
         0);
   }
@@ -135,6 +142,7 @@ public record TrainDvaeConfig(
     atLeast("checkpoint_every", checkpointEvery, 1);
     atLeast("keep_checkpoints", keepCheckpoints, 1);
     atLeast("reconstruction_images", reconstructionImages, 1);
+    atLeast("reconstruction_check_images", reconstructionCheckImages, 0);
     atLeast("threads", threads, 0);
     positive("learning_rate", learningRate);
     nonNegative("final_learning_rate", finalLearningRate);

@@ -102,6 +102,29 @@ public final class TrainingImages {
                 size));
       }
     }
+    return of(images, crop);
+  }
+
+  /**
+   * The images, in this order, as one array.
+   *
+   * @param images square RGB images, all of one size, at least {@code crop} on a side
+   * @throws IllegalArgumentException when there are none, or their sizes do not fit
+   */
+  static TrainingImages of(List<BufferedImage> images, int crop) {
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException("no images; expected at least one");
+    }
+    int size = images.get(0).getWidth();
+    for (int i = 0; i < images.size(); i++) {
+      BufferedImage image = images.get(i);
+      if (image.getWidth() != size || image.getHeight() != size) {
+        throw new IllegalArgumentException(
+            String.format(
+                "image %d is %dx%d; expected %dx%d like image 0",
+                i, image.getWidth(), image.getHeight(), size, size));
+      }
+    }
     long floats = (long) images.size() * CHANNELS * size * size;
     if (floats > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(

@@ -18,6 +18,8 @@ import org.dalle.evaluation.protocols.ImageInput;
  *     {@code evaluator:DIR} for the network of {@code dalle train-evaluator})
  * @param captions caption facts for the compositional benchmark (JSONL with attributes, or the
  *     synthetic data's CaptionedImage Avro), or null to skip it
+ * @param dvaeRun a {@code dalle train-dvae} run directory whose reconstruction check ({@code
+ *     reconstruction_check.json} and {@code .png}) the report shows, or null to leave it out
  * @param protocol a name for the figures in {@code metrics.json}, e.g. {@code synthetic-heldout}
  * @param blur the blur radii (paper: 0..8)
  * @param squareSize the square side both sides are resized to before the blur, 0 to keep sizes
@@ -30,6 +32,7 @@ public record EvaluateConfig(
     String reference,
     String features,
     String captions,
+    String dvaeRun,
     String protocol,
     List<Double> blur,
     int squareSize,
@@ -47,6 +50,7 @@ public record EvaluateConfig(
         "",
         "",
         "",
+        null,
         null,
         "custom",
         BlurRadii.parse(BlurRadii.DEFAULT),

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.evaluation.compositional.CompositionalEvaluation;
@@ -25,6 +26,7 @@ import org.dalle.evaluation.protocols.EvalFeaturesConfig;
 import org.dalle.evaluation.protocols.FeatureStatisticsPipeline;
 import org.dalle.evaluation.report.BlurCurve;
 import org.dalle.evaluation.report.BlurCurvePlot;
+import org.dalle.jobs.dvae.ReconstructionCheckResult;
 import org.dalle.jobs.train.RunDirectory;
 
 /**
@@ -32,7 +34,8 @@ import org.dalle.jobs.train.RunDirectory;
  * and 3.2): FID and IS against the reference images at every Gaussian-blur radius for the reranked
  * top-1 and the unreranked samples, the compositional benchmark on the synthetic captions, and
  * {@code metrics.json}, {@code fid_vs_blur.png} (like Figure 9), the sample grids and {@code
- * report.html} that shows them together.
+ * report.html} that shows them together. Given the dVAE's run directory ({@code dvae_run}), the
+ * report also shows the dVAE's reconstruction check ({@link ReconstructionCheckResult}).
  *
  * <p>Everything is written into a staging directory beside the output and renamed into place at the
  * end, so a crash never leaves a report that looks complete. The feature statistics run as the Beam
@@ -121,12 +124,15 @@ public final class EvaluationJob {
                 .run(staging.resolve("samples"), Path.of(config.captions()), staging);
         metrics.set("compositional", JSON.valueToTree(compositional));
       }
+      Optional<ReconstructionCheckResult> check =
+          reconstructionCheck(config, staging, metrics, warnings);
       List<String> grids = copyGrids(samples, staging.resolve("grids"));
       ArrayNode warningsNode = metrics.putArray("warnings");
       warnings.forEach(warningsNode::add);
       metrics.set("versions", JSON.valueToTree(RunDirectory.versions()));
       Files.write(staging.resolve(METRICS_FILE), JSON.writeValueAsBytes(metrics));
-      EvaluationReport.write(staging.resolve(REPORT_FILE), config, metrics, compositional, grids);
+      EvaluationReport.write(
+          staging.resolve(REPORT_FILE), config, metrics, compositional, check, grids);
 
       commit(staging, out);
       staging = null;
@@ -136,6 +142,37 @@ public final class EvaluationJob {
         deleteTree(staging);
       }
     }
+  }
+
+  /**
+   * The dVAE run's reconstruction check, when {@code dvae_run} is set: its figures go into {@code
+   * metrics} and its figure is copied beside the report; a run without one adds a warning.
+   */
+  private static Optional<ReconstructionCheckResult> reconstructionCheck(
+      EvaluateConfig config, Path staging, ObjectNode metrics, List<String> warnings)
+      throws IOException {
+    if (config.dvaeRun() == null) {
+      return Optional.empty();
+    }
+    Path dvae = Path.of(config.dvaeRun());
+    Path file = dvae.resolve(ReconstructionCheckResult.FILE);
+    if (!Files.isRegularFile(file)) {
+      warnings.add(
+          "no "
+              + ReconstructionCheckResult.FILE
+              + " in "
+              + dvae
+              + ": train-dvae writes it at the end of a run on synthetic data");
+      return Optional.empty();
+    }
+    JsonNode json = JSON.readTree(file.toFile());
+    ReconstructionCheckResult check = ReconstructionCheckResult.fromJson(json, file.toString());
+    metrics.set("reconstruction_check", json);
+    Path figure = dvae.resolve(ReconstructionCheckResult.FIGURE);
+    if (Files.isRegularFile(figure)) {
+      Files.copy(figure, staging.resolve(ReconstructionCheckResult.FIGURE));
+    }
+    return Optional.of(check);
   }
 
   private static void features(EvaluateConfig config, String images, Path out, PrintStream log)

@@ -2,18 +2,25 @@ package org.dalle.jobs.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.dalle.evaluation.compositional.CompositionalResult;
 import org.dalle.evaluation.compositional.SampleSetScore;
 import org.dalle.evaluation.compositional.TaskScore;
 import org.dalle.evaluation.report.HtmlReport;
+import org.dalle.jobs.dvae.ReconstructionCheckResult;
 
-/** Writes {@code report.html}: the figures of {@code metrics.json}, the plot and the grids. */
+/**
+ * Writes {@code report.html}: the figures of {@code metrics.json}, the plot, the compositional
+ * benchmark with each caption's top-1 image and verdict ({@link CaptionVerdictTable}), the dVAE's
+ * reconstruction check and the grids.
+ */
 final class EvaluationReport {
 
   private EvaluationReport() {}
@@ -23,6 +30,7 @@ final class EvaluationReport {
       EvaluateConfig config,
       JsonNode metrics,
       CompositionalResult compositional,
+      Optional<ReconstructionCheckResult> reconstructionCheck,
       List<String> grids)
       throws IOException {
     HtmlReport report = new HtmlReport("DALL·E evaluation: " + config.protocol());
@@ -88,6 +96,13 @@ final class EvaluationReport {
       compositional.sets().forEach(s -> all.add(score(s.allFacts())));
       rows.add(all);
       report.table(headers, rows);
+      CaptionVerdictTable.add(report, file, compositional);
+    }
+    if (reconstructionCheck.isPresent()) {
+      reconstructionCheck(
+          report,
+          reconstructionCheck.get(),
+          Files.isRegularFile(file.resolveSibling(ReconstructionCheckResult.FIGURE)));
     }
     JsonNode warnings = metrics.get("warnings");
     if (warnings != null && !warnings.isEmpty()) {
@@ -103,6 +118,43 @@ final class EvaluationReport {
       }
     }
     report.write(file);
+  }
+
+  /** The dVAE section: does the codebook keep colour and shape on scenes training never saw? */
+  private static void reconstructionCheck(
+      HtmlReport report, ReconstructionCheckResult check, boolean figure) {
+    report.heading("dVAE reconstruction check");
+    report.paragraph(
+        check.images()
+            + " scenes of the held-out split (each shows a (colour, shape) pair training never"
+            + " showed) through the dVAE's EMA weights (argmax codes). An image is right when the"
+            + " compositional checker finds exactly its objects, matched one-to-one by colour and"
+            + " shape; the reconstructions must reach "
+            + String.format(Locale.ROOT, "%.2f", ReconstructionCheckResult.TARGET_RATIO)
+            + " of the checker's pass rate on the originals.");
+    report.table(
+        List.of("figure", "value"),
+        List.of(
+            List.of("every object right, originals", percent(check.originalsRight())),
+            List.of("every object right, reconstructions", percent(check.reconstructionsRight())),
+            List.of(
+                "ratio (target ≥ "
+                    + String.format(Locale.ROOT, "%.2f", ReconstructionCheckResult.TARGET_RATIO)
+                    + ")",
+                String.format(Locale.ROOT, "%.3f", check.ratio())
+                    + (check.meetsTarget() ? " (met)" : " (not met)")),
+            List.of("every object's colour right", percent(check.colourRight())),
+            List.of("every object's shape right", percent(check.shapeRight())),
+            List.of("codes used", check.codesUsed() + " / " + check.vocabSize()),
+            List.of("perplexity", String.format(Locale.ROOT, "%.1f", check.perplexity())),
+            List.of("reconstruction MSE", String.format(Locale.ROOT, "%.4f", check.mse()))));
+    if (figure) {
+      report.figure(
+          ReconstructionCheckResult.FIGURE,
+          "held-out originals above their reconstructions; a green frame marks a reconstruction"
+              + " whose every object has its colour and shape, a red one a reconstruction that"
+              + " lost one");
+    }
   }
 
   private static String score(TaskScore score) {

@@ -135,23 +135,27 @@ public final class RerankCurveJob {
     text.append(
         String.format(
             Locale.ROOT,
-            "%4s  %6s  %22s  %22s  %22s  %8s%n",
+            "%4s  %6s  %22s  %22s  %22s  %22s  %22s  %8s%n",
             "N",
             "pools",
             "every fact, all",
             "every fact, held-out",
             "every fact, seen",
+            "single obj., held-out",
+            "single obj., seen",
             "overall"));
     for (RerankingCurve.Point p : result.points()) {
       text.append(
           String.format(
               Locale.ROOT,
-              "%4d  %6d  %22s  %22s  %22s  %7.1f%%%n",
+              "%4d  %6d  %22s  %22s  %22s  %22s  %22s  %7.1f%%%n",
               p.n(),
               p.poolsPerCaption(),
               cell(p.all()),
               cell(p.heldOutPairs()),
               cell(p.seenPairs()),
+              cell(p.singleHeldOut()),
+              cell(p.singleSeen()),
               p.all().overall() == null ? Double.NaN : 100 * p.all().overall()));
     }
     return text.toString();

@@ -34,6 +34,7 @@ import org.dalle.schemas.Sample;
  *     images/ID/0.png          the best kept image of the caption with id ID, then 1.png, …
  *     grids/c000.png           the kept images of caption 0 in one row, best first, labelled
  *     grids/c000.json          the same row: caption id, caption, and per rank candidate, score, seed
+ *     grids/all.png            the rows of the first 32 captions in one picture, caption beside each
  *     run.json                 settings, seed, model paths, reranker, versions, counts
  * </pre>
  */
@@ -48,6 +49,12 @@ final class SampleOutput {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+  /** Captions shown in {@code grids/all.png}. */
+  static final int OVERVIEW_ROWS = 32;
+
+  private final ImageGrid overview = new ImageGrid();
+  private int overviewRows;
+  private int overviewScale = 1;
   private final Path target;
   private final Path staging;
   private final DataFileWriter<Sample> samples;
@@ -110,16 +117,25 @@ final class SampleOutput {
       written++;
     }
     int size = images.get(0).getWidth();
+    int scale = Math.max(1, (MIN_CELL + size - 1) / size);
     new ImageGrid()
         .addRow(label(caption.caption()), images)
-        .optScale(Math.max(1, (MIN_CELL + size - 1) / size))
+        .optScale(scale)
         .writePng(staging.resolve(gridName(index) + ".png"));
+    if (overviewRows < OVERVIEW_ROWS) {
+      overview.addRow(label(caption.caption()), images);
+      overviewScale = Math.max(overviewScale, scale);
+      overviewRows++;
+    }
     Files.writeString(staging.resolve(gridName(index) + ".json"), JSON.writeValueAsString(sidecar));
   }
 
   /** Writes the manifest and moves the staging directory into place. */
   void commit(Map<String, Object> manifest, boolean overwrite) throws IOException {
     samples.close();
+    if (overviewRows > 0) {
+      overview.optScale(overviewScale).writePng(staging.resolve("grids/all.png"));
+    }
     Files.writeString(staging.resolve(MANIFEST), JSON.writeValueAsString(manifest) + "\n");
     Path old = null;
     if (Files.exists(target)) {

@@ -74,6 +74,7 @@ class DvaeTrainerTest {
         checkpointEvery,
         2,
         4,
+        8,
         7,
         0);
   }

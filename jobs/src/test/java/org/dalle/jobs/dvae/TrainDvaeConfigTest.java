@@ -49,6 +49,25 @@ class TrainDvaeConfigTest {
   }
 
   @Test
+  void reconstructionCheckChecks256ImagesUnlessTurnedOff() {
+    assertEquals(256, TrainDvaeConfig.defaults().reconstructionCheckImages());
+    assertEquals(
+        0,
+        load(
+                "configs/dvae/tiny.yaml",
+                Map.of("data", "d", "out", "o", "reconstruction_check_images", 0))
+            .reconstructionCheckImages());
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                load(
+                    "configs/dvae/tiny.yaml",
+                    Map.of("data", "d", "out", "o", "reconstruction_check_images", -1)));
+    assertEquals("reconstruction_check_images is -1; expected at least 0", negative.getMessage());
+  }
+
+  @Test
   void badValuesAreRejectedByName() {
     IllegalArgumentException missing =
         assertThrows(

@@ -2,6 +2,7 @@ package org.dalle.jobs.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.dalle.jobs.dvae.HeldOutScenes;
+import org.dalle.jobs.dvae.ReconstructionCheckResult;
 import org.dalle.pipelines.synthetic.CaptionWriter;
 import org.dalle.pipelines.synthetic.ColourShape;
 import org.dalle.pipelines.synthetic.Scene;
@@ -57,12 +60,26 @@ class EvaluationJobTest {
   void writesMetricsPlotCompositionalScoresAndReport() throws IOException {
     Inputs inputs = inputs(10);
     EvaluateConfig config = config(inputs, dir.resolve("eval"));
+    Path dvae = Path.of(config.dvaeRun());
+    new ReconstructionCheckResult(16, 1.0, 0.875, 0.875, 0.9375, 0.9375, 20, 64, 12.5, 0.01)
+        .write(
+            dvae.resolve(ReconstructionCheckResult.FILE),
+            100,
+            new HeldOutScenes(7, 32, SceneMix.DEFAULT, HELD_OUT, 0));
+    Files.write(
+        dvae.resolve(ReconstructionCheckResult.FIGURE),
+        png(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB)));
 
     EvaluationJob.Result result = EvaluationJob.run(config, false, quiet());
 
     Path out = result.out();
     for (String file :
-        List.of("metrics.json", "fid_vs_blur.png", "compositional.json", "report.html")) {
+        List.of(
+            "metrics.json",
+            "fid_vs_blur.png",
+            "compositional.json",
+            "report.html",
+            ReconstructionCheckResult.FIGURE)) {
       assertTrue(Files.isRegularFile(out.resolve(file)), file);
     }
     JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
@@ -91,11 +108,35 @@ class EvaluationJobTest {
           Files.readAllBytes(inputs.reference().resolve(id + ".png")),
           Files.readAllBytes(out.resolve("samples/top1_reranked/" + id + ".png")));
     }
+    assertEquals(0.875, metrics.get("reconstruction_check").get("ratio").asDouble());
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("fid_vs_blur.png") && html.contains("Compositional benchmark"));
+    assertTrue(html.contains("dVAE reconstruction check"), html);
+    // Each caption's top-1 image beside its verdict: the true renders pass every fact.
+    assertTrue(html.contains("<h2>Top-1 image per caption</h2>"), html);
+    for (String id : inputs.ids()) {
+      assertTrue(html.contains("src=\"samples/top1_reranked/" + id + ".png\""), id);
+    }
+    assertTrue(html.contains("Every fact holds for no seen captions and 10 of 10 (100%)"), html);
+    JsonNode perCaption = metrics.get("compositional").get("per_caption");
+    assertEquals(10, perCaption.size());
+    assertEquals("heldout", perCaption.get(0).get("split").asText());
+    assertFalse(perCaption.get(0).get("held_out_pairs").isEmpty());
+    assertTrue(
+        perCaption.get(0).get("sets").get("top1_reranked").get(0).get("all_facts").asBoolean());
+    assertFalse(
+        perCaption
+            .get(0)
+            .get("sets")
+            .get("unreranked")
+            .get(0)
+            .get("facts")
+            .get("count")
+            .asBoolean(),
+        "the unreranked images are black");
     try (Stream<Path> siblings = Files.list(dir)) {
       assertEquals(
-          List.of("eval", "inputs"),
+          List.of("dvae", "eval", "inputs"),
           siblings.map(p -> p.getFileName().toString()).sorted().toList(),
           "no staging directory is left behind");
     }
@@ -138,6 +179,7 @@ class EvaluationJobTest {
             "nope:x",
             "torchscript:" + NETWORK,
             null,
+            null,
             "has space",
             List.of(0.0),
             0,
@@ -156,6 +198,7 @@ class EvaluationJobTest {
             "folder:" + inputs.reference(),
             "torchscript:" + NETWORK + "@11",
             null,
+            null,
             "p",
             List.of(0.0),
             0,
@@ -169,12 +212,13 @@ class EvaluationJobTest {
     assertTrue(Files.notExists(dir.resolve("y")));
   }
 
-  private EvaluateConfig config(Inputs inputs, Path out) {
+  private EvaluateConfig config(Inputs inputs, Path out) throws IOException {
     return new EvaluateConfig(
         inputs.samples().toString(),
         "folder:" + inputs.reference(),
         "torchscript:" + NETWORK + "@11",
         inputs.captions().toString(),
+        Files.createDirectories(dir.resolve("dvae")).toString(),
         "synthetic-test",
         List.of(0.0, 2.0),
         0,

@@ -130,6 +130,9 @@ class CaptionSamplerTest {
     assertArrayEquals(bytes(kept.get(3)), Files.readAllBytes(best.resolve("images/c-2/1.png")));
     BufferedImage grid = ImageIO.read(best.resolve("grids/c001.png").toFile());
     assertTrue(grid.getWidth() > 2 * 96, "two upscaled samples and a label");
+    BufferedImage overview = ImageIO.read(best.resolve("grids/all.png").toFile());
+    assertTrue(overview.getWidth() >= grid.getWidth(), "the rows of every caption, labelled");
+    assertTrue(overview.getHeight() > 2 * 96, "one row per caption");
     JsonNode sidecar = JSON.readTree(best.resolve("grids/c001.json").toFile());
     assertEquals("c-2", sidecar.get("caption_id").asText());
     assertEquals(kept.get(2).getCandidate(), sidecar.get("ranks").get(0).get("candidate").asInt());
