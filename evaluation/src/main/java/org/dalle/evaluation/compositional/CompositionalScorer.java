@@ -44,11 +44,11 @@ public final class CompositionalScorer {
    */
   public enum ObjectMatch {
     /** Each found object has its scene object's colour and shape. */
-    COLOUR_AND_SHAPE((w, f) -> w.colour() == f.colour() && w.shape() == f.shape()),
+    COLOUR_AND_SHAPE(CompositionalScorer.COLOUR.and(CompositionalScorer.SHAPE)),
     /** Each found object has its scene object's colour, whatever its shape. */
-    COLOUR((w, f) -> w.colour() == f.colour()),
+    COLOUR(CompositionalScorer.COLOUR),
     /** Each found object has its scene object's shape, whatever its colour. */
-    SHAPE((w, f) -> w.shape() == f.shape());
+    SHAPE(CompositionalScorer.SHAPE);
 
     private final BiPredicate<SceneObject, DetectedObject> match;
 
@@ -131,14 +131,12 @@ public final class CompositionalScorer {
     return true;
   }
 
-  private static final BiPredicate<SceneObject, DetectedObject> SHAPE =
-      (w, f) -> w.shape() == f.shape();
-  private static final BiPredicate<SceneObject, DetectedObject> COLOUR =
-      (w, f) -> w.colour() == f.colour();
-  private static final BiPredicate<SceneObject, DetectedObject> SIZE =
-      (w, f) -> w.size() == f.size();
-  private static final BiPredicate<SceneObject, DetectedObject> CELL =
-      (w, f) -> w.cell() == f.cell();
+  /** A found object has its scene object's shape; the other rules compare one attribute each. */
+  static final BiPredicate<SceneObject, DetectedObject> SHAPE = (w, f) -> w.shape() == f.shape();
+
+  static final BiPredicate<SceneObject, DetectedObject> COLOUR = (w, f) -> w.colour() == f.colour();
+  static final BiPredicate<SceneObject, DetectedObject> SIZE = (w, f) -> w.size() == f.size();
+  static final BiPredicate<SceneObject, DetectedObject> CELL = (w, f) -> w.cell() == f.cell();
 
   private static boolean assign(
       List<SceneObject> wanted,

@@ -1,5 +1,10 @@
 package org.dalle.evaluation.compositional;
 
+import static org.dalle.evaluation.compositional.CompositionalScorer.CELL;
+import static org.dalle.evaluation.compositional.CompositionalScorer.COLOUR;
+import static org.dalle.evaluation.compositional.CompositionalScorer.SHAPE;
+import static org.dalle.evaluation.compositional.CompositionalScorer.SIZE;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,13 +85,4 @@ public final class FactChecks {
       facts.put(fact, CompositionalScorer.assignment(wanted, found, rule).isPresent());
     }
   }
-
-  private static final BiPredicate<SceneObject, DetectedObject> SHAPE =
-      (w, f) -> w.shape() == f.shape();
-  private static final BiPredicate<SceneObject, DetectedObject> COLOUR =
-      (w, f) -> w.colour() == f.colour();
-  private static final BiPredicate<SceneObject, DetectedObject> SIZE =
-      (w, f) -> w.size() == f.size();
-  private static final BiPredicate<SceneObject, DetectedObject> CELL =
-      (w, f) -> w.cell() == f.cell();
 }

@@ -170,7 +170,6 @@ public final class ReconstructionCheck {
             n,
             originalShare,
             share,
-            originalsRight == 0 ? Double.NaN : share / originalShare,
             colourRight / (double) n,
             shapeRight / (double) n,
             codebook.usage(),

@@ -19,7 +19,6 @@ import org.dalle.jobs.train.AtomicFiles;
  * @param images how many held-out-split images were checked
  * @param originalsRight share of the originals in which every object has its colour and shape
  * @param reconstructionsRight the same share for the reconstructions
- * @param ratio {@code reconstructionsRight / originalsRight}; NaN when no original was right
  * @param colourRight share of reconstructions in which every object has its colour
  * @param shapeRight share of reconstructions in which every object has its shape
  * @param codesUsed distinct codes over the grids of every checked image
@@ -31,7 +30,6 @@ public record ReconstructionCheckResult(
     int images,
     double originalsRight,
     double reconstructionsRight,
-    double ratio,
     double colourRight,
     double shapeRight,
     int codesUsed,
@@ -50,9 +48,14 @@ public record ReconstructionCheckResult(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** {@code reconstructionsRight / originalsRight}; NaN when no original was right. */
+  public double ratio() {
+    return originalsRight > 0 ? reconstructionsRight / originalsRight : Double.NaN;
+  }
+
   /** Whether the reconstructions reach {@link #TARGET_RATIO} of the originals' pass rate. */
   public boolean meetsTarget() {
-    return ratio >= TARGET_RATIO;
+    return ratio() >= TARGET_RATIO;
   }
 
   /**
@@ -71,7 +74,7 @@ public record ReconstructionCheckResult(
         images,
         100 * reconstructionsRight,
         100 * originalsRight,
-        ratio,
+        ratio(),
         TARGET_RATIO,
         meetsTarget() ? "met" : "NOT met",
         100 * colourRight,
@@ -82,18 +85,27 @@ public record ReconstructionCheckResult(
         mse);
   }
 
-  /** The figures for {@code metrics.jsonl}, keys prefixed {@code check_}. */
+  /**
+   * The figures for {@code metrics.jsonl}: those of {@link #FILE}, keys prefixed {@code check_}.
+   */
   public Map<String, Number> metrics() {
     Map<String, Number> values = new LinkedHashMap<>();
-    values.put("check_images", images);
-    values.put("check_originals_right", originalsRight);
-    values.put("check_reconstructions_right", reconstructionsRight);
-    values.put("check_ratio", ratio);
-    values.put("check_colour_right", colourRight);
-    values.put("check_shape_right", shapeRight);
-    values.put("check_codebook_usage", codesUsed);
-    values.put("check_perplexity", perplexity);
-    values.put("check_mse", mse);
+    figures().forEach((key, value) -> values.put("check_" + key, value));
+    return values;
+  }
+
+  /** The measured figures, by their {@link #FILE} keys. */
+  private Map<String, Number> figures() {
+    Map<String, Number> values = new LinkedHashMap<>();
+    values.put("images", images);
+    values.put("originals_right", originalsRight);
+    values.put("reconstructions_right", reconstructionsRight);
+    values.put("ratio", ratio());
+    values.put("colour_right", colourRight);
+    values.put("shape_right", shapeRight);
+    values.put("codebook_usage", codesUsed);
+    values.put("perplexity", perplexity);
+    values.put("mse", mse);
     return values;
   }
 
@@ -107,18 +119,10 @@ public record ReconstructionCheckResult(
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("step", step);
     json.put("weights", "ema");
-    json.put("images", images);
-    json.put("originals_right", originalsRight);
-    json.put("reconstructions_right", reconstructionsRight);
-    json.put("ratio", ratio);
+    json.putAll(figures());
     json.put("target_ratio", TARGET_RATIO);
     json.put("meets_target", meetsTarget());
-    json.put("colour_right", colourRight);
-    json.put("shape_right", shapeRight);
-    json.put("codebook_usage", codesUsed);
     json.put("vocab_size", vocabSize);
-    json.put("perplexity", perplexity);
-    json.put("mse", mse);
     json.put("scenes", scenes.toJsonMap());
     json.put(
         "note",
@@ -142,7 +146,6 @@ public record ReconstructionCheckResult(
         (int) number(json, "images", origin),
         number(json, "originals_right", origin),
         number(json, "reconstructions_right", origin),
-        number(json, "ratio", origin),
         number(json, "colour_right", origin),
         number(json, "shape_right", origin),
         (int) number(json, "codebook_usage", origin),

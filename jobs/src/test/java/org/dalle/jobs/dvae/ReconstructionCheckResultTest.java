@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReconstructionCheckResultTest {
 
   private static final ReconstructionCheckResult RESULT =
-      new ReconstructionCheckResult(256, 1.0, 0.973, 0.973, 0.992, 0.977, 180, 512, 85.1, 0.0061);
+      new ReconstructionCheckResult(256, 1.0, 0.973, 0.992, 0.977, 180, 512, 85.1, 0.0061);
   private static final HeldOutScenes SCENES =
       new HeldOutScenes(
           1, 64, SceneMix.DEFAULT, Set.of(new ColourShape(Colour.RED, Shape.TRIANGLE)), 0);
@@ -91,7 +91,6 @@ class ReconstructionCheckResultTest {
   }
 
   private static ReconstructionCheckResult withRatio(double ratio) {
-    return new ReconstructionCheckResult(
-        256, 1.0, ratio, ratio, 0.99, 0.98, 180, 512, 85.1, 0.0061);
+    return new ReconstructionCheckResult(256, 1.0, ratio, 0.99, 0.98, 180, 512, 85.1, 0.0061);
   }
 }

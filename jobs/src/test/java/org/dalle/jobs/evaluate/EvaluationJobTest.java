@@ -61,7 +61,7 @@ class EvaluationJobTest {
     Inputs inputs = inputs(10);
     EvaluateConfig config = config(inputs, dir.resolve("eval"));
     Path dvae = Path.of(config.dvaeRun());
-    new ReconstructionCheckResult(16, 1.0, 0.875, 0.875, 0.9375, 0.9375, 20, 64, 12.5, 0.01)
+    new ReconstructionCheckResult(16, 1.0, 0.875, 0.9375, 0.9375, 20, 64, 12.5, 0.01)
         .write(
             dvae.resolve(ReconstructionCheckResult.FILE),
             100,

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluationReportTest {
 
   private static final ReconstructionCheckResult CHECK =
-      new ReconstructionCheckResult(256, 1.0, 0.9, 0.9, 0.99, 0.91, 180, 512, 85.1, 0.0061);
+      new ReconstructionCheckResult(256, 1.0, 0.9, 0.99, 0.91, 180, 512, 85.1, 0.0061);
 
   @TempDir Path dir;
 
