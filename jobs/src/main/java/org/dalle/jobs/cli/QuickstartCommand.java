@@ -11,14 +11,15 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.jobs.config.ConfigLoader;
-import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
+import org.dalle.jobs.dvae.TrainDvaeResult;
 import org.dalle.jobs.sample.CaptionSampler;
 import org.dalle.jobs.sample.RerankerLoader;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
-import org.dalle.jobs.transformer.TransformerTrainer;
+import org.dalle.jobs.transformer.TrainTransformerResult;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.dvae.DvaeExport;
 import org.dalle.models.transformer.PriorExport;
@@ -104,7 +105,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     endStage(clock);
     Path dvae = runDir.resolve("dvae");
     clock.begin("2/8 train-dvae", dvae);
-    Path export = dvae.resolve(DvaeTrainer.EXPORT_DIR);
+    Path export = dvae.resolve(TrainingLoop.EXPORT_DIR);
     if (!fresh && DvaeExport.isComplete(export)) {
       clock.skip(export + " is complete");
     } else {
@@ -118,7 +119,7 @@ public final class QuickstartCommand implements Callable<Integer> {
               DVAE_CONFIG,
               Map.of("data", data.toString(), "out", dvae.toString()));
       // Resuming continues an interrupted quickstart; with no checkpoint it starts fresh.
-      DvaeTrainer.Result result =
+      TrainDvaeResult result =
           TrainDvaeCommand.train(
               config, true, List.of("quickstart", "--run-dir", runDir.toString()));
       if (!result.finished()) {
@@ -144,7 +145,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     endStage(clock);
     Path transformer = runDir.resolve("transformer");
     clock.begin("4/8 train-transformer", transformer);
-    Path transformerExport = transformer.resolve(TransformerTrainer.EXPORT_DIR);
+    Path transformerExport = transformer.resolve(TrainingLoop.EXPORT_DIR);
     if (!fresh && PriorExport.isComplete(transformerExport)) {
       clock.skip(transformerExport + " is complete");
     } else {
@@ -160,7 +161,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                   "data", tokens.toString(),
                   "tokenizer", data.resolve("tokenizer.json").toString(),
                   "out", transformer.toString()));
-      TransformerTrainer.Result result =
+      TrainTransformerResult result =
           TrainTransformerCommand.train(
               config, true, List.of("quickstart", "--run-dir", runDir.toString()));
       if (!result.finished()) {

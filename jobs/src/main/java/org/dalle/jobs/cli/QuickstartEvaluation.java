@@ -17,17 +17,18 @@ import org.dalle.evaluation.compositional.CompositionalEvaluation;
 import org.dalle.evaluation.compositional.SyntheticCaptions;
 import org.dalle.evaluation.evaluator.EvaluatorExport;
 import org.dalle.evaluation.protocols.BlurRadii;
-import org.dalle.jobs.clip.ClipTrainer;
 import org.dalle.jobs.clip.TrainClipConfig;
+import org.dalle.jobs.clip.TrainClipResult;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.evaluate.EvaluateConfig;
 import org.dalle.jobs.evaluate.EvaluationJob;
-import org.dalle.jobs.evaluator.EvaluatorTrainer;
 import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
+import org.dalle.jobs.evaluator.TrainEvaluatorResult;
 import org.dalle.jobs.sample.CaptionSampler;
 import org.dalle.jobs.sample.RerankerLoader;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.transformer.SamplingOptions;
@@ -59,7 +60,7 @@ final class QuickstartEvaluation {
    */
   static Path trainClip(Path data, Path clip, boolean fresh, List<String> args, StageClock clock)
       throws Exception {
-    Path export = clip.resolve(ClipTrainer.EXPORT_DIR);
+    Path export = clip.resolve(TrainingLoop.EXPORT_DIR);
     if (!fresh && ClipExport.isComplete(export)) {
       clock.skip(export + " is complete");
       return export;
@@ -70,7 +71,7 @@ final class QuickstartEvaluation {
             TrainClipConfig.defaults(),
             CLIP_CONFIG,
             Map.of("data", data.toString(), "out", clip.toString()));
-    ClipTrainer.Result result = TrainClipCommand.train(config, true, args);
+    TrainClipResult result = TrainClipCommand.train(config, true, args);
     return result.finished() ? export : null;
   }
 
@@ -81,7 +82,7 @@ final class QuickstartEvaluation {
   static Path trainEvaluator(
       Path data, Path evaluator, boolean fresh, List<String> args, StageClock clock)
       throws Exception {
-    Path export = evaluator.resolve(EvaluatorTrainer.EXPORT_DIR);
+    Path export = evaluator.resolve(TrainingLoop.EXPORT_DIR);
     if (!fresh && EvaluatorExport.isComplete(export)) {
       clock.skip(export + " is complete");
       return export;
@@ -92,7 +93,7 @@ final class QuickstartEvaluation {
             TrainEvaluatorConfig.defaults(),
             EVALUATOR_CONFIG,
             Map.of("data", data.toString(), "out", evaluator.toString()));
-    EvaluatorTrainer.Result result = TrainEvaluatorCommand.train(config, true, args);
+    TrainEvaluatorResult result = TrainEvaluatorCommand.train(config, true, args);
     return result.finished() ? export : null;
   }
 

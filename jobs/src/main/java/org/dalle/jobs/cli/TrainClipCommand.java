@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dalle.jobs.clip.ClipTrainer;
 import org.dalle.jobs.clip.TrainClipConfig;
+import org.dalle.jobs.clip.TrainClipResult;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.RetrievalAccuracy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,12 +113,13 @@ public final class TrainClipCommand implements Callable<Integer> {
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static ClipTrainer.Result train(TrainClipConfig config, boolean resume, List<String> args)
+  static TrainClipResult train(TrainClipConfig config, boolean resume, List<String> args)
       throws Exception {
-    CommandSupport.useEngineThreads(config.threads());
-    ClipTrainer.Result result;
+    CommandSupport.useEngineThreads(config.training().threads());
+    TrainClipResult result;
     try (StopSignal stop = StopSignal.install()) {
-      result = new ClipTrainer(config, args, stop, System.err).run(resume);
+      result =
+          new TrainingLoop(args, stop, System.err).run(new ClipTrainer(config, System.err), resume);
     }
     System.out.printf(
         "train-clip: %s at step %d. Last update: loss %.4f, in-batch accuracy %.3f, temperature"

@@ -11,7 +11,9 @@ import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.ReconstructionCheckResult;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
+import org.dalle.jobs.dvae.TrainDvaeResult;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -111,17 +113,18 @@ public final class TrainDvaeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainDvaeConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    DvaeTrainer.Result result = train(resolved, run.resume, args);
+    TrainDvaeResult result = train(resolved, run.resume, args);
     return result.exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static DvaeTrainer.Result train(TrainDvaeConfig config, boolean resume, List<String> args)
+  static TrainDvaeResult train(TrainDvaeConfig config, boolean resume, List<String> args)
       throws Exception {
-    CommandSupport.useEngineThreads(config.threads());
-    DvaeTrainer.Result result;
+    CommandSupport.useEngineThreads(config.training().threads());
+    TrainDvaeResult result;
     try (StopSignal stop = StopSignal.install()) {
-      result = new DvaeTrainer(config, args, stop, System.err).run(resume);
+      result =
+          new TrainingLoop(args, stop, System.err).run(new DvaeTrainer(config, System.err), resume);
     }
     System.out.printf(
         "train-dvae: %s at step %d. Last batch: reconstruction MSE %.4f, codebook usage %d of %d"
@@ -139,8 +142,8 @@ public final class TrainDvaeCommand implements Callable<Integer> {
       System.out.println("  " + result.reconstructionCheck().get().line());
       System.out.printf(
           "  reconstruction check: %s, %s%n",
-          Path.of(config.out(), ReconstructionCheckResult.FILE),
-          Path.of(config.out(), ReconstructionCheckResult.FIGURE));
+          Path.of(config.training().out(), ReconstructionCheckResult.FILE),
+          Path.of(config.training().out(), ReconstructionCheckResult.FIGURE));
     } else {
       System.out.println("  reconstruction check skipped: " + result.reconstructionCheckSkipped());
     }

@@ -13,7 +13,9 @@ import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.evaluator.EvaluatorTrainer;
 import org.dalle.jobs.evaluator.HeldOutEvaluation;
 import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
+import org.dalle.jobs.evaluator.TrainEvaluatorResult;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,12 +119,14 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static EvaluatorTrainer.Result train(
+  static TrainEvaluatorResult train(
       TrainEvaluatorConfig resolved, boolean resume, List<String> args) throws Exception {
-    CommandSupport.useEngineThreads(resolved.threads());
-    EvaluatorTrainer.Result result;
+    CommandSupport.useEngineThreads(resolved.training().threads());
+    TrainEvaluatorResult result;
     try (StopSignal stop = StopSignal.install()) {
-      result = new EvaluatorTrainer(resolved, args, stop, System.err).run(resume);
+      result =
+          new TrainingLoop(args, stop, System.err)
+              .run(new EvaluatorTrainer(resolved, System.err), resume);
     }
     if (!result.finished()) {
       System.out.printf(
@@ -142,7 +146,8 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
     System.out.printf("  FID train vs validation images: %.4f%n", e.fidTrainVsValidation());
     printScore("validation", e.validationScore());
     printScore("training", e.trainScore());
-    System.out.println("  evaluation: " + Path.of(resolved.out()).resolve(HeldOutEvaluation.FILE));
+    System.out.println(
+        "  evaluation: " + Path.of(resolved.training().out()).resolve(HeldOutEvaluation.FILE));
     System.out.println("  export (the FeatureNetwork for FID/IS): " + result.export());
     return result;
   }

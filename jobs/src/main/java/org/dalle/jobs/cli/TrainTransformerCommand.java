@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
+import org.dalle.jobs.transformer.TrainTransformerResult;
 import org.dalle.jobs.transformer.TransformerTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,12 +118,14 @@ public final class TrainTransformerCommand implements Callable<Integer> {
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static TransformerTrainer.Result train(
+  static TrainTransformerResult train(
       TrainTransformerConfig config, boolean resume, List<String> args) throws Exception {
-    CommandSupport.useEngineThreads(config.threads());
-    TransformerTrainer.Result result;
+    CommandSupport.useEngineThreads(config.training().threads());
+    TrainTransformerResult result;
     try (StopSignal stop = StopSignal.install()) {
-      result = new TransformerTrainer(config, args, stop, System.err).run(resume);
+      result =
+          new TrainingLoop(args, stop, System.err)
+              .run(new TransformerTrainer(config, System.err), resume);
     }
     System.out.printf(
         "train-transformer: %s at step %d. Last update: loss %.4f (text %.4f, image %.4f nats per"

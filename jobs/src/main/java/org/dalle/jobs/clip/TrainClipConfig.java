@@ -3,9 +3,11 @@ package org.dalle.jobs.clip;
 import static org.dalle.jobs.config.ConfigChecks.atLeast;
 import static org.dalle.jobs.config.ConfigChecks.nonNegative;
 import static org.dalle.jobs.config.ConfigChecks.positive;
-import static org.dalle.jobs.config.ConfigChecks.unitInterval;
 
 import java.io.Serializable;
+import org.dalle.jobs.config.Inline;
+import org.dalle.jobs.train.AdamWSettings;
+import org.dalle.jobs.train.TrainingSettings;
 import org.dalle.models.clip.ClipConfig;
 
 /**
@@ -18,46 +20,31 @@ import org.dalle.models.clip.ClipConfig;
  *
  * @param data the prepare output directory (holding {@code images/*.avro} and {@code
  *     tokenizer.json})
- * @param out the run directory (checkpoints, metrics, retrieval check, export)
  * @param model the contrastive model's shape; a {@code text_vocab_size} of 0 takes the tokenizer's
- * @param batchSize (image, caption) pairs per update: each is contrasted with the others
- * @param steps updates in the whole run
+ * @param training out, batch_size ((image, caption) pairs per update, each contrasted with the
+ *     others), steps, checkpoint_every, keep_checkpoints, seed (of initialisation, data order and
+ *     crops) and threads, at the top level of the file
  * @param learningRate peak AdamW learning rate, after warm-up
  * @param finalLearningRate learning rate at the last update
  * @param warmupSteps updates of the linear warm-up
- * @param adamBeta1 AdamW β₁ (CLIP: 0.9)
- * @param adamBeta2 AdamW β₂ (CLIP: 0.98)
- * @param adamEpsilon AdamW ε (CLIP: 1e-6)
- * @param weightDecay decoupled weight decay of weight matrices only (CLIP: 0.2)
+ * @param optimizer adam_beta1, adam_beta2, adam_epsilon and weight_decay (of weight matrices only),
+ *     at the top level of the file (CLIP: 0.9, 0.98, 1e-6, 0.2)
  * @param gradientClip global gradient-norm threshold; 0 turns clipping off
  * @param randomCrop take each training window at a random offset of images prepared larger than
  *     {@code model.image_size} (the centre window otherwise, and always for validation)
  * @param validationImages pairs held out of training for the retrieval check at the end
- * @param checkpointEvery updates between checkpoints (one is also written at the end and on a stop)
- * @param keepCheckpoints how many of the newest checkpoints to keep
- * @param seed seed of initialisation, data order and crops
- * @param threads intra-op CPU threads of the engine (0: the engine's default)
  */
 public record TrainClipConfig(
     String data,
-    String out,
     ClipConfig model,
-    int batchSize,
-    long steps,
+    @Inline TrainingSettings training,
     double learningRate,
     double finalLearningRate,
     long warmupSteps,
-    double adamBeta1,
-    double adamBeta2,
-    double adamEpsilon,
-    double weightDecay,
+    @Inline AdamWSettings optimizer,
     double gradientClip,
     boolean randomCrop,
-    int validationImages,
-    long checkpointEvery,
-    int keepCheckpoints,
-    long seed,
-    int threads)
+    int validationImages)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -66,24 +53,15 @@ public record TrainClipConfig(
   public static TrainClipConfig defaults() {
     return new TrainClipConfig(
         "",
-        "",
         ClipConfig.tiny().withTextVocabSize(0),
-        64,
-        1_000,
+        new TrainingSettings("", 64, 1_000, 200, 2, 0, 0),
         5e-4,
         1e-5,
         100,
-        0.9,
-        0.98,
-        1e-6,
-        0.2,
+        new AdamWSettings(0.9, 0.98, 1e-6, 0.2),
         0,
         false,
-        256,
-        200,
-        2,
-        0,
-        0);
+        256);
   }
 
   /**
@@ -105,24 +83,15 @@ public record TrainClipConfig(
     }
     return new TrainClipConfig(
         data,
-        out,
         model.withTextVocabSize(tokenizerVocab),
-        batchSize,
-        steps,
+        training,
         learningRate,
         finalLearningRate,
         warmupSteps,
-        adamBeta1,
-        adamBeta2,
-        adamEpsilon,
-        weightDecay,
+        optimizer,
         gradientClip,
         randomCrop,
-        validationImages,
-        checkpointEvery,
-        keepCheckpoints,
-        seed,
-        threads);
+        validationImages);
   }
 
   /**
@@ -137,33 +106,32 @@ public record TrainClipConfig(
       throw new IllegalArgumentException(
           "data is not set; expected the prepare output directory (e.g. --data runs/x/data)");
     }
-    if (out == null || out.isBlank()) {
-      throw new IllegalArgumentException(
-          "out is not set; expected the run directory (e.g. --out runs/x/clip)");
+    if (training == null) {
+      throw new IllegalArgumentException("training settings are not set; expected out and steps");
     }
+    if (optimizer == null) {
+      throw new IllegalArgumentException("optimizer settings are not set; expected adam_beta1");
+    }
+    optimizer.validate();
+    training.validate("clip", 2);
     if (model == null) {
       throw new IllegalArgumentException(
           "model is not set; expected the contrastive model's sizes");
     }
     model.withTextVocabSize(Math.max(1, model.textVocabSize())).validate();
-    atLeast("batch_size", batchSize, 2);
-    atLeast("steps", steps, 1);
     atLeast("warmup_steps", warmupSteps, 0);
-    if (warmupSteps >= steps) {
+    if (warmupSteps >= training.steps()) {
       throw new IllegalArgumentException(
-          "warmup_steps is " + warmupSteps + "; expected fewer than steps (" + steps + ")");
+          "warmup_steps is "
+              + warmupSteps
+              + "; expected fewer than steps ("
+              + training.steps()
+              + ")");
     }
     atLeast("validation_images", validationImages, 2);
-    atLeast("checkpoint_every", checkpointEvery, 1);
-    atLeast("keep_checkpoints", keepCheckpoints, 1);
-    atLeast("threads", threads, 0);
     positive("learning_rate", learningRate);
     nonNegative("final_learning_rate", finalLearningRate);
-    nonNegative("weight_decay", weightDecay);
     nonNegative("gradient_clip", gradientClip);
-    positive("adam_epsilon", adamEpsilon);
-    unitInterval("adam_beta1", adamBeta1);
-    unitInterval("adam_beta2", adamBeta2);
     return this;
   }
 }

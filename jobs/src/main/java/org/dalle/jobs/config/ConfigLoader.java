@@ -9,10 +9,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +23,13 @@ import java.util.Map;
  * file, and command-line overrides. Keys are snake_case; nested records are YAML mappings; an
  * override key may be a dotted path such as {@code source.seed}. An unknown key is an error naming
  * it, so a typo in a config file never silently falls back to a default.
+ *
+ * <p>A record component marked {@link Inline} is written and read as if its settings were the outer
+ * record's own: its keys stand at the top level.
  */
 public final class ConfigLoader {
+  private static final PropertyNamingStrategies.NamingBase SNAKE_CASE =
+      (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -63,7 +71,7 @@ public final class ConfigLoader {
 
   private static <T> T load(
       Class<T> type, T defaults, String yamlText, String origin, Map<String, Object> overrides) {
-    ObjectNode tree = YAML.valueToTree(defaults);
+    ObjectNode tree = inlined(defaults);
     if (yamlText != null) {
       JsonNode file;
       try {
@@ -85,7 +93,7 @@ public final class ConfigLoader {
     }
     overrides.forEach((path, value) -> set(tree, path, YAML.valueToTree(value)));
     try {
-      return YAML.treeToValue(tree, type);
+      return YAML.treeToValue(nested(type, tree), type);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "invalid "
@@ -100,10 +108,48 @@ public final class ConfigLoader {
   /** The resolved config as YAML, as written next to every run's outputs. */
   public static String toYaml(Object config) {
     try {
-      return YAML.writeValueAsString(config);
+      return YAML.writeValueAsString(inlined(config));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The config as a tree whose {@link Inline} components' settings stand at the top level. */
+  private static ObjectNode inlined(Object config) {
+    ObjectNode tree = YAML.valueToTree(config);
+    for (RecordComponent component : inlineComponents(config.getClass())) {
+      String name = SNAKE_CASE.translate(component.getName());
+      JsonNode inner = tree.remove(name);
+      if (inner != null && inner.isObject()) {
+        inner.fields().forEachRemaining(field -> tree.set(field.getKey(), field.getValue()));
+      }
+    }
+    return tree;
+  }
+
+  /** The inverse of {@link #inlined}: gathers each {@link Inline} component's keys back. */
+  private static ObjectNode nested(Class<?> type, ObjectNode tree) {
+    for (RecordComponent component : inlineComponents(type)) {
+      ObjectNode inner = tree.objectNode();
+      for (RecordComponent setting : component.getType().getRecordComponents()) {
+        String key = SNAKE_CASE.translate(setting.getName());
+        JsonNode value = tree.remove(key);
+        if (value != null) {
+          inner.set(key, value);
+        }
+      }
+      tree.set(SNAKE_CASE.translate(component.getName()), inner);
+    }
+    return tree;
+  }
+
+  private static List<RecordComponent> inlineComponents(Class<?> type) {
+    if (!type.isRecord()) {
+      return List.of();
+    }
+    return Arrays.stream(type.getRecordComponents())
+        .filter(c -> c.isAnnotationPresent(Inline.class) && c.getType().isRecord())
+        .toList();
   }
 
   private static void merge(ObjectNode target, ObjectNode overlay, String origin) {

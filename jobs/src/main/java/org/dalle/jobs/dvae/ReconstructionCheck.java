@@ -4,12 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.dalle.evaluation.compositional.CompositionalScorer;
 import org.dalle.evaluation.compositional.CompositionalScorer.ObjectMatch;
 import org.dalle.evaluation.compositional.DetectedScene;
 import org.dalle.evaluation.compositional.SceneChecker;
+import org.dalle.jobs.train.MetricsLog;
+import org.dalle.jobs.train.RunDirectory;
 import org.dalle.models.dvae.DiscreteVae;
 import org.dalle.pipelines.synthetic.Scene;
 
@@ -100,6 +104,41 @@ public final class ReconstructionCheck {
     this.reconstructor = reconstructor;
     this.batchSize = batchSize;
     this.vocabSize = vocabSize;
+  }
+
+  /**
+   * Runs the check at the end of a training run with the model's current (EMA) weights, and writes
+   * its file, figure and {@code check_*} metrics line into the run directory.
+   *
+   * @param preparedSize the side of the prepared images, which the scenes are rendered at
+   */
+  static ReconstructionCheckResult atEndOfRun(
+      TrainDvaeConfig config,
+      DiscreteVae model,
+      NDManager base,
+      int preparedSize,
+      HeldOutScenes scenes,
+      long step,
+      RunDirectory run,
+      PrintStream log)
+      throws IOException {
+    int count = config.reconstructionCheckImages();
+    log.printf(
+        "train-dvae: reconstruction check on %d held-out-split scenes (EMA weights)%n", count);
+    HeldOutScenes.Rendered images = scenes.render(count, preparedSize, config.model().imageSize());
+    Outcome outcome =
+        new ReconstructionCheck(
+                Reconstructor.of(model, base),
+                config.training().batchSize(),
+                config.model().vocabSize())
+            .run(images.images(), images.scenes());
+    ReconstructionCheckResult result = outcome.result();
+    result.write(run.file(ReconstructionCheckResult.FILE), step, scenes);
+    ReconstructionCheckFigure.write(run.file(ReconstructionCheckResult.FIGURE), outcome.shown());
+    try (MetricsLog metrics = MetricsLog.open(run.metrics(), step)) {
+      metrics.log(step, result.metrics());
+    }
+    return result;
   }
 
   /**

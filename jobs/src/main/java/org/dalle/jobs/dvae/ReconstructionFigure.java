@@ -1,11 +1,15 @@
 package org.dalle.jobs.dvae;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dalle.jobs.train.ImageGrid;
+import org.dalle.models.dvae.DiscreteVae;
 
 /**
  * {@code reconstructions.png}: originals on top and their reconstructions below, as in Figure 1 of
@@ -17,6 +21,29 @@ final class ReconstructionFigure {
   static final int MIN_CELL = 96;
 
   private ReconstructionFigure() {}
+
+  /**
+   * Writes the centre crops of {@code heldOut} and their reconstructions by {@code model} with its
+   * current weights; returns their MSE.
+   */
+  static double write(Path file, TrainingImages heldOut, DiscreteVae model, NDManager base)
+      throws IOException {
+    int count = heldOut.count();
+    int size = heldOut.crop();
+    float[] originals = heldOut.centreCrops();
+    float[] reconstructions;
+    try (NDManager scope = base.newSubManager()) {
+      NDArray images = scope.create(originals, new Shape(count, 3, size, size));
+      reconstructions = model.reconstruct(images).toFloatArray();
+    }
+    write(file, originals, reconstructions, count, size);
+    double sum = 0;
+    for (int i = 0; i < originals.length; i++) {
+      double difference = reconstructions[i] - originals[i];
+      sum += difference * difference;
+    }
+    return sum / originals.length;
+  }
 
   /**
    * @param originals {@code (N, 3, S, S)} in [0, 1]

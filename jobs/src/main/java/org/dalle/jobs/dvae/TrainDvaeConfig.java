@@ -6,6 +6,9 @@ import static org.dalle.jobs.config.ConfigChecks.positive;
 import static org.dalle.jobs.config.ConfigChecks.unitInterval;
 
 import java.io.Serializable;
+import org.dalle.jobs.config.Inline;
+import org.dalle.jobs.train.AdamWSettings;
+import org.dalle.jobs.train.TrainingSettings;
 import org.dalle.models.dvae.DvaeConfig;
 import org.dalle.models.dvae.PixelLikelihood;
 
@@ -19,16 +22,13 @@ import org.dalle.models.dvae.PixelLikelihood;
  * 0 to {@code klWeight} over {@code klWeightSteps} (cosine; the paper: 6.6 over 5000 updates).
  *
  * @param data the prepare output directory (holding {@code images/*.avro})
- * @param out the run directory (checkpoints, metrics, figure, export)
  * @param model the dVAE's shape
- * @param batchSize images per update
- * @param steps updates in the whole run
+ * @param training out, batch_size (images), steps, checkpoint_every, keep_checkpoints, seed (of
+ *     initialisation, data order, flips and Gumbel noise) and threads, at the top level of the file
  * @param learningRate initial AdamW learning rate (paper: 1e-4)
  * @param finalLearningRate learning rate at the last update (paper: 1.25e-6)
- * @param adamBeta1 AdamW β₁ (paper: 0.9)
- * @param adamBeta2 AdamW β₂ (paper: 0.999)
- * @param adamEpsilon AdamW ε (paper: 1e-8)
- * @param weightDecay decoupled weight decay of convolution weights (paper: 1e-4)
+ * @param optimizer adam_beta1, adam_beta2, adam_epsilon and weight_decay (of convolution weights),
+ *     at the top level of the file (paper: 0.9, 0.999, 1e-8, 1e-4)
  * @param tauStart initial Gumbel-softmax temperature (paper: 1)
  * @param tauEnd final temperature (paper: 1/16)
  * @param tauSteps updates over which τ anneals
@@ -41,29 +41,20 @@ import org.dalle.models.dvae.PixelLikelihood;
  * @param flip mirror each image left-right with probability 1/2 (drawn per epoch and example)
  * @param randomCrop take each training window at a random offset of images prepared larger than
  *     {@code model.image_size} (the centre window otherwise, and always for the figure)
- * @param checkpointEvery updates between checkpoints (one is also written at the end and on a stop)
- * @param keepCheckpoints how many of the newest checkpoints to keep
  * @param reconstructionImages images held out of training and shown in {@code reconstructions.png}
  * @param reconstructionCheckImages images of the synthetic source's held-out split checked at the
  *     end of the run ({@link ReconstructionCheck}: does every object keep its colour and shape
  *     through the EMA dVAE?), written to {@code reconstruction_check.json} and {@code .png}; 0
  *     turns the check off. Needs data prepared from a {@code synthetic:} source (its {@code
  *     run.json} names the seed and held-out pairs); other data skips the check with a message
- * @param seed seed of initialisation, data order, flips and Gumbel noise
- * @param threads intra-op CPU threads of the engine (0: the engine's default)
  */
 public record TrainDvaeConfig(
     String data,
-    String out,
     DvaeConfig model,
-    int batchSize,
-    long steps,
+    @Inline TrainingSettings training,
     double learningRate,
     double finalLearningRate,
-    double adamBeta1,
-    double adamBeta2,
-    double adamEpsilon,
-    double weightDecay,
+    @Inline AdamWSettings optimizer,
     double tauStart,
     double tauEnd,
     long tauSteps,
@@ -74,12 +65,8 @@ public record TrainDvaeConfig(
     double emaDecay,
     boolean flip,
     boolean randomCrop,
-    long checkpointEvery,
-    int keepCheckpoints,
     int reconstructionImages,
-    int reconstructionCheckImages,
-    long seed,
-    int threads)
+    int reconstructionCheckImages)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -88,16 +75,11 @@ public record TrainDvaeConfig(
   public static TrainDvaeConfig defaults() {
     return new TrainDvaeConfig(
         "",
-        "",
         DvaeConfig.tiny(),
-        64,
-        10_000,
+        new TrainingSettings("", 64, 10_000, 1_000, 3, 0, 0),
         1e-4,
         1.25e-6,
-        0.9,
-        0.999,
-        1e-8,
-        1e-4,
+        new AdamWSettings(0.9, 0.999, 1e-8, 1e-4),
         1.0,
         1.0 / 16,
         10_000,
@@ -108,12 +90,8 @@ public record TrainDvaeConfig(
         0.999,
         true,
         true,
-        1_000,
-        3,
         8,
-        256,
-        0,
-        0);
+        256);
   }
 
   /**
@@ -127,32 +105,27 @@ public record TrainDvaeConfig(
       throw new IllegalArgumentException(
           "data is not set; expected the prepare output directory (e.g. --data runs/x/data)");
     }
-    if (out == null || out.isBlank()) {
-      throw new IllegalArgumentException(
-          "out is not set; expected the run directory (e.g. --out runs/x/dvae)");
+    if (training == null) {
+      throw new IllegalArgumentException("training settings are not set; expected out and steps");
     }
+    if (optimizer == null) {
+      throw new IllegalArgumentException("optimizer settings are not set; expected adam_beta1");
+    }
+    optimizer.validate();
+    training.validate("dvae", 1);
     if (model == null) {
       throw new IllegalArgumentException("model is not set; expected the dVAE's sizes");
     }
     model.validate();
-    atLeast("batch_size", batchSize, 1);
-    atLeast("steps", steps, 1);
     atLeast("tau_steps", tauSteps, 1);
     atLeast("kl_weight_steps", klWeightSteps, 1);
-    atLeast("checkpoint_every", checkpointEvery, 1);
-    atLeast("keep_checkpoints", keepCheckpoints, 1);
     atLeast("reconstruction_images", reconstructionImages, 1);
     atLeast("reconstruction_check_images", reconstructionCheckImages, 0);
-    atLeast("threads", threads, 0);
     positive("learning_rate", learningRate);
     nonNegative("final_learning_rate", finalLearningRate);
-    nonNegative("weight_decay", weightDecay);
     nonNegative("kl_weight", klWeight);
-    positive("adam_epsilon", adamEpsilon);
     positive("tau_start", tauStart);
     positive("tau_end", tauEnd);
-    unitInterval("adam_beta1", adamBeta1);
-    unitInterval("adam_beta2", adamBeta2);
     unitInterval("ema_decay", emaDecay);
     positive("gaussian_sigma", gaussianSigma);
     pixelLikelihood();

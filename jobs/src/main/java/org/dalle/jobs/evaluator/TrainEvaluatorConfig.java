@@ -3,52 +3,38 @@ package org.dalle.jobs.evaluator;
 import static org.dalle.jobs.config.ConfigChecks.atLeast;
 import static org.dalle.jobs.config.ConfigChecks.nonNegative;
 import static org.dalle.jobs.config.ConfigChecks.positive;
-import static org.dalle.jobs.config.ConfigChecks.unitInterval;
 
 import java.io.Serializable;
 import org.dalle.evaluation.evaluator.EvaluatorConfig;
+import org.dalle.jobs.config.Inline;
+import org.dalle.jobs.train.AdamWSettings;
+import org.dalle.jobs.train.TrainingSettings;
 
 /**
  * Everything {@code dalle train-evaluator} needs, resolved from a YAML file under {@code
  * configs/evaluator/} and command-line flags. Keys are snake_case.
  *
  * @param data the prepare output directory (holding {@code images/*.avro} of the synthetic source)
- * @param out the run directory (checkpoints, metrics, evaluation, export)
  * @param model the network's shape
- * @param batchSize images per update
- * @param steps updates in the whole run
+ * @param training out, batch_size (images), steps, checkpoint_every, keep_checkpoints, seed (of
+ *     initialisation and data order) and threads, at the top level of the file
  * @param learningRate initial AdamW learning rate, decayed by a cosine to {@code finalLearningRate}
  * @param finalLearningRate learning rate at the last update
- * @param adamBeta1 AdamW β₁
- * @param adamBeta2 AdamW β₂
- * @param adamEpsilon AdamW ε
- * @param weightDecay decoupled weight decay of weight matrices and kernels (not biases)
+ * @param optimizer adam_beta1, adam_beta2, adam_epsilon and weight_decay (of weight matrices and
+ *     kernels, not biases), at the top level of the file
  * @param validationFraction share of the {@code train} split held out for accuracy and the
  *     real-vs-real FID, chosen by a hash of each record's id (so it does not depend on the seed)
  * @param evalEvery updates between held-out accuracy lines in {@code metrics.jsonl}
- * @param checkpointEvery updates between checkpoints (one is also written at the end and on a stop)
- * @param keepCheckpoints how many of the newest checkpoints to keep
- * @param seed seed of initialisation and data order
- * @param threads intra-op CPU threads of the engine (0: the engine's default)
  */
 public record TrainEvaluatorConfig(
     String data,
-    String out,
     EvaluatorConfig model,
-    int batchSize,
-    long steps,
+    @Inline TrainingSettings training,
     double learningRate,
     double finalLearningRate,
-    double adamBeta1,
-    double adamBeta2,
-    double adamEpsilon,
-    double weightDecay,
+    @Inline AdamWSettings optimizer,
     double validationFraction,
-    long evalEvery,
-    long checkpointEvery,
-    int keepCheckpoints,
-    long seed,
-    int threads)
+    long evalEvery)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -57,22 +43,13 @@ public record TrainEvaluatorConfig(
   public static TrainEvaluatorConfig defaults() {
     return new TrainEvaluatorConfig(
         "",
-        "",
         EvaluatorConfig.tiny(),
-        64,
-        1500,
+        new TrainingSettings("", 64, 1500, 500, 2, 0, 0),
         2e-3,
         2e-5,
-        0.9,
-        0.999,
-        1e-8,
-        1e-4,
+        new AdamWSettings(0.9, 0.999, 1e-8, 1e-4),
         0.1,
-        250,
-        500,
-        2,
-        0,
-        0);
+        250);
   }
 
   /**
@@ -84,26 +61,21 @@ public record TrainEvaluatorConfig(
       throw new IllegalArgumentException(
           "data is not set; expected the prepare output directory (e.g. --data runs/x/data)");
     }
-    if (out == null || out.isBlank()) {
-      throw new IllegalArgumentException(
-          "out is not set; expected the run directory (e.g. --out runs/x/evaluator)");
+    if (training == null) {
+      throw new IllegalArgumentException("training settings are not set; expected out and steps");
     }
+    if (optimizer == null) {
+      throw new IllegalArgumentException("optimizer settings are not set; expected adam_beta1");
+    }
+    optimizer.validate();
+    training.validate("evaluator", 1);
     if (model == null) {
       throw new IllegalArgumentException("model is not set; expected the evaluator's sizes");
     }
     model.validate();
-    atLeast("batch_size", batchSize, 1);
-    atLeast("steps", steps, 1);
     atLeast("eval_every", evalEvery, 1);
-    atLeast("checkpoint_every", checkpointEvery, 1);
-    atLeast("keep_checkpoints", keepCheckpoints, 1);
-    atLeast("threads", threads, 0);
     positive("learning_rate", learningRate);
     nonNegative("final_learning_rate", finalLearningRate);
-    nonNegative("weight_decay", weightDecay);
-    positive("adam_epsilon", adamEpsilon);
-    unitInterval("adam_beta1", adamBeta1);
-    unitInterval("adam_beta2", adamBeta2);
     if (!(validationFraction > 0 && validationFraction < 1)) {
       throw new IllegalArgumentException(
           "validation_fraction is "

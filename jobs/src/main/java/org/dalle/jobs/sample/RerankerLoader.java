@@ -7,7 +7,7 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.dalle.jobs.clip.ClipTrainer;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.clip.TorchScriptClipScorer;
@@ -56,7 +56,7 @@ public final class RerankerLoader {
   public static ImageTextScorer open(String clipPath) throws IOException {
     Path path = Path.of(clipPath);
     if (Files.isDirectory(path)) {
-      Path export = ClipExport.isComplete(path) ? path : path.resolve(ClipTrainer.EXPORT_DIR);
+      Path export = ClipExport.isComplete(path) ? path : path.resolve(TrainingLoop.EXPORT_DIR);
       if (!ClipExport.isComplete(export)) {
         throw new IllegalArgumentException(
             "--clip "

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
+import org.dalle.jobs.train.ModelTrainer;
 import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Ema;
 import org.dalle.models.optim.Gradients;
@@ -14,8 +15,9 @@ import org.dalle.models.transformer.ResblockGradientScaler;
 import org.dalle.models.transformer.TransformerPrior;
 
 /**
- * One optimisation step of the prior: loss, backward pass, gradient checks, global-norm clipping,
- * AdamW update and EMA (section 2.4 and appendix B.1 of the paper).
+ * One optimisation step of the prior, in the two halves {@link org.dalle.jobs.train.TrainingLoop}
+ * calls around its gradient reduction: loss and backward pass; then gradient checks, global-norm
+ * clipping, AdamW update and EMA (section 2.4 and appendix B.1 of the paper).
  *
  * <p>In {@link Precision#FP16} every resblock's gradient is scaled by its own scale in the backward
  * pass, unscaled afterwards and checked; an update with a non-finite gradient anywhere is skipped
@@ -47,6 +49,19 @@ final class PriorUpdate {
 
     Outcome withLearningRate(double lr) {
       return new Outcome(loss, textLoss, imageLoss, gradNorm, applied, minScale, maxScale, lr);
+    }
+  }
+
+  /**
+   * A batch's losses after the backward pass, with the gradient scales it used.
+   *
+   * @param terms the weighted, text and image losses
+   * @param scales each resblock's gradient scale; null in fp32
+   */
+  record Backward(PriorLoss terms, float[] scales) implements ModelTrainer.Pass {
+    @Override
+    public double loss() {
+      return terms.total().getFloat();
     }
   }
 
@@ -87,13 +102,13 @@ final class PriorUpdate {
   }
 
   /**
-   * One update on a batch.
+   * The forward and backward pass of a batch; in fp16 every resblock's gradient is scaled by its
+   * scale.
    *
    * @param text {@code (B, L)} padded text ids
    * @param image {@code (B, N)} image codes
-   * @param step updates before this one, for messages
    */
-  Outcome run(NDArray text, NDArray image, double lr, AdamW optimizer, Ema ema, long step) {
+  Backward backward(NDArray text, NDArray image) {
     float[] scales = scaler == null ? null : scaler.scalesAsFloats();
     PriorLoss loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -104,6 +119,18 @@ final class PriorUpdate {
         collector.backward(loss.total());
       }
     }
+    return new Backward(loss, scales);
+  }
+
+  /**
+   * Unscales and checks the gradients of {@code pass}, clips them and updates the weights and the
+   * EMA, unless the update is skipped.
+   *
+   * @param step updates before this one, for messages
+   */
+  Outcome apply(Backward pass, double lr, AdamW optimizer, Ema ema, long step) {
+    float[] scales = pass.scales();
+    PriorLoss loss = pass.terms();
     double total = loss.total().getFloat();
     double textLoss = loss.text().getFloat();
     double imageLoss = loss.image().getFloat();
@@ -135,7 +162,6 @@ final class PriorUpdate {
       optimizer.update(params, lr);
       ema.update(params);
     }
-    Gradients.zeroGradients(params);
     double min = 1;
     double max = 1;
     if (scales != null) {
@@ -147,5 +173,10 @@ final class PriorUpdate {
       }
     }
     return new Outcome(total, textLoss, imageLoss, norm, applied, min, max, lr);
+  }
+
+  /** Whether updates with non-finite gradients are skipped (fp16) rather than an error (fp32). */
+  boolean skipsNonFinite() {
+    return scaler != null;
   }
 }

@@ -6,6 +6,9 @@ import static org.dalle.jobs.config.ConfigChecks.required;
 import static org.dalle.jobs.config.ConfigChecks.unitInterval;
 
 import java.io.Serializable;
+import org.dalle.jobs.config.Inline;
+import org.dalle.jobs.train.AdamWSettings;
+import org.dalle.jobs.train.TrainingSettings;
 import org.dalle.models.transformer.TransformerConfig;
 
 /**
@@ -21,55 +24,40 @@ import org.dalle.models.transformer.TransformerConfig;
  * @param data the encode output directory (holding {@code tokens/*.avro})
  * @param tokenizer the prepare stage's {@code tokenizer.json}, used for BPE dropout and copied into
  *     checkpoints and the export so the sampler tokenises captions the same way
- * @param out the run directory (checkpoints, metrics, export)
  * @param model the prior's shape; a {@code text_vocab_size} of 0 takes the tokenizer's size
- * @param batchSize sequences per update
- * @param steps updates in the whole run
+ * @param training out, batch_size (sequences), steps, checkpoint_every, keep_checkpoints, seed (of
+ *     initialisation, data order, dropout and BPE dropout) and threads, at the top level of the
+ *     file
  * @param learningRate peak learning rate after warm-up (paper: 4.5e-4)
  * @param warmupSteps updates of the linear warm-up (paper: 5000)
  * @param plateauWindow updates whose mean loss is one plateau evaluation
  * @param plateauPatience windows without a new best loss that halve the learning rate
  * @param maxHalvings most halvings (paper: 5)
- * @param adamBeta1 AdamW β₁ (paper: 0.9)
- * @param adamBeta2 AdamW β₂ (paper: 0.96)
- * @param adamEpsilon AdamW ε (paper: 1e-8)
- * @param weightDecay decoupled weight decay of weight matrices only (paper: 4.5e-2)
+ * @param optimizer adam_beta1, adam_beta2, adam_epsilon and weight_decay (of weight matrices only),
+ *     at the top level of the file (paper: 0.9, 0.96, 1e-8, 4.5e-2)
  * @param gradientClip global gradient-norm threshold (paper: 4)
  * @param emaDecay decay of the exported weight average (paper: 0.99)
  * @param bpeDropout probability of skipping each BPE merge when re-tokenising a caption (paper:
  *     0.1); 0 uses the records' tokens as they are
  * @param precision {@code fp32}, or {@code fp16} with per-resblock gradient scaling (section 2.4)
  * @param replicas data-parallel replicas M, which the gradient scales are multiplied by
- * @param checkpointEvery updates between checkpoints (one is also written at the end and on a stop)
- * @param keepCheckpoints how many of the newest checkpoints to keep
- * @param seed seed of initialisation, data order, dropout and BPE dropout
- * @param threads intra-op CPU threads of the engine (0: the engine's default)
  */
 public record TrainTransformerConfig(
     String data,
     String tokenizer,
-    String out,
     TransformerConfig model,
-    int batchSize,
-    long steps,
+    @Inline TrainingSettings training,
     double learningRate,
     long warmupSteps,
     long plateauWindow,
     int plateauPatience,
     int maxHalvings,
-    double adamBeta1,
-    double adamBeta2,
-    double adamEpsilon,
-    double weightDecay,
+    @Inline AdamWSettings optimizer,
     double gradientClip,
     double emaDecay,
     double bpeDropout,
     Precision precision,
-    int replicas,
-    long checkpointEvery,
-    int keepCheckpoints,
-    long seed,
-    int threads)
+    int replicas)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -79,28 +67,19 @@ public record TrainTransformerConfig(
     return new TrainTransformerConfig(
         "",
         "",
-        "",
         TransformerConfig.tiny(),
-        32,
-        10_000,
+        new TrainingSettings("", 32, 10_000, 1_000, 3, 0, 0),
         4.5e-4,
         5_000,
         500,
         2,
         5,
-        0.9,
-        0.96,
-        1e-8,
-        4.5e-2,
+        new AdamWSettings(0.9, 0.96, 1e-8, 4.5e-2),
         4.0,
         0.99,
         0.1,
         Precision.FP32,
-        1,
-        1_000,
-        3,
-        0,
-        0);
+        1);
   }
 
   /**
@@ -138,28 +117,19 @@ public record TrainTransformerConfig(
     return new TrainTransformerConfig(
         data,
         tokenizer,
-        out,
         resolved,
-        batchSize,
-        steps,
+        training,
         learningRate,
         warmupSteps,
         plateauWindow,
         plateauPatience,
         maxHalvings,
-        adamBeta1,
-        adamBeta2,
-        adamEpsilon,
-        weightDecay,
+        optimizer,
         gradientClip,
         emaDecay,
         bpeDropout,
         precision,
-        replicas,
-        checkpointEvery,
-        keepCheckpoints,
-        seed,
-        threads);
+        replicas);
   }
 
   /**
@@ -171,7 +141,14 @@ public record TrainTransformerConfig(
   public TrainTransformerConfig validate() {
     required("data", data, "the encode output directory (e.g. --data runs/x/tokens)");
     required("tokenizer", tokenizer, "the prepare stage's tokenizer.json");
-    required("out", out, "the run directory (e.g. --out runs/x/transformer)");
+    if (training == null) {
+      throw new IllegalArgumentException("training settings are not set; expected out and steps");
+    }
+    if (optimizer == null) {
+      throw new IllegalArgumentException("optimizer settings are not set; expected adam_beta1");
+    }
+    optimizer.validate();
+    training.validate("transformer", 1);
     if (model == null) {
       throw new IllegalArgumentException("model is not set; expected the transformer's sizes");
     }
@@ -183,25 +160,13 @@ public record TrainTransformerConfig(
     if (precision == null) {
       throw new IllegalArgumentException("precision is not set; expected fp32 or fp16");
     }
-    atLeast("batch_size", batchSize, 1);
-    atLeast("steps", steps, 1);
     atLeast("warmup_steps", warmupSteps, 1);
     atLeast("plateau_window", plateauWindow, 1);
     atLeast("plateau_patience", plateauPatience, 1);
     atLeast("max_halvings", maxHalvings, 0);
     atLeast("replicas", replicas, 1);
-    atLeast("checkpoint_every", checkpointEvery, 1);
-    atLeast("keep_checkpoints", keepCheckpoints, 1);
-    atLeast("threads", threads, 0);
     positive("learning_rate", learningRate);
-    positive("adam_epsilon", adamEpsilon);
     positive("gradient_clip", gradientClip);
-    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-      throw new IllegalArgumentException(
-          "weight_decay is " + weightDecay + "; expected a number >= 0");
-    }
-    unitInterval("adam_beta1", adamBeta1);
-    unitInterval("adam_beta2", adamBeta2);
     unitInterval("ema_decay", emaDecay);
     unitInterval("bpe_dropout", bpeDropout);
     return this;

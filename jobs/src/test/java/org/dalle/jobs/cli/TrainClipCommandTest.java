@@ -31,10 +31,10 @@ class TrainClipCommandTest {
     TrainClipCommand command = (TrainClipCommand) parsed.subcommand().commandSpec().userObject();
     TrainClipConfig config = command.resolveConfig();
     assertEquals("runs/x/data", config.data());
-    assertEquals(120, config.steps());
+    assertEquals(120, config.training().steps());
     assertEquals(64, config.validationImages());
-    assertEquals(64, config.batchSize()); // from tiny.yaml
-    assertEquals(0.2, config.weightDecay());
+    assertEquals(64, config.training().batchSize()); // from tiny.yaml
+    assertEquals(0.2, config.optimizer().weightDecay());
   }
 
   @Test

@@ -53,7 +53,7 @@ class TrainEvaluatorCommandTest {
             "--lr",
             "0.01");
     var config = command.resolveConfig();
-    assertEquals(12, config.steps());
+    assertEquals(12, config.training().steps());
     assertEquals(0.2, config.validationFraction());
     assertEquals(0.01, config.learningRate());
     assertEquals(32, config.model().imageSize());

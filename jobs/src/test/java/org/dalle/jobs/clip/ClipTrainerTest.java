@@ -13,10 +13,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.ClipConfig;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ClipScorer;
@@ -45,35 +49,37 @@ class ClipTrainerTest {
   }
 
   static TrainClipConfig config(Path out, long steps, long checkpointEvery) {
-    TrainClipConfig d = TrainClipConfig.defaults();
-    return new TrainClipConfig(
-        data.toString(),
-        out.toString(),
-        MODEL,
-        4,
-        steps,
-        2e-3,
-        1e-4,
-        2,
-        d.adamBeta1(),
-        d.adamBeta2(),
-        d.adamEpsilon(),
-        d.weightDecay(),
-        1.0,
-        false,
-        8,
-        checkpointEvery,
-        2,
-        5,
-        0);
+    return config(out, steps, checkpointEvery, Map.of());
+  }
+
+  static TrainClipConfig config(
+      Path out, long steps, long checkpointEvery, Map<String, Object> more) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("data", data.toString());
+    settings.put("out", out.toString());
+    settings.put("model", MODEL);
+    settings.put("batch_size", 4);
+    settings.put("steps", steps);
+    settings.put("learning_rate", 2e-3);
+    settings.put("final_learning_rate", 1e-4);
+    settings.put("warmup_steps", 2);
+    settings.put("gradient_clip", 1.0);
+    settings.put("random_crop", false);
+    settings.put("validation_images", 8);
+    settings.put("checkpoint_every", checkpointEvery);
+    settings.put("keep_checkpoints", 2);
+    settings.put("seed", 5);
+    settings.put("threads", 0);
+    settings.putAll(more);
+    return ConfigLoader.load(TrainClipConfig.class, TrainClipConfig.defaults(), null, settings);
   }
 
   @Test
   void fewStepsWriteMetricsCheckpointsRetrievalAndExport() throws IOException {
     Path out = dir.resolve("run");
-    ClipTrainer.Result result =
-        new ClipTrainer(config(out, 5, 2), List.of("--steps", "5"), StopSignal.manual(), QUIET)
-            .run(false);
+    TrainClipResult result =
+        new TrainingLoop(List.of("--steps", "5"), StopSignal.manual(), QUIET)
+            .run(new ClipTrainer(config(out, 5, 2), QUIET), false);
 
     assertTrue(result.finished());
     assertEquals(5, result.step());
@@ -138,22 +144,24 @@ class ClipTrainerTest {
   @Test
   void resumedRunMatchesTheUninterruptedOne() throws IOException {
     Path whole = dir.resolve("whole");
-    new ClipTrainer(config(whole, 6, 100), List.of(), StopSignal.manual(), QUIET).run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new ClipTrainer(config(whole, 6, 100), QUIET), false);
 
     Path split = dir.resolve("split");
     for (long expected = 1; expected <= 3; expected++) {
       StopSignal stop = StopSignal.manual();
-      ClipTrainer.Result part =
-          new ClipTrainer(config(split, 6, 100), List.of(), stop, QUIET)
+      TrainClipResult part =
+          new TrainingLoop(List.of(), stop, QUIET)
               .onStep(step -> stop.request("test", 3))
-              .run(expected > 1);
+              .run(new ClipTrainer(config(split, 6, 100), QUIET), expected > 1);
       assertFalse(part.finished());
       assertEquals(expected, part.step());
       assertEquals(3, part.exitCode());
       assertFalse(Files.exists(split.resolve(ClipTrainer.RETRIEVAL_FILE)));
     }
-    ClipTrainer.Result end =
-        new ClipTrainer(config(split, 6, 100), List.of(), StopSignal.manual(), QUIET).run(true);
+    TrainClipResult end =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new ClipTrainer(config(split, 6, 100), QUIET), true);
     assertTrue(end.finished());
 
     List<JsonNode> a = metrics(whole);
@@ -179,43 +187,24 @@ class ClipTrainerTest {
   void refusesToOverwriteACheckpointedRunOrTrainOnTooLittleData() throws IOException {
     Path out = dir.resolve("run");
     StopSignal stop = StopSignal.manual();
-    new ClipTrainer(config(out, 3, 100), List.of(), stop, QUIET)
+    new TrainingLoop(List.of(), stop, QUIET)
         .onStep(step -> stop.request("test", 3))
-        .run(false);
+        .run(new ClipTrainer(config(out, 3, 100), QUIET), false);
     IllegalStateException again =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new ClipTrainer(config(out, 3, 100), List.of(), StopSignal.manual(), QUIET)
-                    .run(false));
+                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+                    .run(new ClipTrainer(config(out, 3, 100), QUIET), false));
     assertTrue(again.getMessage().contains("pass --resume"), again.getMessage());
 
-    TrainClipConfig d = config(dir.resolve("small"), 3, 100);
-    TrainClipConfig tooMany =
-        new TrainClipConfig(
-            d.data(),
-            d.out(),
-            d.model(),
-            20,
-            d.steps(),
-            d.learningRate(),
-            d.finalLearningRate(),
-            d.warmupSteps(),
-            d.adamBeta1(),
-            d.adamBeta2(),
-            d.adamEpsilon(),
-            d.weightDecay(),
-            d.gradientClip(),
-            d.randomCrop(),
-            d.validationImages(),
-            d.checkpointEvery(),
-            d.keepCheckpoints(),
-            d.seed(),
-            d.threads());
+    TrainClipConfig tooMany = config(dir.resolve("small"), 3, 100, Map.of("batch_size", 20));
     IllegalArgumentException small =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new ClipTrainer(tooMany, List.of(), StopSignal.manual(), QUIET).run(false));
+            () ->
+                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+                    .run(new ClipTrainer(tooMany, QUIET), false));
     assertEquals(
         data + " holds 24 pairs; expected at least validation_images (8) + batch_size (20)",
         small.getMessage());

@@ -24,11 +24,11 @@ class TrainClipConfigTest {
     TrainClipConfig paper = load("configs/clip/paper.yaml", PATHS);
     assertEquals(ClipConfig.paper().withTextVocabSize(0), paper.model());
     assertEquals(5e-4, paper.learningRate());
-    assertEquals(0.98, paper.adamBeta2());
-    assertEquals(1e-6, paper.adamEpsilon());
-    assertEquals(0.2, paper.weightDecay());
+    assertEquals(0.98, paper.optimizer().adamBeta2());
+    assertEquals(1e-6, paper.optimizer().adamEpsilon());
+    assertEquals(0.2, paper.optimizer().weightDecay());
     assertEquals(2000, paper.warmupSteps());
-    assertEquals(32768, paper.batchSize());
+    assertEquals(32768, paper.training().batchSize());
     assertEquals(
         ClipConfig.paper(), paper.withTokenizerVocabulary(16384, "tokenizer.json").model());
   }
@@ -38,8 +38,8 @@ class TrainClipConfigTest {
     TrainClipConfig tiny =
         load("configs/clip/tiny.yaml", Map.of("data", "d", "out", "o", "steps", 70, "seed", 3));
     assertEquals(ClipConfig.tiny(), tiny.withTokenizerVocabulary(512, "t").model());
-    assertEquals(70, tiny.steps());
-    assertEquals(3, tiny.seed());
+    assertEquals(70, tiny.training().steps());
+    assertEquals(3, tiny.training().seed());
     assertEquals(256, tiny.validationImages());
   }
 

@@ -18,12 +18,15 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.dvae.DvaeConfig;
 import org.dalle.models.dvae.DvaeExport;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,42 +51,40 @@ class DvaeTrainerTest {
   }
 
   private TrainDvaeConfig config(Path out, long steps, long checkpointEvery) {
-    TrainDvaeConfig d = TrainDvaeConfig.defaults();
-    return new TrainDvaeConfig(
-        data.toString(),
-        out.toString(),
-        MODEL,
-        8,
-        steps,
-        1e-3,
-        1e-5,
-        d.adamBeta1(),
-        d.adamBeta2(),
-        d.adamEpsilon(),
-        d.weightDecay(),
-        1.0,
-        1.0 / 16,
-        steps,
-        6.6,
-        steps,
-        "logit_laplace",
-        0.1,
-        0.9,
-        true,
-        true,
-        checkpointEvery,
-        2,
-        4,
-        8,
-        7,
-        0);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("data", data.toString());
+    settings.put("out", out.toString());
+    settings.put("model", MODEL);
+    settings.put("batch_size", 8);
+    settings.put("steps", steps);
+    settings.put("learning_rate", 1e-3);
+    settings.put("final_learning_rate", 1e-5);
+    settings.put("tau_start", 1.0);
+    settings.put("tau_end", 1.0 / 16);
+    settings.put("tau_steps", steps);
+    settings.put("kl_weight", 6.6);
+    settings.put("kl_weight_steps", steps);
+    settings.put("likelihood", "logit_laplace");
+    settings.put("gaussian_sigma", 0.1);
+    settings.put("ema_decay", 0.9);
+    settings.put("flip", true);
+    settings.put("random_crop", true);
+    settings.put("checkpoint_every", checkpointEvery);
+    settings.put("keep_checkpoints", 2);
+    settings.put("reconstruction_images", 4);
+    settings.put("reconstruction_check_images", 8);
+    settings.put("seed", 7);
+    settings.put("threads", 0);
+    return ConfigLoader.load(TrainDvaeConfig.class, TrainDvaeConfig.defaults(), null, settings)
+        .validate();
   }
 
   @Test
   void fewStepsWriteMetricsCheckpointsFigureAndExport() throws IOException {
     Path out = dir.resolve("run");
-    DvaeTrainer.Result result =
-        new DvaeTrainer(config(out, 5, 2), List.of(), StopSignal.manual(), QUIET).run(false);
+    TrainDvaeResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new DvaeTrainer(config(out, 5, 2), QUIET), false);
 
     assertTrue(result.finished());
     assertEquals(5, result.step());
@@ -136,27 +137,29 @@ class DvaeTrainerTest {
   @Test
   void resumedRunMatchesTheUninterruptedOneBitForBit() throws IOException {
     Path whole = dir.resolve("whole");
-    new DvaeTrainer(config(whole, 6, 100), List.of(), StopSignal.manual(), QUIET).run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new DvaeTrainer(config(whole, 6, 100), QUIET), false);
 
     Path split = dir.resolve("split");
     StopSignal stop = StopSignal.manual();
-    DvaeTrainer.Result first =
-        new DvaeTrainer(config(split, 6, 100), List.of(), stop, QUIET)
+    TrainDvaeResult first =
+        new TrainingLoop(List.of(), stop, QUIET)
             .onStep(step -> stop.request("test", 3))
-            .run(false);
+            .run(new DvaeTrainer(config(split, 6, 100), QUIET), false);
     assertFalse(first.finished());
     assertEquals(1, first.step());
     // Resume twice more, stopping after each update, then run to the end.
     for (long expected = 2; expected <= 3; expected++) {
       StopSignal again = StopSignal.manual();
-      DvaeTrainer.Result next =
-          new DvaeTrainer(config(split, 6, 100), List.of(), again, QUIET)
+      TrainDvaeResult next =
+          new TrainingLoop(List.of(), again, QUIET)
               .onStep(step -> again.request("test", 3))
-              .run(true);
+              .run(new DvaeTrainer(config(split, 6, 100), QUIET), true);
       assertEquals(expected, next.step());
     }
-    DvaeTrainer.Result end =
-        new DvaeTrainer(config(split, 6, 100), List.of(), StopSignal.manual(), QUIET).run(true);
+    TrainDvaeResult end =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new DvaeTrainer(config(split, 6, 100), QUIET), true);
     assertTrue(end.finished());
 
     List<JsonNode> a = metrics(whole);
@@ -180,13 +183,14 @@ class DvaeTrainerTest {
   @Test
   void freshRunRefusesToOverwriteCheckpoints() throws IOException {
     Path out = dir.resolve("run");
-    new DvaeTrainer(config(out, 1, 100), List.of(), StopSignal.manual(), QUIET).run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new DvaeTrainer(config(out, 1, 100), QUIET), false);
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new DvaeTrainer(config(out, 1, 100), List.of(), StopSignal.manual(), QUIET)
-                    .run(false));
+                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+                    .run(new DvaeTrainer(config(out, 1, 100), QUIET), false));
     assertTrue(e.getMessage().contains("--resume"), e.getMessage());
   }
 
@@ -215,11 +219,10 @@ class DvaeTrainerTest {
     }
     List<Long> live = new ArrayList<>();
     NDManager system = root;
-    DvaeTrainer.Result result =
-        new DvaeTrainer(
-                config(dir.resolve("long"), 120, 1000), List.of(), StopSignal.manual(), QUIET)
+    TrainDvaeResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
             .onStep(step -> live.add(liveResources(system)))
-            .run(false);
+            .run(new DvaeTrainer(config(dir.resolve("long"), 120, 1000), QUIET), false);
     assertTrue(result.finished());
     // After the optimizer has made its moments (step 1) and EMA its copies (step 2), every later
     // step must free exactly what it made: one leaked array per step would add 100 here.

@@ -15,6 +15,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.dvae.DvaeConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,9 @@ class ReconstructionCheckInTrainingTest {
     HeldOutScenesTest.preparedData(
         data, "\"synthetic:12,seed=3,size=32\"", "\"seed\": 3, \"held_out_pairs\": []");
     Path out = dir.resolve("run");
-    DvaeTrainer.Result result =
-        new DvaeTrainer(config(data, out, 2), List.of(), StopSignal.manual(), QUIET).run(false);
+    TrainDvaeResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new DvaeTrainer(config(data, out, 2), QUIET), false);
 
     assertTrue(result.finished());
     assertEquals("", result.reconstructionCheckSkipped());
@@ -94,10 +96,9 @@ class ReconstructionCheckInTrainingTest {
     Path photos = dir.resolve("photos");
     ShapeData.write(photos, 12, 16);
     HeldOutScenesTest.preparedData(photos, "\"folder:/photos\"", "\"seed\": 0");
-    DvaeTrainer.Result result =
-        new DvaeTrainer(
-                config(photos, dir.resolve("run"), 1), List.of(), StopSignal.manual(), QUIET)
-            .run(false);
+    TrainDvaeResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new DvaeTrainer(config(photos, dir.resolve("run"), 1), QUIET), false);
 
     assertTrue(result.reconstructionCheck().isEmpty());
     assertTrue(

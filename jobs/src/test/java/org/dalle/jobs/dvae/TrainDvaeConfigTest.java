@@ -26,10 +26,10 @@ class TrainDvaeConfigTest {
     assertEquals(32, paper.model().gridSize());
     assertEquals(1e-4, paper.learningRate());
     assertEquals(1.25e-6, paper.finalLearningRate());
-    assertEquals(0.9, paper.adamBeta1());
-    assertEquals(0.999, paper.adamBeta2());
-    assertEquals(1e-8, paper.adamEpsilon());
-    assertEquals(1e-4, paper.weightDecay());
+    assertEquals(0.9, paper.optimizer().adamBeta1());
+    assertEquals(0.999, paper.optimizer().adamBeta2());
+    assertEquals(1e-8, paper.optimizer().adamEpsilon());
+    assertEquals(1e-4, paper.optimizer().weightDecay());
     assertEquals(1.0, paper.tauStart());
     assertEquals(1.0 / 16, paper.tauEnd());
     assertEquals(6.6, paper.klWeight());
@@ -42,8 +42,8 @@ class TrainDvaeConfigTest {
     TrainDvaeConfig tiny =
         load("configs/dvae/tiny.yaml", Map.of("data", "d", "out", "o", "steps", 7, "seed", 3));
     assertEquals(DvaeConfig.tiny(), tiny.model());
-    assertEquals(7, tiny.steps());
-    assertEquals(3, tiny.seed());
+    assertEquals(7, tiny.training().steps());
+    assertEquals(3, tiny.training().seed());
     assertEquals(6.6, tiny.klWeight());
     assertEquals(1.0 / 16, tiny.tauEnd());
   }

@@ -14,13 +14,17 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.dalle.evaluation.evaluator.EvaluatorConfig;
 import org.dalle.evaluation.evaluator.EvaluatorExport;
 import org.dalle.evaluation.evaluator.EvaluatorNetwork;
+import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.pipelines.synthetic.SceneMix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,25 +48,22 @@ class EvaluatorTrainerTest {
   }
 
   private static TrainEvaluatorConfig config(Path data, Path out, long steps, long every) {
-    TrainEvaluatorConfig d = TrainEvaluatorConfig.defaults();
-    return new TrainEvaluatorConfig(
-        data.toString(),
-        out.toString(),
-        MODEL,
-        8,
-        steps,
-        2e-3,
-        1e-5,
-        d.adamBeta1(),
-        d.adamBeta2(),
-        d.adamEpsilon(),
-        d.weightDecay(),
-        0.25,
-        2,
-        every,
-        2,
-        7,
-        0);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("data", data.toString());
+    settings.put("out", out.toString());
+    settings.put("model", MODEL);
+    settings.put("batch_size", 8);
+    settings.put("steps", steps);
+    settings.put("learning_rate", 2e-3);
+    settings.put("final_learning_rate", 1e-5);
+    settings.put("validation_fraction", 0.25);
+    settings.put("eval_every", 2);
+    settings.put("checkpoint_every", every);
+    settings.put("keep_checkpoints", 2);
+    settings.put("seed", 7);
+    settings.put("threads", 0);
+    return ConfigLoader.load(
+        TrainEvaluatorConfig.class, TrainEvaluatorConfig.defaults(), null, settings);
   }
 
   @Test
@@ -81,9 +82,9 @@ class EvaluatorTrainerTest {
     assertTrue(splits.validation().count() >= 5 && splits.validation().count() <= 25);
 
     Path out = dir.resolve("run");
-    EvaluatorTrainer.Result result =
-        new EvaluatorTrainer(config(data, out, 5, 2), List.of(), StopSignal.manual(), QUIET)
-            .run(false);
+    TrainEvaluatorResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new EvaluatorTrainer(config(data, out, 5, 2), QUIET), false);
     assertTrue(result.finished());
     assertEquals(5, result.step());
 
@@ -126,23 +127,23 @@ class EvaluatorTrainerTest {
   @Test
   void resumedRunMatchesTheUninterruptedOneBitForBit() throws IOException {
     Path whole = dir.resolve("whole");
-    new EvaluatorTrainer(config(data, whole, 6, 100), List.of(), StopSignal.manual(), QUIET)
-        .run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new EvaluatorTrainer(config(data, whole, 6, 100), QUIET), false);
 
     Path split = dir.resolve("split");
     for (long expected = 1; expected <= 3; expected++) {
       StopSignal stop = StopSignal.manual();
-      EvaluatorTrainer.Result next =
-          new EvaluatorTrainer(config(data, split, 6, 100), List.of(), stop, QUIET)
+      TrainEvaluatorResult next =
+          new TrainingLoop(List.of(), stop, QUIET)
               .onStep(step -> stop.request("test", 3))
-              .run(expected > 1);
+              .run(new EvaluatorTrainer(config(data, split, 6, 100), QUIET), expected > 1);
       assertFalse(next.finished());
       assertEquals(expected, next.step());
       assertEquals(3, next.exitCode());
     }
-    EvaluatorTrainer.Result end =
-        new EvaluatorTrainer(config(data, split, 6, 100), List.of(), StopSignal.manual(), QUIET)
-            .run(true);
+    TrainEvaluatorResult end =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new EvaluatorTrainer(config(data, split, 6, 100), QUIET), true);
     assertTrue(end.finished());
 
     assertEquals(metrics(whole), metrics(split));
@@ -163,15 +164,14 @@ class EvaluatorTrainerTest {
   @Test
   void freshRunRefusesToOverwriteCheckpoints() throws IOException {
     Path out = dir.resolve("run");
-    new EvaluatorTrainer(config(data, out, 1, 100), List.of(), StopSignal.manual(), QUIET)
-        .run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new EvaluatorTrainer(config(data, out, 1, 100), QUIET), false);
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new EvaluatorTrainer(
-                        config(data, out, 1, 100), List.of(), StopSignal.manual(), QUIET)
-                    .run(false));
+                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+                    .run(new EvaluatorTrainer(config(data, out, 1, 100), QUIET), false));
     assertTrue(e.getMessage().contains("--resume"), e.getMessage());
   }
 
@@ -183,12 +183,10 @@ class EvaluatorTrainerTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new EvaluatorTrainer(
-                        config(photos, dir.resolve("out"), 1, 1),
-                        List.of(),
-                        StopSignal.manual(),
-                        QUIET)
-                    .run(false));
+                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+                    .run(
+                        new EvaluatorTrainer(config(photos, dir.resolve("out"), 1, 1), QUIET),
+                        false));
     assertTrue(
         e.getMessage().contains("synthetic dataset's ground-truth attributes"), e.getMessage());
     assertTrue(e.getMessage().contains("0000000000000000"), e.getMessage());

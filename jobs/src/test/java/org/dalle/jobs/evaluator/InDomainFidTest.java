@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.dalle.evaluation.blur.GaussianBlur;
 import org.dalle.evaluation.blur.GaussianKernel;
@@ -15,7 +17,9 @@ import org.dalle.evaluation.evaluator.EvaluatorConfig;
 import org.dalle.evaluation.evaluator.EvaluatorNetwork;
 import org.dalle.evaluation.metrics.FeatureStatistics;
 import org.dalle.evaluation.metrics.FrechetDistance;
+import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.pipelines.synthetic.SceneMix;
 import org.dalle.pipelines.synthetic.SceneRenderer;
 import org.dalle.pipelines.synthetic.SceneSampler;
@@ -36,33 +40,29 @@ class InDomainFidTest {
     System.setProperty("ai.djl.offline", "true");
     Path data = dir.resolve("data");
     SyntheticData.write(data, 300, 0, 32, 5, SceneMix.DEFAULT);
-    TrainEvaluatorConfig d = TrainEvaluatorConfig.defaults();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("data", data.toString());
+    settings.put("out", dir.resolve("run").toString());
+    settings.put("model", new EvaluatorConfig(32, List.of(8, 16, 16), 1, 32));
+    settings.put("batch_size", 16);
+    settings.put("steps", 250);
+    settings.put("learning_rate", 3e-3);
+    settings.put("final_learning_rate", 1e-4);
+    settings.put("validation_fraction", 0.1);
+    settings.put("eval_every", 250);
+    settings.put("checkpoint_every", 250);
+    settings.put("keep_checkpoints", 1);
+    settings.put("seed", 3);
+    settings.put("threads", 0);
     TrainEvaluatorConfig config =
-        new TrainEvaluatorConfig(
-            data.toString(),
-            dir.resolve("run").toString(),
-            new EvaluatorConfig(32, List.of(8, 16, 16), 1, 32),
-            16,
-            250,
-            3e-3,
-            1e-4,
-            d.adamBeta1(),
-            d.adamBeta2(),
-            d.adamEpsilon(),
-            d.weightDecay(),
-            0.1,
-            250,
-            250,
-            1,
-            3,
-            0);
-    EvaluatorTrainer.Result result =
-        new EvaluatorTrainer(
-                config,
-                List.of(),
-                StopSignal.manual(),
-                new PrintStream(PrintStream.nullOutputStream()))
-            .run(false);
+        ConfigLoader.load(
+            TrainEvaluatorConfig.class, TrainEvaluatorConfig.defaults(), null, settings);
+    TrainEvaluatorResult result =
+        new TrainingLoop(
+                List.of(), StopSignal.manual(), new PrintStream(PrintStream.nullOutputStream()))
+            .run(
+                new EvaluatorTrainer(config, new PrintStream(PrintStream.nullOutputStream())),
+                false);
     double colour = result.evaluation().accuracy().get("validation").get("colour");
     assertTrue(colour > 0.4, "validation colour accuracy " + colour + " (chance is 1/8)");
 

@@ -24,10 +24,10 @@ class TrainEvaluatorConfigTest {
   void tinyConfigIsTheTinyNetworkAndTakesOverrides() {
     TrainEvaluatorConfig tiny = load(Map.of("data", "d", "out", "o", "steps", 9, "seed", 4));
     assertEquals(EvaluatorConfig.tiny(), tiny.model());
-    assertEquals(9, tiny.steps());
-    assertEquals(4, tiny.seed());
+    assertEquals(9, tiny.training().steps());
+    assertEquals(4, tiny.training().seed());
     assertEquals(0.1, tiny.validationFraction());
-    assertEquals(64, tiny.batchSize());
+    assertEquals(64, tiny.training().batchSize());
   }
 
   @Test

@@ -13,10 +13,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
 import org.dalle.jobs.train.StopSignal;
+import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.transformer.AttentionSchedule;
 import org.dalle.models.transformer.PriorExport;
 import org.dalle.models.transformer.TransformerConfig;
@@ -56,41 +60,47 @@ class TransformerTrainerTest {
 
   static TrainTransformerConfig config(
       Path out, long steps, long checkpointEvery, Precision precision, double lr) {
-    TrainTransformerConfig d = TrainTransformerConfig.defaults();
-    return new TrainTransformerConfig(
-        data.toString(),
-        tokenizer.toString(),
-        out.toString(),
-        MODEL,
-        4,
-        steps,
-        lr,
-        2,
-        1,
-        1,
-        5,
-        d.adamBeta1(),
-        d.adamBeta2(),
-        d.adamEpsilon(),
-        d.weightDecay(),
-        d.gradientClip(),
-        0.9,
-        0.1,
-        precision,
-        1,
-        checkpointEvery,
-        2,
-        7,
-        0);
+    return config(out, steps, checkpointEvery, precision, lr, Map.of());
+  }
+
+  static TrainTransformerConfig config(
+      Path out,
+      long steps,
+      long checkpointEvery,
+      Precision precision,
+      double lr,
+      Map<String, Object> more) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("data", data.toString());
+    settings.put("tokenizer", tokenizer.toString());
+    settings.put("out", out.toString());
+    settings.put("model", MODEL);
+    settings.put("batch_size", 4);
+    settings.put("steps", steps);
+    settings.put("learning_rate", lr);
+    settings.put("warmup_steps", 2);
+    settings.put("plateau_window", 1);
+    settings.put("plateau_patience", 1);
+    settings.put("max_halvings", 5);
+    settings.put("ema_decay", 0.9);
+    settings.put("bpe_dropout", 0.1);
+    settings.put("precision", precision);
+    settings.put("replicas", 1);
+    settings.put("checkpoint_every", checkpointEvery);
+    settings.put("keep_checkpoints", 2);
+    settings.put("seed", 7);
+    settings.put("threads", 0);
+    settings.putAll(more);
+    return ConfigLoader.load(
+        TrainTransformerConfig.class, TrainTransformerConfig.defaults(), null, settings);
   }
 
   @Test
   void fewStepsWriteMetricsCheckpointsAndExport() throws IOException {
     Path out = dir.resolve("run");
-    TransformerTrainer.Result result =
-        new TransformerTrainer(
-                config(out, 5, 2, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
-            .run(false);
+    TrainTransformerResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new TransformerTrainer(config(out, 5, 2, Precision.FP32), QUIET), false);
 
     assertTrue(result.finished());
     assertEquals(5, result.step());
@@ -143,25 +153,25 @@ class TransformerTrainerTest {
   @EnumSource(Precision.class)
   void resumedRunMatchesTheUninterruptedOne(Precision precision) throws IOException {
     Path whole = dir.resolve("whole");
-    new TransformerTrainer(
-            config(whole, 6, 100, precision, 0.1), List.of(), StopSignal.manual(), QUIET)
-        .run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new TransformerTrainer(config(whole, 6, 100, precision, 0.1), QUIET), false);
 
     Path split = dir.resolve("split");
     for (long expected = 1; expected <= 3; expected++) {
       StopSignal stop = StopSignal.manual();
-      TransformerTrainer.Result part =
-          new TransformerTrainer(config(split, 6, 100, precision, 0.1), List.of(), stop, QUIET)
+      TrainTransformerResult part =
+          new TrainingLoop(List.of(), stop, QUIET)
               .onStep(step -> stop.request("test", 3))
-              .run(expected > 1);
+              .run(
+                  new TransformerTrainer(config(split, 6, 100, precision, 0.1), QUIET),
+                  expected > 1);
       assertFalse(part.finished());
       assertEquals(expected, part.step());
       assertEquals(3, part.exitCode());
     }
-    TransformerTrainer.Result end =
-        new TransformerTrainer(
-                config(split, 6, 100, precision, 0.1), List.of(), StopSignal.manual(), QUIET)
-            .run(true);
+    TrainTransformerResult end =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new TransformerTrainer(config(split, 6, 100, precision, 0.1), QUIET), true);
     assertTrue(end.finished());
 
     List<JsonNode> a = metrics(whole);
@@ -189,13 +199,11 @@ class TransformerTrainerTest {
   void fp16StepsTrackTheFp32LossAndGrowTheGradientScales() throws IOException {
     Path fp32 = dir.resolve("fp32");
     Path fp16 = dir.resolve("fp16");
-    new TransformerTrainer(
-            config(fp32, 3, 100, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
-        .run(false);
-    TransformerTrainer.Result half =
-        new TransformerTrainer(
-                config(fp16, 3, 100, Precision.FP16), List.of(), StopSignal.manual(), QUIET)
-            .run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new TransformerTrainer(config(fp32, 3, 100, Precision.FP32), QUIET), false);
+    TrainTransformerResult half =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new TransformerTrainer(config(fp16, 3, 100, Precision.FP16), QUIET), false);
     assertEquals(0, half.skippedUpdates());
     List<JsonNode> a = metrics(fp32);
     List<JsonNode> b = metrics(fp16);
@@ -217,10 +225,11 @@ class TransformerTrainerTest {
   @Test
   void fp16OverflowSkipsTheUpdateAndLowersTheScaleOnce() throws IOException {
     // M = 2^20 replicas start every scale at 2^33: the scaled float16 gradients overflow.
-    TrainTransformerConfig c = config(dir.resolve("overflow"), 3, 100, Precision.FP16);
-    TrainTransformerConfig overflowing = ConfigOverride.replicas(c, 1 << 20);
-    TransformerTrainer.Result result =
-        new TransformerTrainer(overflowing, List.of(), StopSignal.manual(), QUIET).run(false);
+    TrainTransformerConfig overflowing =
+        config(dir.resolve("overflow"), 3, 100, Precision.FP16, 3e-3, Map.of("replicas", 1 << 20));
+    TrainTransformerResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new TransformerTrainer(overflowing, QUIET), false);
     assertEquals(3, result.skippedUpdates());
     List<JsonNode> lines = metrics(dir.resolve("overflow"));
     double start = Math.pow(2, 33);
@@ -236,16 +245,15 @@ class TransformerTrainerTest {
   @Test
   void freshRunRefusesToOverwriteCheckpoints() throws IOException {
     Path out = dir.resolve("run");
-    new TransformerTrainer(
-            config(out, 1, 100, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
-        .run(false);
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new TransformerTrainer(config(out, 1, 100, Precision.FP32), QUIET), false);
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new TransformerTrainer(
-                        config(out, 1, 100, Precision.FP32), List.of(), StopSignal.manual(), QUIET)
-                    .run(false));
+                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+                    .run(
+                        new TransformerTrainer(config(out, 1, 100, Precision.FP32), QUIET), false));
     assertTrue(e.getMessage().contains("--resume"), e.getMessage());
   }
 

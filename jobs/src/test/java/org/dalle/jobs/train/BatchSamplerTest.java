@@ -1,4 +1,4 @@
-package org.dalle.jobs.dvae;
+package org.dalle.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
-import org.dalle.jobs.train.DataPosition;
 import org.junit.jupiter.api.Test;
 
 class BatchSamplerTest {

@@ -1,9 +1,7 @@
-package org.dalle.jobs.dvae;
+package org.dalle.jobs.train;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.dalle.jobs.train.DataPosition;
-import org.dalle.jobs.train.Seeds;
 
 /**
  * Batches of example indices from a per-epoch shuffle, with a per-example flip decision: epoch

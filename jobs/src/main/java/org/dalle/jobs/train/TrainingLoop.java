@@ -1,0 +1,241 @@
+package org.dalle.jobs.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.ParameterList;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.models.optim.Ema;
+import org.dalle.models.optim.Gradients;
+import org.dalle.models.optim.ParameterArrays;
+
+/**
+ * The one training loop every model's {@link ModelTrainer} runs in: opens the run directory ({@code
+ * config.yaml}, {@code run.json}), resumes from the latest checkpoint, takes updates until {@code
+ * steps} are done or a stop is requested, logs {@code metrics.jsonl} and a progress bar, writes a
+ * checkpoint every {@code checkpoint_every} updates and always one with the last state, and after
+ * the last step exports the model with its EMA weights swapped in.
+ *
+ * <p>Exact resumption: every random number is a function of the seed and the position ({@link
+ * Seeds}); a checkpoint holds the weights, the optimizer moments, the EMA, the step, the data
+ * position and the trainer's own state, so a resumed run takes bit-identical updates. Every update
+ * runs in its own {@link NDManager}, closed at the end of the update, so native memory stays flat.
+ *
+ * <p>Each update is: seed the engine, draw the batch, forward and backward pass, stop on a
+ * non-finite loss, {@link GradientReducer#reduce reduce the gradients across processes} (the one
+ * place distributed training plugs in), apply them, clear them.
+ */
+public final class TrainingLoop {
+
+  /** Where every trainer exports its model for the next stage, inside the run directory. */
+  public static final String EXPORT_DIR = "export";
+
+  /**
+   * How a run ended.
+   *
+   * @param step updates done
+   * @param finished whether all configured steps are done (false after a stop request)
+   * @param exitCode 0, or the stop signal's code
+   * @param export the export directory, written when {@code finished}
+   * @param firstStep the step this invocation started from
+   * @param seconds wall time of this invocation's updates
+   */
+  public record Outcome(
+      long step, boolean finished, int exitCode, Path export, long firstStep, double seconds) {}
+
+  private final List<String> commandLine;
+  private final StopSignal stop;
+  private final PrintStream log;
+  private GradientReducer reducer = GradientReducer.LOCAL;
+  private LongConsumer afterStep = step -> {};
+
+  /**
+   * @param commandLine the arguments, recorded in {@code run.json}
+   * @param stop polled after every update
+   * @param log where the progress bar and messages go
+   */
+  public TrainingLoop(List<String> commandLine, StopSignal stop, PrintStream log) {
+    this.commandLine = List.copyOf(commandLine);
+    this.stop = stop;
+    this.log = log;
+  }
+
+  /** Called with the step count after each update (tests use it to interrupt a run). */
+  public TrainingLoop onStep(LongConsumer afterStep) {
+    this.afterStep = afterStep;
+    return this;
+  }
+
+  /** Reduces gradients across processes with {@code reducer} ({@link GradientReducer#LOCAL}). */
+  public TrainingLoop reduceGradientsWith(GradientReducer reducer) {
+    this.reducer = reducer;
+    return this;
+  }
+
+  /**
+   * Trains until {@code steps} updates are done or a stop is requested.
+   *
+   * @param resume continue from the latest checkpoint in {@code out} (a fresh start when there is
+   *     none); without it, existing checkpoints are an error
+   */
+  public <P extends ModelTrainer.Pass, R> R run(ModelTrainer<P, R> trainer, boolean resume)
+      throws IOException {
+    String yaml = ConfigLoader.toYaml(trainer.load());
+    TrainingSettings settings = trainer.settings();
+    RunDirectory run =
+        RunDirectory.open(
+            Path.of(settings.out()), yaml, Map.of("seed", settings.seed()), commandLine);
+    CheckpointStore store = new CheckpointStore(run.checkpoints(), settings.keepCheckpoints());
+    Optional<Checkpoint> latest = store.latestToResume(resume, run.dir());
+    try (NDManager base = Engine.getInstance().newBaseManager()) {
+      Seeds.seedEngineForStep(settings.seed(), 0);
+      try (ModelTrainer.Parts parts = trainer.build(base)) {
+        Invocation<P, R> invocation =
+            new Invocation<>(trainer, settings, parts, base, run, store, yaml);
+        return invocation.train(latest, resume);
+      }
+    }
+  }
+
+  /** The state of one invocation. */
+  private final class Invocation<P extends ModelTrainer.Pass, R> {
+    private final ModelTrainer<P, R> trainer;
+    private final TrainingSettings settings;
+    private final ParameterList params;
+    private final ModelTrainer.Parts parts;
+    private final NDManager base;
+    private final RunDirectory run;
+    private final CheckpointStore store;
+    private final String yaml;
+
+    Invocation(
+        ModelTrainer<P, R> trainer,
+        TrainingSettings settings,
+        ModelTrainer.Parts parts,
+        NDManager base,
+        RunDirectory run,
+        CheckpointStore store,
+        String yaml) {
+      this.trainer = trainer;
+      this.settings = settings;
+      this.params = parts.parameters();
+      this.parts = parts;
+      this.base = base;
+      this.run = run;
+      this.store = store;
+      this.yaml = yaml;
+    }
+
+    R train(Optional<Checkpoint> latest, boolean resume) throws IOException {
+      long step = 0;
+      DataPosition position = DataPosition.start();
+      if (latest.isPresent()) {
+        Checkpoint checkpoint = latest.get();
+        restore(checkpoint);
+        step = checkpoint.step();
+        position = checkpoint.data();
+        log.printf("%s: resuming from %s (step %d)%n", trainer.name(), checkpoint.dir(), step);
+      } else if (resume) {
+        log.println(trainer.name() + ": no checkpoint in " + store.root() + "; starting fresh");
+      }
+      BatchSampler sampler = trainer.sampler(position);
+      ProgressBar progress = ProgressBar.forLog(settings.steps(), log);
+      long firstStep = step;
+      long checkpointed = step;
+      StepFigures last = null;
+      long started = System.nanoTime();
+      try (MetricsLog metrics = MetricsLog.open(run.metrics(), firstStep)) {
+        while (step < settings.steps() && !stop.isRequested()) {
+          long t0 = System.nanoTime();
+          last = update(step, sampler);
+          step++;
+          metrics.log(step, last.logged((System.nanoTime() - t0) / 1e9));
+          Map<String, Number> evaluation = trainer.evaluate(step);
+          if (!evaluation.isEmpty()) {
+            metrics.log(step, evaluation);
+          }
+          progress.update(step, last.shown());
+          afterStep.accept(step);
+          if (step % settings.checkpointEvery() == 0 && step < settings.steps()) {
+            checkpoint(step, sampler.position());
+            checkpointed = step;
+          }
+        }
+        progress.finish(step, last == null ? Map.of() : last.shown());
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      // The last state is always in a checkpoint: at the end, after a stop, or already written.
+      if (step == checkpointed && store.latest().isPresent()) {
+        trainer.afterCheckpoint(step);
+      } else {
+        checkpoint(step, sampler.position());
+      }
+      boolean finished = step >= settings.steps();
+      Path export = run.file(EXPORT_DIR);
+      if (finished) {
+        Optional<Ema> ema = parts.ema().filter(Ema::isStarted);
+        try (Ema.Swap swap = ema.isPresent() ? ema.get().swapInto(params) : null) {
+          trainer.export(step, export, run);
+        }
+      }
+      return trainer.result(
+          new Outcome(step, finished, stop.exitCode(), export, firstStep, seconds));
+    }
+
+    /** One update from {@code step} earlier ones, all intermediates in a per-step manager. */
+    private StepFigures update(long step, BatchSampler sampler) {
+      try (NDManager scope = base.newSubManager()) {
+        Seeds.seedEngineForStep(settings.seed(), step);
+        P pass = trainer.backward(step, sampler.next(), scope);
+        double loss = pass.loss();
+        if (!Double.isFinite(loss) && !trainer.skipsNonFiniteUpdates()) {
+          throw new IllegalStateException(
+              String.format(
+                  "loss is %s at step %d; lower learning_rate or check the data", loss, step + 1));
+        }
+        reducer.reduce(params);
+        StepFigures figures = trainer.update(step, pass);
+        Gradients.zeroGradients(params);
+        return figures;
+      }
+    }
+
+    private void restore(Checkpoint checkpoint) throws IOException {
+      checkpoint.requireSeed(settings.seed());
+      try (NDManager scope = base.newSubManager()) {
+        ParameterArrays.restore(params, checkpoint.readArrays(Checkpoint.MODEL, scope));
+      }
+      try (InputStream in = checkpoint.open(Checkpoint.OPTIMIZER)) {
+        parts.optimizer().load(in);
+      }
+      if (parts.ema().isPresent() && checkpoint.has(Checkpoint.EMA)) {
+        try (InputStream in = checkpoint.open(Checkpoint.EMA)) {
+          parts.ema().get().load(in);
+        }
+      }
+      trainer.restoreState(checkpoint);
+    }
+
+    private void checkpoint(long step, DataPosition position) throws IOException {
+      try (NDManager scope = base.newSubManager();
+          CheckpointWriter writer = store.begin(step)) {
+        writer.putArrays(Checkpoint.MODEL, ParameterArrays.export(params, scope));
+        writer.put(Checkpoint.OPTIMIZER, parts.optimizer()::save);
+        Optional<Ema> ema = parts.ema().filter(Ema::isStarted);
+        if (ema.isPresent()) {
+          writer.put(Checkpoint.EMA, ema.get()::save);
+        }
+        trainer.saveState(writer);
+        writer.commit(position, settings.seed(), yaml);
+      }
+      trainer.afterCheckpoint(step);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package org.dalle.jobs.train;
+
+import static org.dalle.jobs.config.ConfigChecks.atLeast;
+import static org.dalle.jobs.config.ConfigChecks.required;
+
+import java.io.Serializable;
+
+/**
+ * The settings every training job shares, embedded in each {@code Train*Config} and read by {@link
+ * TrainingLoop}. Their keys stand at the top level of the job's YAML file ({@link
+ * org.dalle.jobs.config.Inline}), as they always have.
+ *
+ * @param out the run directory (checkpoints, metrics, figures, export)
+ * @param batchSize examples per update
+ * @param steps updates in the whole run (schedules span them)
+ * @param checkpointEvery updates between checkpoints (one is also written at the end and on a stop)
+ * @param keepCheckpoints how many of the newest checkpoints to keep
+ * @param seed seed of initialisation, data order and every other random draw of the job
+ * @param threads intra-op CPU threads of the engine (0: the engine's default)
+ */
+public record TrainingSettings(
+    String out,
+    int batchSize,
+    long steps,
+    long checkpointEvery,
+    int keepCheckpoints,
+    long seed,
+    int threads)
+    implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Checks the shared settings.
+   *
+   * @param job the run directory's usual name, for the message when {@code out} is missing
+   * @param minBatch the least batch size the job can learn from
+   * @return these settings
+   * @throws IllegalArgumentException naming the first bad value and what was expected
+   */
+  public TrainingSettings validate(String job, int minBatch) {
+    required("out", out, "the run directory (e.g. --out runs/x/" + job + ")");
+    atLeast("batch_size", batchSize, minBatch);
+    atLeast("steps", steps, 1);
+    atLeast("checkpoint_every", checkpointEvery, 1);
+    atLeast("keep_checkpoints", keepCheckpoints, 1);
+    atLeast("threads", threads, 0);
+    return this;
+  }
+
+  /** These settings with another run directory. */
+  public TrainingSettings withOut(String other) {
+    return new TrainingSettings(
+        other, batchSize, steps, checkpointEvery, keepCheckpoints, seed, threads);
+  }
+}

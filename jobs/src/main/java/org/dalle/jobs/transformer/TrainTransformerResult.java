@@ -1,0 +1,25 @@
+package org.dalle.jobs.transformer;
+
+import java.nio.file.Path;
+
+/**
+ * What a {@code train-transformer} run ended with (see {@link TransformerTrainer}).
+ *
+ * @param step updates done
+ * @param finished whether all configured steps are done (false after a stop request)
+ * @param exitCode 0, or the stop signal's code
+ * @param loss, textLoss, imageLoss the last update's losses (NaN when this invocation took none)
+ * @param skippedUpdates updates skipped for non-finite gradients in the whole run
+ * @param tokensPerSecond sequence tokens (text + image) per second over this invocation
+ * @param export the export directory, written when {@code finished}
+ */
+public record TrainTransformerResult(
+    long step,
+    boolean finished,
+    int exitCode,
+    double loss,
+    double textLoss,
+    double imageLoss,
+    long skippedUpdates,
+    double tokensPerSecond,
+    Path export) {}
