@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       QuickstartCommand.class,
+      QuickstartSideCommand.class,
       PrepareCommand.class,
       TrainDvaeCommand.class,
       EncodeCommand.class,

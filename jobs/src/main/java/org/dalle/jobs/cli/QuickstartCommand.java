@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.dalle.evaluation.evaluator.EvaluatorExport;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
 import org.dalle.jobs.dvae.TrainDvaeResult;
@@ -20,6 +21,7 @@ import org.dalle.jobs.sample.SampleConfig;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
 import org.dalle.jobs.transformer.TrainTransformerResult;
+import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.dvae.DvaeExport;
 import org.dalle.models.transformer.PriorExport;
@@ -27,6 +29,7 @@ import org.dalle.models.transformer.SamplingOptions;
 import org.dalle.pipelines.encode.EncodeConfig;
 import org.dalle.pipelines.encode.EncodePipeline;
 import org.dalle.pipelines.encode.EncodeSummary;
+import org.dalle.pipelines.encode.ImageTokenizer;
 import org.dalle.pipelines.prepare.PrepareConfig;
 import org.dalle.pipelines.prepare.PreparePipeline;
 import org.dalle.pipelines.prepare.PrepareSummary;
@@ -69,6 +72,19 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Redo every stage even if its outputs are complete.")
   boolean fresh;
 
+  @Option(
+      names = "--parallel",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Train the reranker and the evaluator (stages 5 and 6) in a second process, one engine"
+              + " thread each, while this one trains the dVAE and the prior (its log: RUN_DIR/"
+              + SideStages.LOG
+              + "). On by default when the machine has 2 or more cores; --no-parallel runs every"
+              + " stage in turn in this process with all cores.")
+  boolean parallel;
+
   @Override
   public Integer call() throws Exception {
     StageClock clock = new StageClock(System.out);
@@ -103,6 +119,41 @@ public final class QuickstartCommand implements Callable<Integer> {
           summary.exactDuplicates() + summary.nearDuplicates());
     }
     endStage(clock);
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (SideStages side = startSideStages(cores)) {
+      return afterPrepare(clock, prepare, data, side, cores);
+    }
+  }
+
+  /**
+   * Starts the second process for stages 5 and 6 when {@code --parallel} holds, the machine has two
+   * cores or more and either stage has work to do; returns null otherwise.
+   */
+  private SideStages startSideStages(int cores) throws IOException {
+    boolean done =
+        !fresh
+            && ClipExport.isComplete(runDir.resolve("clip").resolve(TrainingLoop.EXPORT_DIR))
+            && EvaluatorExport.isComplete(
+                runDir.resolve("evaluator").resolve(TrainingLoop.EXPORT_DIR));
+    if (!parallel || cores < 2 || done) {
+      return null;
+    }
+    SideStages side = SideStages.start(runDir, fresh);
+    System.out.printf(
+        "%n5/8 train-clip and 6/8 train-evaluator run in a second process from now on, one engine"
+            + " thread each (log: %s)%n",
+        side.log());
+    return side;
+  }
+
+  /** Engine threads for the next stage: one while the second process trains, else every core. */
+  private static void useThreads(SideStages side, int cores) {
+    ImageTokenizer.setEngineThreads(side != null && side.isAlive() ? 1 : cores);
+  }
+
+  private Integer afterPrepare(
+      StageClock clock, PrepareConfig prepare, Path data, SideStages side, int cores)
+      throws Exception {
     Path dvae = runDir.resolve("dvae");
     clock.begin("2/8 train-dvae", dvae);
     Path export = dvae.resolve(TrainingLoop.EXPORT_DIR);
@@ -118,6 +169,7 @@ public final class QuickstartCommand implements Callable<Integer> {
               TrainDvaeConfig.defaults(),
               DVAE_CONFIG,
               Map.of("data", data.toString(), "out", dvae.toString()));
+      useThreads(side, cores);
       // Resuming continues an interrupted quickstart; with no checkpoint it starts fresh.
       TrainDvaeResult result =
           TrainDvaeCommand.train(
@@ -161,6 +213,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                   "data", tokens.toString(),
                   "tokenizer", data.resolve("tokenizer.json").toString(),
                   "out", transformer.toString()));
+      useThreads(side, cores);
       TrainTransformerResult result =
           TrainTransformerCommand.train(
               config, true, List.of("quickstart", "--run-dir", runDir.toString()));
@@ -171,19 +224,39 @@ public final class QuickstartCommand implements Callable<Integer> {
     endStage(clock);
     List<String> args = List.of("quickstart", "--run-dir", runDir.toString());
     Path clip = runDir.resolve("clip");
-    clock.begin("5/8 train-clip", clip);
-    Path clipExport = QuickstartEvaluation.trainClip(data, clip, fresh, args, clock);
-    if (clipExport == null) {
-      return 130;
-    }
-    endStage(clock);
     Path evaluator = runDir.resolve("evaluator");
-    clock.begin("6/8 train-evaluator", evaluator);
-    Path evaluatorExport = QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock);
-    if (evaluatorExport == null) {
-      return 130;
+    Path clipExport = clip.resolve(TrainingLoop.EXPORT_DIR);
+    Path evaluatorExport = evaluator.resolve(TrainingLoop.EXPORT_DIR);
+    if (side != null) {
+      clock.begin("5-6/8 train-clip, train-evaluator (second process)", runDir);
+      int exit = side.await();
+      if (exit != 0) {
+        System.out.printf(
+            "  the second process failed (exit %d); the end of %s:%n%s%n"
+                + "  fix what it says, then run the same command again: finished stages are"
+                + " skipped%n",
+            exit, side.log(), side.tail(20));
+        return exit;
+      }
+      useThreads(null, cores);
+      Path times = runDir.resolve(SideStages.TIMINGS);
+      System.out.printf(
+          "  finished (log: %s; its own stage times: %s)%n",
+          side.log(), Files.isRegularFile(times) ? times : "none");
+      endStage(clock);
+    } else {
+      useThreads(null, cores);
+      clock.begin("5/8 train-clip", clip);
+      if (QuickstartEvaluation.trainClip(data, clip, fresh, args, clock) == null) {
+        return 130;
+      }
+      endStage(clock);
+      clock.begin("6/8 train-evaluator", evaluator);
+      if (QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock) == null) {
+        return 130;
+      }
+      endStage(clock);
     }
-    endStage(clock);
     Path samples = runDir.resolve("samples");
     clock.begin("7/8 sample, reranked", samples);
     List<QuickstartCaptions.Caption> captions =

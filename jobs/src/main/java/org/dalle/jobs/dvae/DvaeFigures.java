@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dalle.jobs.train.StepFigures;
 
-/** The figures of one dVAE update. */
+/**
+ * The figures of one dVAE update; {@code mse} is NaN at updates where it was not measured (it is
+ * logged only where it was), {@code lastMse} the latest measurement, for the progress line.
+ */
 record DvaeFigures(
     double loss,
     double reconstruction,
@@ -13,7 +16,8 @@ record DvaeFigures(
     double beta,
     double learningRate,
     CodebookStats codebook,
-    double mse)
+    double mse,
+    double lastMse)
     implements StepFigures {
 
   @Override
@@ -27,7 +31,9 @@ record DvaeFigures(
     values.put("lr", learningRate);
     values.put("codebook_usage", codebook.usage());
     values.put("perplexity", codebook.perplexity());
-    values.put("mse", mse);
+    if (!Double.isNaN(mse)) {
+      values.put("mse", mse);
+    }
     return values;
   }
 
@@ -35,7 +41,7 @@ record DvaeFigures(
   public Map<String, Number> shown() {
     Map<String, Number> fields = new LinkedHashMap<>();
     fields.put("loss", loss);
-    fields.put("mse", mse);
+    fields.put("mse", lastMse);
     fields.put("codes", codebook.usage());
     return fields;
   }

@@ -58,6 +58,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   private final Schedule learningRate;
   private final Schedule tau;
   private final Schedule beta;
+  private final Schedule usageWeight;
   private DvaeData data;
   private TrainingImages train;
   private DiscreteVae model;
@@ -65,7 +66,12 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   private AdamW optimizer;
   private Ema ema;
   private NDManager base;
+
+  /** Updates between two measurements of the argmax reconstruction's MSE. */
+  static final int MSE_EVERY = 10;
+
   private DvaeFigures last;
+  private double lastMse = Double.NaN;
   private double heldOutMse = Double.NaN;
   private Optional<ReconstructionCheckResult> check = Optional.empty();
 
@@ -80,6 +86,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
     learningRate = Schedule.cosine(config.learningRate(), config.finalLearningRate(), steps);
     tau = Schedule.cosine(config.tauStart(), config.tauEnd(), config.tauSteps());
     beta = Schedule.cosine(0, config.klWeight(), config.klWeightSteps());
+    usageWeight = Schedule.cosine(0, config.usageKlWeight(), config.klWeightSteps());
   }
 
   @Override
@@ -138,7 +145,8 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
     float b = (float) beta.valueAt(step);
     DvaeLoss loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      loss = model.loss(images, t, b, config.pixelLikelihood());
+      float u = (float) usageWeight.valueAt(step);
+      loss = model.loss(images, t, b, u, config.pixelLikelihood());
       collector.backward(loss.total());
     }
     return new Pass(loss, images, t, b);
@@ -147,10 +155,16 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   @Override
   public StepFigures update(long step, Pass pass) {
     // Codebook figures and MSE describe the weights that produced this loss, so they are
-    // measured before the update: the argmax codes decoded by the current decoder.
+    // measured before the update: the argmax codes decoded by the current decoder. That decode
+    // costs about an eighth of an update, so the MSE is measured at the first update, every
+    // MSE_EVERY-th and the last.
     NDArray codes = pass.terms().logits().argMax(1).toType(DataType.INT32, false); // (B, G, G)
     CodebookStats codebook = CodebookStats.of(codes.toIntArray(), config.model().vocabSize());
-    double mse = model.decode(codes).sub(pass.images()).square().mean().getFloat();
+    double mse = Double.NaN;
+    if (step == 0 || (step + 1) % MSE_EVERY == 0 || step == config.training().steps() - 1) {
+      mse = model.decode(codes).sub(pass.images()).square().mean().getFloat();
+      lastMse = mse;
+    }
     double lr = learningRate.valueAt(step);
     optimizer.update(params, lr);
     ema.update(params);
@@ -164,7 +178,8 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
             pass.beta(),
             lr,
             codebook,
-            mse);
+            mse,
+            lastMse);
     return last;
   }
 
@@ -202,7 +217,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
         outcome.step(),
         outcome.finished(),
         outcome.exitCode(),
-        last == null ? Double.NaN : last.mse(),
+        lastMse,
         last == null ? 0 : last.codebook().usage(),
         last == null ? Double.NaN : last.codebook().perplexity(),
         heldOutMse,

@@ -34,6 +34,10 @@ import org.dalle.models.dvae.PixelLikelihood;
  * @param tauSteps updates over which τ anneals
  * @param klWeight final KL weight β (paper: 6.6)
  * @param klWeightSteps updates over which β rises from 0 (paper: 5000)
+ * @param usageKlWeight weight of the KL of the batch's mean posterior from uniform, on top of β's
+ *     KL term and on the same schedule (0, the paper's loss, turns it off): it keeps codes in use
+ *     without pushing each position's posterior towards uniform; see {@code
+ *     UniformPriorKl.ofMeanPosterior}
  * @param likelihood the reconstruction term: {@code logit_laplace} (the paper's) or {@code
  *     gaussian} (see {@link PixelLikelihood} for when and why)
  * @param gaussianSigma the Gaussian likelihood's standard deviation in pixel units
@@ -60,6 +64,7 @@ public record TrainDvaeConfig(
     long tauSteps,
     double klWeight,
     long klWeightSteps,
+    double usageKlWeight,
     String likelihood,
     double gaussianSigma,
     double emaDecay,
@@ -85,6 +90,7 @@ public record TrainDvaeConfig(
         10_000,
         6.6,
         5_000,
+        0.0,
         "logit_laplace",
         0.1,
         0.999,
@@ -124,6 +130,7 @@ public record TrainDvaeConfig(
     positive("learning_rate", learningRate);
     nonNegative("final_learning_rate", finalLearningRate);
     nonNegative("kl_weight", klWeight);
+    nonNegative("usage_kl_weight", usageKlWeight);
     positive("tau_start", tauStart);
     positive("tau_end", tauEnd);
     unitInterval("ema_decay", emaDecay);

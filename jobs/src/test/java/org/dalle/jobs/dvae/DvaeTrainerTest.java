@@ -102,9 +102,16 @@ class DvaeTrainerTest {
               "beta",
               "lr",
               "codebook_usage",
-              "perplexity",
-              "mse")) {
+              "perplexity")) {
         assertTrue(line.has(key), "metrics line lacks " + key + ": " + line);
+      }
+      // The argmax reconstruction's MSE is measured at the first update, every
+      // MSE_EVERY-th and the last (here 1 and 5), and logged only there.
+      long step = line.get("step").asLong();
+      boolean measured = step == 1 || step % DvaeTrainer.MSE_EVERY == 0 || step == 5;
+      assertEquals(measured, line.has("mse"), "mse at step " + step + ": " + line);
+      if (measured) {
+        assertTrue(line.get("mse").asDouble() > 0, line.toString());
       }
       int usage = line.get("codebook_usage").asInt();
       assertTrue(usage >= 1 && usage <= 32, "usage " + usage);

@@ -99,6 +99,25 @@ public final class DiscreteVae extends AbstractBlock {
    * @param images pixels in [0, 1], {@code (B, C, S, S)}
    */
   public DvaeLoss loss(NDArray images, float tau, float beta, PixelLikelihood likelihood) {
+    return loss(images, tau, beta, 0f, likelihood);
+  }
+
+  /**
+   * {@link #loss(NDArray, float, float, PixelLikelihood)} plus {@code usageWeight} times the KL of
+   * the batch's mean posterior from uniform ({@link UniformPriorKl#ofMeanPosterior}), scaled per
+   * sub-pixel as the KL term is. The KL term already holds that part with weight β; this weights
+   * code usage further without weighting the information each code carries.
+   *
+   * @param images pixels in [0, 1], {@code (B, C, S, S)}
+   */
+  public DvaeLoss loss(
+      NDArray images, float tau, float beta, float usageWeight, PixelLikelihood likelihood) {
+    if (!(usageWeight >= 0) || Float.isInfinite(usageWeight)) {
+      throw new IllegalArgumentException(
+          "usage KL weight is "
+              + usageWeight
+              + "; expected a finite number >= 0 (0: the paper's loss)");
+    }
     if (!(beta >= 0) || Float.isInfinite(beta)) {
       throw new IllegalArgumentException(
           "KL weight beta is " + beta + "; expected a finite number >= 0 (the paper: 0 to 6.6)");
@@ -116,6 +135,11 @@ public final class DiscreteVae extends AbstractBlock {
           UniformPriorKl.perPosition(ChannelsLast.codesLast(logits), 3).mean();
       NDArray kl = UniformPriorKl.perSubpixel(klPerPosition, logits.getShape(), images.getShape());
       NDArray total = reconstruction.add(Scale.by(kl, beta));
+      if (usageWeight > 0) {
+        NDArray usage = UniformPriorKl.ofMeanPosterior(ChannelsLast.codesLast(logits));
+        NDArray usageTerm = UniformPriorKl.perSubpixel(usage, logits.getShape(), images.getShape());
+        total = total.add(Scale.by(usageTerm, usageWeight));
+      }
       NDList results = new NDList(total, reconstruction, kl, klPerPosition, logits);
       results.attach(caller);
       return new DvaeLoss(total, reconstruction, kl, klPerPosition, logits);

@@ -54,6 +54,28 @@ public final class UniformPriorKl {
   }
 
   /**
+   * KL(q̄ ‖ uniform) of the mean posterior {@code q̄}, averaged over every position of the batch,
+   * in nats (a scalar), with the codes on the last axis of {@code logits}.
+   *
+   * <p>The KL term above decomposes over a batch as {@code mean KL(q ‖ U) = I(x; z) + KL(q̄ ‖ U)}:
+   * the information the codes carry about the image plus the non-uniformity of code usage. This is
+   * the second part alone, the "diversity" penalty of wav2vec 2.0 (Baevski et al., 2020) and of
+   * Gumbel-softmax quantisers after it: weighting it apart from β lets a short run keep every code
+   * in use without also pushing each position's posterior towards uniform.
+   */
+  public static NDArray ofMeanPosterior(NDArray logits) {
+    int dims = logits.getShape().dimension();
+    if (dims < 2) {
+      throw new IllegalArgumentException(
+          "logits are " + logits.getShape() + "; expected the codes on the last of 2 or more axes");
+    }
+    long codes = logits.getShape().get(dims - 1);
+    // One axis at a time: the engine's mean takes a single axis.
+    NDArray meanQ = logits.softmax(dims - 1).reshape(-1, codes).mean(new int[] {0});
+    return meanQ.mul(meanQ.add(1e-12f).log()).sum().add((float) Math.log(codes));
+  }
+
+  /**
    * The KL term as it enters the per-sub-pixel loss: each image's KL summed over grid positions,
    * divided by its {@code C·H·W} sub-pixels, averaged over the batch (a scalar).
    *

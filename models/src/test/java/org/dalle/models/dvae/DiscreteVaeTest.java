@@ -129,6 +129,26 @@ class DiscreteVaeTest {
   }
 
   @Test
+  void usageTermAddsTheMeanPosteriorsKlPerSubpixel() {
+    try (NDManager m = manager.newSubManager()) {
+      DiscreteVae vae = new DiscreteVae(DvaeConfig.tiny());
+      vae.initializeParameters(m);
+      NDArray images = m.randomUniform(0f, 1f, new Shape(3, 3, 32, 32));
+      try (DvaeLoss loss = vae.loss(images, 0.5f, 2f, 5f, new PixelLikelihood.Gaussian(0.05f))) {
+        float usage =
+            UniformPriorKl.ofMeanPosterior(ChannelsLast.codesLast(loss.logits())).getFloat();
+        assertTrue(usage > 0f && usage <= (float) Math.log(512), "usage KL " + usage);
+        float expected =
+            loss.reconstruction().getFloat() + 2f * loss.kl().getFloat() + 5f * usage * 64 / 3072;
+        assertEquals(expected, loss.total().getFloat(), 1e-5f);
+      }
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> vae.loss(images, 1f, 1f, -1f, new PixelLikelihood.Gaussian(0.05f)));
+    }
+  }
+
+  @Test
   void stepResultsAreTheOnlyArraysLeftInTheCallersManager() {
     try (NDManager m = manager.newSubManager()) {
       DiscreteVae vae = new DiscreteVae(DvaeConfig.tiny());

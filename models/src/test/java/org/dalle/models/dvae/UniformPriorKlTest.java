@@ -95,4 +95,35 @@ class UniformPriorKlTest {
       assertArrayEquals(new long[0], kl.getShape().getShape());
     }
   }
+
+  @Test
+  void meanPosteriorTermSeesOnlyCodeUsage() {
+    try (NDManager m = manager.newSubManager()) {
+      // Every position sure of code 0 (4 codes): the mean posterior is one-hot, KL = ln 4; the
+      // per-position KL is also ln 4.
+      float[] sure = new float[3 * 4];
+      for (int i = 0; i < 3; i++) {
+        sure[4 * i] = 40f;
+      }
+      NDArray oneCode = m.create(sure, new Shape(3, 4));
+      assertEquals(2 * LN2, UniformPriorKl.ofMeanPosterior(oneCode).getFloat(), 1e-5f);
+      // Half the positions sure of code 0, half of code 1: usage (1/2, 1/2, 0, 0), KL = ln 2,
+      // although each position's own KL is still ln 4. Codes on the last of three axes.
+      float[] split = new float[2 * 2 * 4];
+      split[0] = 40f;
+      split[4 + 1] = 40f;
+      split[8] = 40f;
+      split[12 + 1] = 40f;
+      NDArray twoCodes = m.create(split, new Shape(2, 2, 4));
+      assertEquals(LN2, UniformPriorKl.ofMeanPosterior(twoCodes).getFloat(), 1e-5f);
+      // Each position sure of a different code: usage uniform, KL 0.
+      NDArray allCodes = m.eye(4).mul(40f);
+      assertEquals(0f, UniformPriorKl.ofMeanPosterior(allCodes).getFloat(), 1e-5f);
+      assertArrayEquals(
+          new long[0], UniformPriorKl.ofMeanPosterior(allCodes).getShape().getShape());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> UniformPriorKl.ofMeanPosterior(m.ones(new Shape(4))));
+    }
+  }
 }

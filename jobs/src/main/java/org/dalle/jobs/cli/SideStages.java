@@ -1,0 +1,105 @@
+package org.dalle.jobs.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The quickstart's second process: {@code dalle quickstart-side} ({@link QuickstartSideCommand})
+ * started from the same jar and JVM settings, training the reranker and the evaluator with one
+ * engine thread while this process trains the dVAE and the prior. Two single-threaded processes
+ * keep both cores busier than one process with two intra-op threads on these small models, and the
+ * engine allows one autograd recorder per JVM, so the second model needs its own process.
+ *
+ * <p>Its output goes to {@value #LOG} in the run directory and its stage times to {@value
+ * #TIMINGS}. Closing kills it if it still runs (so does this JVM's exit).
+ */
+final class SideStages implements AutoCloseable {
+  /** The second process's log, in the run directory. */
+  static final String LOG = "side.log";
+
+  /** The second process's stage times, in the run directory. */
+  static final String TIMINGS = "side-timings.json";
+
+  private final Process process;
+  private final Path log;
+  private final Thread killer;
+
+  private SideStages(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+    this.killer = new Thread(process::destroyForcibly, "quickstart-side-killer");
+    Runtime.getRuntime().addShutdownHook(killer);
+  }
+
+  /** Starts {@code dalle quickstart-side} for {@code runDir}. */
+  static SideStages start(Path runDir, boolean fresh) throws IOException {
+    Path log = runDir.resolve(LOG);
+    Process process =
+        new ProcessBuilder(command(runDir, fresh))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    return new SideStages(process, log);
+  }
+
+  /**
+   * The child's command line: this JVM's executable, its heap and system-property settings (not its
+   * agents, which may hold a port or a file), the same class path and main class.
+   */
+  static List<String> command(Path runDir, boolean fresh) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-X") || arg.startsWith("-D")) {
+        command.add(arg);
+      }
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(DalleCommand.class.getName());
+    command.add("quickstart-side");
+    command.add("--run-dir");
+    command.add(runDir.toString());
+    if (fresh) {
+      command.add("--fresh");
+    }
+    return command;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** Waits for the process to end; returns its exit code. */
+  int await() throws InterruptedException {
+    return process.waitFor();
+  }
+
+  /** The last {@code lines} lines of the log, to show why the process failed. */
+  String tail(int lines) throws IOException {
+    List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return String.join(
+        System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(killer);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
+  }
+}
