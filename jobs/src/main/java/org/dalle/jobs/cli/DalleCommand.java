@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       RerankCurveCommand.class,
       SubmitCommand.class,
+      WorkflowCommand.class,
       StatusCommand.class,
       LogsCommand.class,
       CommandLine.HelpCommand.class
