@@ -37,7 +37,7 @@ public final class WorkflowCommand implements Runnable {
       sortOptions = false,
       description = {
         "Reads the WorkflowTemplate in FILE (e.g. k8s/base/workflows/training.yaml) and runs its DAG from the entry point, one step at a time in dependency order, as Argo would on a cluster: each step's container args with {{workflow.parameters.*}}, {{inputs.parameters.*}} and {{tasks.*.outputs.parameters.*}} filled in, and the pods' mount paths /runs, /data and /models mapped to --runs, --data and --models. Each step runs as `dalle ARGS` in a new JVM in --workdir (the image's /app, where configs/ is); its output goes to RUNS/.workflows/<template>-<run-name>/logs/<step>.log.",
-        "Stops at the first step that fails, prints the end of its log and exits with its exit code. Finished steps are recorded (state.json beside the logs); running the same command again skips those whose args are unchanged, so the run resumes at the step that failed. Exit codes: 0 every step succeeded; a step's exit code; 2 bad flags or parameters.",
+        "Stops at the first step that fails, prints the end of its log and exits with its exit code. Finished steps are recorded (state.json beside the logs); running the same command again skips those whose args are unchanged and whose dependencies were skipped too, so the run resumes at the step that failed, and a changed parameter reruns every step it reaches. Exit codes: 0 every step succeeded; a step's exit code; 2 bad flags or parameters.",
         ""
       })
   static final class Run implements Callable<Integer> {

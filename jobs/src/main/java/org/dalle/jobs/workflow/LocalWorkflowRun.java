@@ -29,7 +29,8 @@ import org.dalle.jobs.train.AtomicFiles;
  *
  * <p>It stops at the first step that fails and returns its exit code. Every finished step is
  * recorded in a state file under the runs folder, with its args and outputs; running the same
- * workflow again skips the steps recorded with the same args, so a run resumes where it stopped.
+ * workflow again skips the steps recorded with the same args whose dependencies were skipped too,
+ * so a run resumes where it stopped, and a changed parameter reruns the steps it reaches.
  */
 public final class LocalWorkflowRun {
   private static final Pattern TAG =
@@ -113,38 +114,58 @@ public final class LocalWorkflowRun {
 
   /** Runs the workflow from its entry point. */
   public Result run() throws IOException, InterruptedException {
-    int code = runTemplate(workflow, workflow.entrypoint(), Map.of(), "");
+    int code = runTemplate(workflow, workflow.entrypoint(), Map.of(), "", false);
     String failed = code == 0 ? null : failedStep;
     return new Result(code, List.copyOf(ran), List.copyOf(skipped), failed);
   }
 
   private String failedStep;
 
-  /** Runs {@code name} of {@code file} with {@code inputs}; returns 0 or the failing exit code. */
+  /**
+   * Runs {@code name} of {@code file} with {@code inputs}; returns 0 or the failing exit code. With
+   * {@code rerun}, steps run even when recorded as done (something they depend on ran again).
+   */
   private int runTemplate(
-      WorkflowTemplateFile file, String name, Map<String, String> inputs, String path)
+      WorkflowTemplateFile file,
+      String name,
+      Map<String, String> inputs,
+      String path,
+      boolean rerun)
       throws IOException, InterruptedException {
     JsonNode template = file.template(name);
     if (template.has("dag")) {
-      return runDag(file, template.get("dag"), inputs, path);
+      return runDag(file, template.get("dag"), inputs, path, rerun);
     }
     if (template.has("container")) {
-      return runStep(file, template, inputs, path);
+      return runStep(template, inputs, path, rerun);
     }
     throw new IllegalArgumentException(
         "template " + name + " is neither a dag nor a container; the local runner runs those two");
   }
 
   private int runDag(
-      WorkflowTemplateFile file, JsonNode dag, Map<String, String> inputs, String path)
+      WorkflowTemplateFile file,
+      JsonNode dag,
+      Map<String, String> inputs,
+      String path,
+      boolean rerun)
       throws IOException, InterruptedException {
     Map<String, JsonNode> tasks = new LinkedHashMap<>();
     dag.path("tasks").forEach(t -> tasks.put(t.path("name").asText(), t));
+    // Tasks that ran in this invocation: whatever depends on them runs again too, since its
+    // inputs (their outputs) may have changed even where its args did not.
+    Set<String> ranNow = new LinkedHashSet<>();
     for (String task : order(tasks)) {
       JsonNode t = tasks.get(task);
+      String name = path.isEmpty() ? task : path + "/" + task;
+      boolean stale = rerun;
+      for (JsonNode dep : t.path("dependencies")) {
+        stale |= ranNow.contains(dep.asText());
+      }
       Map<String, String> taskInputs = new LinkedHashMap<>();
       for (JsonNode p : t.path("arguments").path("parameters")) {
-        taskInputs.put(p.path("name").asText(), fill(p.path("value").asText(), inputs, path));
+        // Filled in as the task itself: {{tasks.X...}} names a sibling in this DAG.
+        taskInputs.put(p.path("name").asText(), fill(p.path("value").asText(), inputs, name));
       }
       WorkflowTemplateFile target = file;
       String templateName = t.path("template").asText();
@@ -152,10 +173,13 @@ public final class LocalWorkflowRun {
         target = file.sibling(t.get("templateRef").path("name").asText());
         templateName = t.get("templateRef").path("template").asText();
       }
-      int code =
-          runTemplate(target, templateName, taskInputs, path.isEmpty() ? task : path + "/" + task);
+      int before = ran.size();
+      int code = runTemplate(target, templateName, taskInputs, name, stale);
       if (code != 0) {
         return code;
+      }
+      if (ran.size() > before) {
+        ranNow.add(task);
       }
     }
     return 0;
@@ -191,8 +215,7 @@ public final class LocalWorkflowRun {
     return List.copyOf(done);
   }
 
-  private int runStep(
-      WorkflowTemplateFile file, JsonNode template, Map<String, String> given, String task)
+  private int runStep(JsonNode template, Map<String, String> given, String task, boolean rerun)
       throws IOException, InterruptedException {
     Map<String, String> inputs = new LinkedHashMap<>();
     for (JsonNode p : template.path("inputs").path("parameters")) {
@@ -210,13 +233,15 @@ public final class LocalWorkflowRun {
     mapConfigFile(args, task);
     ObjectNode tasks = tasks();
     JsonNode recorded = tasks.get(task);
-    if (recorded != null && JSON.convertValue(args, JsonNode.class).equals(recorded.get("args"))) {
+    if (!rerun
+        && recorded != null
+        && JSON.convertValue(args, JsonNode.class).equals(recorded.get("args"))) {
       out.printf("%-20s done before, skipped%n", task);
       skipped.add(task);
       return 0;
     }
     Files.createDirectories(stateDir.resolve("logs"));
-    Path log = stateDir.resolve("logs").resolve(task + ".log");
+    Path log = stateDir.resolve("logs").resolve(task.replace('/', '-') + ".log");
     out.printf("%-20s dalle %s%n", task, String.join(" ", args));
     long start = System.nanoTime();
     int code = launcher.run(args, log);
