@@ -2,13 +2,18 @@
 # at the CUDA build of libtorch that ships inside the PyTorch wheel of the base image:
 # PYTORCH_LIBRARY_PATH names the directory holding libtorch*.so, PYTORCH_VERSION tells DJL which
 # version it is (it must match the pytorch-jni 2.7.1-0.35.1 inside the jar) and PYTORCH_FLAVOR picks
-# the JNI glue built for CUDA 12.8 that pytorch-jni bundles (jnilib/linux-x86_64/cu128). Without the
-# flavour DJL derives one from the driver and, offline, fails to find it. The CPU natives bundled in
-# the jar stay unused.
+# the CUDA JNI glue that pytorch-jni bundles (jnilib/linux-x86_64/cu128, the only one; it links
+# libtorch*.so and libc10*.so only, so it serves any CUDA build of the same PyTorch version). Without
+# the flavour DJL derives one from the driver and, offline, fails to find it. The CPU natives bundled
+# in the jar stay unused.
+#
+# The base is the CUDA 12.6 build of PyTorch 2.7.1: the specs target V100 node pools (compute
+# capability sm_70), and the CUDA 12.8 builds of 2.7.1 ship kernels for sm_75 and newer only, so on a
+# V100 every operator would fail with "no kernel image is available". CudaImageTest checks the pair.
 #
 # Build from the repository root after `mvn -B -pl jobs -am package -DskipTests`:
 #   docker build -f k8s/images/cuda.Dockerfile -t REGISTRY/dalle-jobs:VERSION-cuda .
-FROM pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
+FROM pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends openjdk-17-jre-headless \

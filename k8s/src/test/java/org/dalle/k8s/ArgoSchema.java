@@ -27,7 +27,8 @@ final class ArgoSchema {
           "arguments",
           "volumes",
           "templates",
-          "workflowMetadata");
+          "workflowMetadata",
+          "securityContext");
   static final Map<String, Set<String>> SPEC_CHILDREN =
       Map.of(
           "podGC", Set.of("strategy"),
@@ -36,7 +37,7 @@ final class ArgoSchema {
           "podMetadata", Set.of("annotations", "labels"),
           "workflowMetadata", Set.of("annotations", "labels"),
           "arguments", Set.of("parameters"));
-  static final Set<String> PARAMETER = Set.of("name", "value", "description", "enum");
+  static final Set<String> PARAMETER = Set.of("name", "value", "description", "enum", "valueFrom");
   static final Set<String> TEMPLATE =
       Set.of(
           "name",
@@ -50,7 +51,7 @@ final class ArgoSchema {
           "tolerations",
           "metadata");
   static final Set<String> RETRY = Set.of("limit", "retryPolicy", "expression", "backoff");
-  static final Set<String> BACKOFF = Set.of("duration", "factor", "maxDuration");
+  static final Set<String> BACKOFF = Set.of("duration", "factor", "cap", "maxDuration");
   static final Set<String> OUTPUT_PARAMETER =
       Set.of("name", "valueFrom", "globalName", "description");
   static final Set<String> VALUE_FROM = Set.of("path", "default");

@@ -69,6 +69,14 @@ class ArgoTemplatesTest {
         if (!template.has("retryStrategy") || !template.has("activeDeadlineSeconds")) {
           problems.add(where + ": a step needs retryStrategy and activeDeadlineSeconds");
         }
+        // backoff.maxDuration counts from the first attempt: a step that fails after running
+        // longer than it is never retried. cap bounds each wait instead.
+        if (template.path("retryStrategy").path("backoff").has("maxDuration")) {
+          problems.add(
+              where
+                  + ": retryStrategy.backoff.maxDuration stops retries of any attempt that ran"
+                  + " longer; use cap");
+        }
       }
       if (template.has("dag")) {
         Dag.check(
@@ -84,6 +92,27 @@ class ArgoTemplatesTest {
     } catch (RuntimeException e) {
       problems.add(where + ": " + e.getMessage());
     }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyConfigParameterDefaultsToAConfigFileThatExists() {
+    return Rendered.ofKind("WorkflowTemplate")
+        .map(
+            e ->
+                dynamicTest(
+                    e.getKey() + ": " + e.getValue(),
+                    () -> {
+                      for (JsonNode p :
+                          e.getValue().object().path("spec").path("arguments").path("parameters")) {
+                        String name = p.path("name").asText();
+                        if (name.endsWith("-config")) {
+                          String file = p.path("value").asText();
+                          assertTrue(
+                              java.nio.file.Files.isRegularFile(Rendered.REPO.resolve(file)),
+                              "parameter " + name + " defaults to " + file + ", which is no file");
+                        }
+                      }
+                    }));
   }
 
   @Test
@@ -161,6 +190,7 @@ class ArgoTemplatesTest {
                             template.path("spec").path("arguments").path("parameters")) {
                           assertTrue(
                               p.has("value")
+                                  || p.has("valueFrom")
                                   || ArgoSchema.names(given).contains(p.path("name").asText()),
                               "the sensor does not give required parameter "
                                   + p.path("name").asText());

@@ -3,10 +3,12 @@ package org.dalle.k8s;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +16,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.dalle.jobs.cli.DalleCommand;
+import org.dalle.jobs.workflow.MountPaths;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * Every container's {@code args}, in every Job and WorkflowTemplate of the base and the overlays,
- * with Kubernetes' {@code $(VAR)} and Argo's {@code {{...}}} filled in as the cluster would, parsed
- * by the dalle CLI's own parser: a renamed or retyped flag breaks the build, not a cluster run.
+ * with Kubernetes' {@code $(VAR)} and Argo's {@code {{...}}} filled in as the cluster would, run
+ * through the dalle CLI up to the point where the job would start: parsed by its own parser, then
+ * resolved to the job's config (defaults, the {@code --config} file, the flags) and validated. A
+ * renamed flag, a missing required setting or a config file that does not exist breaks the build,
+ * not a cluster run after a week of training. Every path a pod is given, in its args or in its
+ * config file, must lie on a volume the pod mounts.
  */
 class ContainerArgsTest {
   /**
@@ -32,52 +40,55 @@ class ContainerArgsTest {
    */
   static final Map<String, String> NOT_YET_IN_CLI = Map.of();
 
-  private static final Pattern K8S_VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
-  private static final Pattern ARGO_TAG =
-      Pattern.compile("\\{\\{(workflow|inputs)\\.parameters\\.([A-Za-z0-9_-]+)}}");
+  /** A path at the start of a value or after {@code =}, {@code :} or {@code ,}; not a URI. */
+  private static final Pattern ABSOLUTE = Pattern.compile("(?<![^=:,])/(?!/)[^,@\\s]*");
+
+  /**
+   * The pod's mounts mapped under here; what the pods read while the job resolves its config (the
+   * sampling captions) is written here first, as the stages before them would have.
+   */
+  @TempDir static Path mounts;
 
   @TestFactory
-  Stream<DynamicTest> everyContainersArgsParse() {
-    List<DynamicTest> tests = new ArrayList<>();
-    Rendered.all()
-        .forEach(
-            (set, manifests) -> {
-              for (Manifest m : manifests) {
-                if (m.kind().equals("Job")) {
-                  JsonNode container =
-                      m.object()
-                          .path("spec")
-                          .path("template")
-                          .path("spec")
-                          .path("containers")
-                          .get(0);
-                  tests.add(
-                      dynamicTest(set + ": " + m, () -> check(jobArgs(container, manifests))));
-                } else if (m.kind().equals("WorkflowTemplate")) {
-                  JsonNode spec = m.object().path("spec");
-                  for (JsonNode t : spec.path("templates")) {
-                    if (t.has("container")) {
-                      tests.add(
-                          dynamicTest(
-                              set + ": " + m + " template " + t.path("name").asText(),
-                              () -> check(workflowArgs(t, spec))));
-                    }
-                  }
-                }
-              }
-            });
-    return tests.stream();
+  Stream<DynamicTest> everyContainersArgsResolveToAValidConfig() {
+    return Pod.tests(pod -> true, ContainerArgsTest::check);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyPathAPodIsGivenIsOnAVolumeItMounts() {
+    return Pod.tests(
+        pod -> true,
+        pod -> {
+          List<String> paths = new ArrayList<>();
+          for (String arg : pod.args()) {
+            paths.addAll(absolutePaths(arg));
+          }
+          String config = pod.flag("--config");
+          if (config != null) {
+            collect(Kustomize.load(Rendered.REPO.resolve(config)).get(0), paths);
+          }
+          for (String path : paths) {
+            assertTrue(
+                pod.mounts().keySet().stream()
+                    .anyMatch(m -> path.equals(m) || path.startsWith(m + "/")),
+                pod
+                    + " is given "
+                    + path
+                    + ", which is on none of its volumes "
+                    + pod.mounts().keySet());
+          }
+        });
   }
 
   /** One parser for all cases: building it loads the CLI's classes, which takes a while. */
   private static final CommandLine CLI = DalleCommand.commandLine();
 
-  private static void check(List<String> args) {
+  private static void check(Pod pod) throws IOException {
+    List<String> args = pod.args();
     String stage = args.get(0);
-    CommandLine cli = CLI;
     if (NOT_YET_IN_CLI.containsKey(stage)) {
       assertFalse(
-          cli.getSubcommands().containsKey(stage),
+          CLI.getSubcommands().containsKey(stage),
           "dalle "
               + stage
               + " exists now: take it off ContainerArgsTest.NOT_YET_IN_CLI so its args"
@@ -87,86 +98,58 @@ class ContainerArgsTest {
       Assumptions.abort("dalle " + stage + " is not in the CLI yet; unchecked args " + args);
     }
     try {
-      cli.parseArgs(args.toArray(String[]::new));
+      CLI.parseArgs(args.toArray(String[]::new));
     } catch (CommandLine.ParameterException e) {
       fail("dalle rejects " + args + ": " + e.getMessage());
     }
+    String config = pod.flag("--config");
+    if (config != null) {
+      assertTrue(
+          Files.isRegularFile(Rendered.REPO.resolve(config)),
+          config + " is not a file under configs/ (the image holds them at /app/configs)");
+    }
+    MountPaths local = MountPaths.under(mounts);
+    String captions = pod.flag("--captions");
+    if (captions != null) {
+      writeCaption(Path.of(local.local(captions)));
+    }
+    List<String> localArgs = new ArrayList<>();
     for (String arg : args) {
-      if (arg.startsWith("--config=")) {
-        String config = arg.substring("--config=".length());
-        assertTrue(
-            Files.isRegularFile(Rendered.REPO.resolve(config)),
-            config + " is not a file under configs/ (the image holds them at /app/configs)");
+      // The image's working directory holds configs/; here the repository does.
+      localArgs.add(
+          local.map(arg).replace("--config=configs/", "--config=" + Rendered.REPO + "/configs/"));
+    }
+    try {
+      DalleCommand.resolveConfig(localArgs.toArray(String[]::new));
+    } catch (IllegalArgumentException e) {
+      fail(pod + ": dalle " + stage + " would exit 2 (no retry fixes it): " + e.getMessage());
+    }
+  }
+
+  private static synchronized void writeCaption(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      if (!Files.exists(file)) {
+        Files.writeString(file, "{\"id\": \"c0\", \"caption\": \"a red square\"}\n");
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  /** A Job container's args with $(VAR) expanded from its env, as the kubelet does. */
-  static List<String> jobArgs(JsonNode container, List<Manifest> set) {
-    Map<String, String> env = new java.util.HashMap<>();
-    for (JsonNode var : container.path("env")) {
-      String name = var.path("name").asText();
-      JsonNode from = var.path("valueFrom");
-      if (var.has("value")) {
-        env.put(name, var.get("value").asText());
-      } else if (from.has("configMapKeyRef")) {
-        JsonNode ref = from.get("configMapKeyRef");
-        JsonNode map = KubernetesObjectsTest.find(set, "ConfigMap", ref.path("name").asText());
-        JsonNode value = map.path("data").path(ref.path("key").asText());
-        if (!value.isMissingNode()) {
-          env.put(name, value.asText());
-        }
-      } else if (from.has("fieldRef")) {
-        env.put(name, "0");
-      }
-    }
+  static List<String> absolutePaths(String text) {
     List<String> out = new ArrayList<>();
-    for (JsonNode arg : container.path("args")) {
-      out.add(expand(arg.asText(), K8S_VAR, m -> env.get(m.group(1)), "$(", ")"));
-    }
-    return out;
-  }
-
-  /** A template's args with workflow parameters at their defaults and inputs at sample values. */
-  static List<String> workflowArgs(JsonNode template, JsonNode spec) {
-    Map<String, String> workflow = new java.util.HashMap<>();
-    for (JsonNode p : spec.path("arguments").path("parameters")) {
-      workflow.put(
-          p.path("name").asText(), p.path("value").asText("example-" + p.path("name").asText()));
-    }
-    Map<String, String> inputs = new java.util.HashMap<>();
-    for (JsonNode p : template.path("inputs").path("parameters")) {
-      inputs.put(p.path("name").asText(), p.path("value").asText("step-000000001"));
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode arg : template.path("container").path("args")) {
-      out.add(
-          expand(
-              arg.asText(),
-              ARGO_TAG,
-              m -> (m.group(1).equals("workflow") ? workflow : inputs).get(m.group(2)),
-              "{{",
-              "}}"));
-    }
-    return out;
-  }
-
-  private static String expand(
-      String text,
-      Pattern pattern,
-      java.util.function.Function<Matcher, String> lookup,
-      String open,
-      String close) {
-    Matcher m = pattern.matcher(text);
-    StringBuilder out = new StringBuilder();
+    Matcher m = ABSOLUTE.matcher(text);
     while (m.find()) {
-      String value = lookup.apply(m);
-      if (value == null) {
-        fail("nothing defines " + m.group() + " in " + text);
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
+      out.add(m.group());
     }
-    m.appendTail(out);
-    return out.toString();
+    return out;
+  }
+
+  private static void collect(JsonNode node, List<String> paths) {
+    if (node.isTextual()) {
+      paths.addAll(absolutePaths(node.asText()));
+    }
+    node.elements().forEachRemaining(child -> collect(child, paths));
   }
 }

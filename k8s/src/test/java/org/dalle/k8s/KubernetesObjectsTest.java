@@ -75,7 +75,7 @@ class KubernetesObjectsTest {
   @Test
   void anUnknownFieldIsAnError() {
     JsonNode typo =
-        Rendered.all().get("base").stream()
+        Rendered.all().get("base/jobs").stream()
             .filter(m -> m.name().equals("dalle-train-dvae"))
             .findFirst()
             .orElseThrow()
@@ -118,8 +118,19 @@ class KubernetesObjectsTest {
                                           && r.getOnPodConditions()
                                               .get(0)
                                               .getType()
-                                              .equals("DisruptionTarget")),
+                                              .equals("DisruptionTarget")
+                                          // required since Kubernetes 1.32's schema
+                                          && "True"
+                                              .equals(r.getOnPodConditions().get(0).getStatus())),
                           rules.toString());
+                      // spec.activeDeadlineSeconds bounds the whole Job, retries included; the
+                      // pod's bounds one attempt. A deadline no longer than one attempt would
+                      // leave a preempted week-long run no time to resume.
+                      assertTrue(
+                          job.getSpec().getActiveDeadlineSeconds()
+                              >= (job.getSpec().getBackoffLimit() + 1L)
+                                  * pod.getActiveDeadlineSeconds(),
+                          "the Job's deadline must cover backoffLimit + 1 attempts of the pod's");
                       V1Container dalle = pod.getContainers().get(0);
                       assertEquals("dalle", dalle.getName());
                       assertTrue(
@@ -137,7 +148,7 @@ class KubernetesObjectsTest {
                       boolean gpu =
                           dalle.getResources().getLimits() != null
                               && dalle.getResources().getLimits().containsKey("nvidia.com/gpu");
-                      if (e.getKey().equals("overlays/cpu")) {
+                      if (e.getKey().startsWith("overlays/cpu")) {
                         assertFalse(gpu, "no GPUs on the CPU cluster");
                         assertTrue(
                             pod.getNodeSelector() == null || pod.getNodeSelector().isEmpty());
@@ -155,10 +166,13 @@ class KubernetesObjectsTest {
 
   @Test
   void theTransformerJobIsIndexedBehindAHeadlessService() {
-    for (var entry : Rendered.all().entrySet()) {
-      List<Manifest> set = entry.getValue();
-      V1Job job = strict(find(set, "Job", "dalle-train-transformer"), V1Job.class);
-      V1Service service = strict(find(set, "Service", "dalle-train-transformer"), V1Service.class);
+    for (String jobs : List.of("base/jobs", "overlays/gke-v100/jobs", "overlays/cpu/jobs")) {
+      V1Job job =
+          strict(find(Rendered.all().get(jobs), "Job", "dalle-train-transformer"), V1Job.class);
+      V1Service service =
+          strict(
+              find(Rendered.installedWith(jobs), "Service", "dalle-train-transformer"),
+              V1Service.class);
       assertEquals("Indexed", job.getSpec().getCompletionMode());
       assertEquals(job.getSpec().getCompletions(), job.getSpec().getParallelism());
       assertEquals("None", service.getSpec().getClusterIP());
@@ -180,9 +194,12 @@ class KubernetesObjectsTest {
               .filter(m -> m.kind().equals("PersistentVolumeClaim"))
               .map(Manifest::name)
               .collect(Collectors.toSet());
-      assertEquals(Set.of("dalle-runs"), claims, overlay);
+      assertEquals(
+          Set.of("dalle-runs", "dalle-checkpoints", "dalle-data", "dalle-models"), claims, overlay);
       V1ConfigMap settings = strict(find(set, "ConfigMap", "dalle-settings"), V1ConfigMap.class);
-      for (Manifest m : set) {
+      List<Manifest> withJobs = new java.util.ArrayList<>(set);
+      withJobs.addAll(Rendered.all().get(overlay + "/jobs"));
+      for (Manifest m : withJobs) {
         if (m.kind().equals("Job")) {
           for (var env :
               strict(m.object(), V1Job.class)

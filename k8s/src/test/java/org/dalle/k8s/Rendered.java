@@ -21,7 +21,14 @@ final class Rendered {
 
   static synchronized Map<String, List<Manifest>> all() {
     if (SETS.isEmpty()) {
-      for (String name : List.of("base", "overlays/gke-v100", "overlays/cpu")) {
+      for (String name :
+          List.of(
+              "base",
+              "base/jobs",
+              "overlays/gke-v100",
+              "overlays/gke-v100/jobs",
+              "overlays/cpu",
+              "overlays/cpu/jobs")) {
         try {
           SETS.put(name, Kustomize.render(K8S.resolve(name)));
         } catch (IOException e) {
@@ -30,6 +37,20 @@ final class Rendered {
       }
     }
     return SETS;
+  }
+
+  /**
+   * The set installed beside {@code set}: for the Job templates of {@code X/jobs}, the objects of
+   * {@code X} (the ConfigMap and claims their pods use); otherwise {@code set} itself.
+   */
+  static List<Manifest> installedWith(String set) {
+    return all()
+        .get(set.endsWith("/jobs") ? set.substring(0, set.length() - "/jobs".length()) : set);
+  }
+
+  /** Whether {@code set} is what an operator applies ({@code kubectl apply -k}). */
+  static boolean applied(String set) {
+    return set.startsWith("overlays/") && !set.endsWith("/jobs");
   }
 
   /** (set name, manifest) for every manifest of every set. */

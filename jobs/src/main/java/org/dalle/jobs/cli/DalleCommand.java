@@ -1,5 +1,6 @@
 package org.dalle.jobs.cli;
 
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       RerankCurveCommand.class,
       SubmitCommand.class,
+      WorkflowCommand.class,
       StatusCommand.class,
       LogsCommand.class,
       CommandLine.HelpCommand.class
@@ -74,6 +76,26 @@ public final class DalleCommand implements Runnable {
           throw e;
         });
     return cli;
+  }
+
+  /**
+   * The validated config a {@code dalle} command line would run with, without running it: the
+   * arguments are parsed as {@link #main} would, then the job's config is resolved and validated.
+   *
+   * @throws CommandLine.ParameterException when the parser rejects the arguments
+   * @throws IllegalArgumentException when the config is invalid, or the command has none
+   */
+  public static Object resolveConfig(String... args) throws IOException {
+    CommandLine.ParseResult parsed = commandLine().parseArgs(args);
+    while (parsed.hasSubcommand()) {
+      parsed = parsed.subcommand();
+    }
+    Object command = parsed.commandSpec().userObject();
+    if (!(command instanceof ConfiguredJob job)) {
+      throw new IllegalArgumentException(
+          "dalle " + parsed.commandSpec().qualifiedName(" ") + " is not a job with a config");
+    }
+    return job.jobConfig();
   }
 
   public static void main(String[] args) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
       "Each worker loads the model once and encodes images in batches; the tokens are the same as encoding each image on its own.",
       ""
     })
-public final class EncodeCommand implements Callable<Integer> {
+public final class EncodeCommand implements Callable<Integer>, ConfiguredJob {
   @Option(
       names = "--data",
       required = true,
@@ -65,6 +65,11 @@ public final class EncodeCommand implements Callable<Integer> {
 
   EncodeConfig resolveConfig() {
     return new EncodeConfig(data, dvae, out, batchSize, threads).validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "synthetic: captions of the embedded synthetic dataset with their scene facts, for the compositional benchmark and dalle rerank-curve: --count scenes of the held-out split (ids heldout-NNN: each holds a (colour, shape) pair training never showed) and --count new scenes of the training split (ids unseen-NNN, scene indices from --first-unseen-index on). Writes captions.jsonl ({\"id\", \"caption\", \"attributes\"} per line) and selection.json; the reference images are the prepared data itself.",
       ""
     })
-public final class EvalCaptionsCommand implements Callable<Integer> {
+public final class EvalCaptionsCommand implements Callable<Integer>, ConfiguredJob {
   @Spec CommandSpec spec;
 
   @Option(
@@ -143,6 +143,11 @@ public final class EvalCaptionsCommand implements Callable<Integer> {
             seed,
             out)
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

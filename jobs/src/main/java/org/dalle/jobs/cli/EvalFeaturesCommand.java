@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
       "Run it once for the reference images and once for the samples with the same --features and --blur; the FID per radius compares the two outputs.",
       ""
     })
-public final class EvalFeaturesCommand implements Callable<Integer> {
+public final class EvalFeaturesCommand implements Callable<Integer>, ConfiguredJob {
   @Option(
       names = "--images",
       required = true,
@@ -116,6 +116,11 @@ public final class EvalFeaturesCommand implements Callable<Integer> {
             threads,
             shuffleBuckets)
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "Writes --out (staged, then renamed into place): metrics.json (every figure with protocol, radius, image counts, the sampling run's seed and model paths), fid_vs_blur.png, compositional.json (per-task scores of each set, and per caption the checker's verdict on each image: which stated facts hold), samples/<set>/<caption id>.png, grids/ (copied from the sampling run), features/ (the statistics per side and radius), with --dvae-run reconstruction_check.png (copied from the dVAE run), and report.html, which shows them together, with each caption's top-1 image beside its verdict.",
       ""
     })
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer>, ConfiguredJob {
   @Option(
       names = "--config",
       paramLabel = "FILE",
@@ -129,6 +129,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     put(o, "splits", splits);
     put(o, "out", out);
     return ConfigLoader.load(EvaluateConfig.class, EvaluateConfig.defaults(), config, o).validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

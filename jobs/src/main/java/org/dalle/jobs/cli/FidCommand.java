@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "Each of A and B is an .npz file with arrays mu and sigma (the statistics files pytorch-fid writes, so precomputed reference statistics can be reused), an .npy file of 2-D features (images × dimensions, float32 or float64), or a folder of images (png, jpg, bmp, gif), which needs --features.",
       ""
     })
-public final class FidCommand implements Callable<Integer> {
+public final class FidCommand implements Callable<Integer>, ConfiguredJob {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "A", description = "First input: .npz, .npy or folder.")
@@ -103,6 +103,11 @@ public final class FidCommand implements Callable<Integer> {
             Optional.ofNullable(saveA),
             Optional.ofNullable(saveB))
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
       "Sources: " + SourceSpec.FORMS,
       ""
     })
-public final class PrepareCommand implements Callable<Integer> {
+public final class PrepareCommand implements Callable<Integer>, ConfiguredJob {
   @Option(
       names = "--config",
       paramLabel = "FILE",
@@ -197,6 +197,11 @@ public final class PrepareCommand implements Callable<Integer> {
     put(o, "source.http_max_attempts", httpMaxAttempts);
     put(o, "source.http_max_bytes", httpMaxBytes);
     return ConfigLoader.load(PrepareConfig.class, PrepareConfig.defaults(), config, o).validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

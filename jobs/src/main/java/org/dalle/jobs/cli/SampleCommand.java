@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "With --runner the job runs as a Beam pipeline for many captions (COCO-30k on Dataflow, Flink or Spark): --captions is a .jsonl, .avro or text file or glob; each worker loads the models once; the output holds samples/*.avro, rejected/*.avro (captions that could not be read or sampled, with the reason), run.json and summary.json (written last). The Sample records equal the single-process job's.",
       ""
     })
-public final class SampleCommand implements Callable<Integer> {
+public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
 
   static final int DEFAULT_CANDIDATES = 8;
 
@@ -269,6 +269,11 @@ public final class SampleCommand implements Callable<Integer> {
             threads,
             shards)
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() throws IOException {
+    return onBeam() ? resolvePipelineConfig() : resolveConfig();
   }
 
   @Override

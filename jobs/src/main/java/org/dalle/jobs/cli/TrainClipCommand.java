@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
       "Settings come from the config's defaults, then --config, then the flags below.",
       ""
     })
-public final class TrainClipCommand implements Callable<Integer> {
+public final class TrainClipCommand implements Callable<Integer>, ConfiguredJob {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -103,6 +103,11 @@ public final class TrainClipCommand implements Callable<Integer> {
     run.putOverrides(o);
     return ConfigLoader.load(TrainClipConfig.class, TrainClipConfig.defaults(), config, o)
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
       "Settings come from the config's defaults, then --config, then the flags below.",
       ""
     })
-public final class TrainDvaeCommand implements Callable<Integer> {
+public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -107,6 +107,11 @@ public final class TrainDvaeCommand implements Callable<Integer> {
     }
     return ConfigLoader.load(TrainDvaeConfig.class, TrainDvaeConfig.defaults(), config, o)
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

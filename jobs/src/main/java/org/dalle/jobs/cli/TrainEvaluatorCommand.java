@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
       "Settings come from the config's defaults, then --config, then the flags below.",
       ""
     })
-public final class TrainEvaluatorCommand implements Callable<Integer> {
+public final class TrainEvaluatorCommand implements Callable<Integer>, ConfiguredJob {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -109,6 +109,11 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
     run.putOverrides(o);
     return ConfigLoader.load(TrainEvaluatorConfig.class, TrainEvaluatorConfig.defaults(), config, o)
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

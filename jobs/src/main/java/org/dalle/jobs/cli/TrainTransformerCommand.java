@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
       "Settings come from the config's defaults, then --config, then the flags below.",
       ""
     })
-public final class TrainTransformerCommand implements Callable<Integer> {
+public final class TrainTransformerCommand implements Callable<Integer>, ConfiguredJob {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -108,6 +108,11 @@ public final class TrainTransformerCommand implements Callable<Integer> {
     return ConfigLoader.load(
             TrainTransformerConfig.class, TrainTransformerConfig.defaults(), config, o)
         .validate();
+  }
+
+  @Override
+  public Object jobConfig() {
+    return resolveConfig();
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobStatus;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -107,8 +108,9 @@ public final class StageJobs {
   }
 
   /**
-   * Prepares {@code job} for one run: a generated name, {@code RUN_NAME} set, and the image
-   * replaced when {@code image} is given.
+   * Prepares {@code job} for one run: a generated name, {@code RUN_NAME} set (in the env and the
+   * mount paths), and the image replaced when {@code image} is given; without it the spec's image
+   * must have a tag or digest (the bundled specs' bare {@code dalle-jobs} has neither).
    */
   static V1Job forRun(V1Job job, String runName, String image) {
     String base = job.getMetadata().getName();
@@ -125,12 +127,34 @@ public final class StageJobs {
                         "Job " + base + " has no container named " + CONTAINER));
     if (image != null) {
       container.setImage(image);
+    } else if (!pinned(container.getImage())) {
+      throw new IllegalArgumentException(
+          "Job "
+              + base
+              + " names image "
+              + container.getImage()
+              + ", which has no tag or digest and so cannot be pulled; give --image"
+              + " REGISTRY/dalle-jobs:TAG, or --manifests rendered from an overlay's jobs/"
+              + " (kubectl kustomize k8s/overlays/<cluster>/jobs)");
     }
     List<V1EnvVar> env = container.getEnv() == null ? new ArrayList<>() : container.getEnv();
     env.removeIf(v -> v.getName().equals("RUN_NAME"));
     env.add(0, new V1EnvVar().name("RUN_NAME").value(runName));
     container.setEnv(env);
+    // The kubelet expands $(VAR) in args, env and subPathExpr but not in mountPath, where the
+    // specs mount the checkpoint volume over /runs/$(RUN_NAME)/<model>/checkpoints: fill it here.
+    if (container.getVolumeMounts() != null) {
+      for (V1VolumeMount mount : container.getVolumeMounts()) {
+        mount.setMountPath(mount.getMountPath().replace("$(RUN_NAME)", runName));
+      }
+    }
     return job;
+  }
+
+  /** Whether {@code image} names a tag or a digest after its repository. */
+  static boolean pinned(String image) {
+    String last = image.substring(image.lastIndexOf('/') + 1);
+    return last.contains(":") || last.contains("@");
   }
 
   /** Creates the stage's Job for {@code runName} and returns the Job's name. */

@@ -135,6 +135,39 @@ class StageJobSubmitTest {
   }
 
   @Test
+  void aBundledSpecWithoutAnImageIsRefusedBeforeAnythingIsCreated() {
+    FakeApiServer.Result result =
+        api.run("submit", "--job", "sample", "--run-name", "v1", "--no-wait");
+    assertEquals(2, result.code(), result.out());
+    assertTrue(
+        result.err().contains("names image dalle-jobs, which has no tag or digest"), result.err());
+    api.server.verify(0, postRequestedFor(urlEqualTo(JOBS)));
+  }
+
+  @Test
+  void theRunNameFillsTheCheckpointMountPath() {
+    createReturns("dalle-train-clip-x");
+    FakeApiServer.Result result =
+        api.run(
+            "submit",
+            "--job",
+            "train-clip",
+            "--run-name",
+            "v7",
+            "--image",
+            "reg/dalle:cuda",
+            "--no-wait");
+    assertEquals(0, result.code(), result.err());
+    api.server.verify(
+        postRequestedFor(urlEqualTo(JOBS))
+            .withRequestBody(
+                matchingJsonPath(
+                    "$.spec.template.spec.containers[0].volumeMounts[?(@.name == 'checkpoints')]"
+                        + ".mountPath",
+                    equalTo("/runs/v7/clip/checkpoints"))));
+  }
+
+  @Test
   void aFailedJobExitsWithOneAndGivesTheReason() {
     createReturns("dalle-encode-zz");
     jobGoesThrough(
@@ -143,7 +176,16 @@ class StageJobSubmitTest {
             + "\"reason\":\"PodFailurePolicy\",\"message\":\"Container dalle for pod dalle/x failed"
             + " with exit code 2 matching FailJob rule at index 0\"}]}");
     FakeApiServer.Result result =
-        api.run("submit", "--job", "encode", "--run-name", "v1", "--poll-interval", "0");
+        api.run(
+            "submit",
+            "--job",
+            "encode",
+            "--run-name",
+            "v1",
+            "--image",
+            "reg/dalle:cpu",
+            "--poll-interval",
+            "0");
     assertEquals(1, result.code());
     assertTrue(
         result
