@@ -138,6 +138,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     if (!parallel || cores < 2 || done) {
       return null;
     }
+    // Loading the engine here first unpacks its native libraries on a fresh machine before the
+    // second process looks for them; this process then trains with one thread.
+    ImageTokenizer.setEngineThreads(1);
     SideStages side = SideStages.start(runDir, fresh);
     System.out.printf(
         "%n5/8 train-clip and 6/8 train-evaluator run in a second process from now on, one engine"
