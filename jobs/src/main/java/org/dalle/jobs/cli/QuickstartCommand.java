@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -154,6 +155,25 @@ public final class QuickstartCommand implements Callable<Integer> {
     ImageTokenizer.setEngineThreads(side != null && side.isAlive() ? 1 : cores);
   }
 
+  /**
+   * A training loop's per-update hook that gives this process every core once the second process
+   * has finished. It runs on the training thread, where the engine's thread count applies.
+   */
+  private static LongConsumer allCoresOnceDone(SideStages side, int cores) {
+    if (side == null) {
+      return step -> {};
+    }
+    boolean[] switched = {!side.isAlive()};
+    return step -> {
+      if (!switched[0] && step % 10 == 0 && !side.isAlive()) {
+        ImageTokenizer.setEngineThreads(cores);
+        switched[0] = true;
+        System.out.printf(
+            "%n  the second process has finished: %d engine threads from here%n", cores);
+      }
+    };
+  }
+
   private Integer afterPrepare(
       StageClock clock, PrepareConfig prepare, Path data, SideStages side, int cores)
       throws Exception {
@@ -176,7 +196,10 @@ public final class QuickstartCommand implements Callable<Integer> {
       // Resuming continues an interrupted quickstart; with no checkpoint it starts fresh.
       TrainDvaeResult result =
           TrainDvaeCommand.train(
-              config, true, List.of("quickstart", "--run-dir", runDir.toString()));
+              config,
+              true,
+              List.of("quickstart", "--run-dir", runDir.toString()),
+              allCoresOnceDone(side, cores));
       if (!result.finished()) {
         return result.exitCode();
       }
@@ -219,7 +242,10 @@ public final class QuickstartCommand implements Callable<Integer> {
       useThreads(side, cores);
       TrainTransformerResult result =
           TrainTransformerCommand.train(
-              config, true, List.of("quickstart", "--run-dir", runDir.toString()));
+              config,
+              true,
+              List.of("quickstart", "--run-dir", runDir.toString()),
+              allCoresOnceDone(side, cores));
       if (!result.finished()) {
         return result.exitCode();
       }

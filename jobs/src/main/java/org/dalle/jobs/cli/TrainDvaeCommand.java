@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.ReconstructionCheckResult;
@@ -125,11 +126,20 @@ public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
   static TrainDvaeResult train(TrainDvaeConfig config, boolean resume, List<String> args)
       throws Exception {
+    return train(config, resume, args, step -> {});
+  }
+
+  /** {@link #train(TrainDvaeConfig, boolean, List)} calling {@code onStep} after each update. */
+  static TrainDvaeResult train(
+      TrainDvaeConfig config, boolean resume, List<String> args, LongConsumer onStep)
+      throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainDvaeResult result;
     try (StopSignal stop = StopSignal.install()) {
       result =
-          new TrainingLoop(args, stop, System.err).run(new DvaeTrainer(config, System.err), resume);
+          new TrainingLoop(args, stop, System.err)
+              .onStep(onStep)
+              .run(new DvaeTrainer(config, System.err), resume);
     }
     System.out.printf(
         "train-dvae: %s at step %d. Last batch: reconstruction MSE %.4f, codebook usage %d of %d"

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
@@ -125,11 +126,21 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
   static TrainTransformerResult train(
       TrainTransformerConfig config, boolean resume, List<String> args) throws Exception {
+    return train(config, resume, args, step -> {});
+  }
+
+  /**
+   * {@link #train(TrainTransformerConfig, boolean, List)} calling {@code onStep} after each update.
+   */
+  static TrainTransformerResult train(
+      TrainTransformerConfig config, boolean resume, List<String> args, LongConsumer onStep)
+      throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainTransformerResult result;
     try (StopSignal stop = StopSignal.install()) {
       result =
           new TrainingLoop(args, stop, System.err)
+              .onStep(onStep)
               .run(new TransformerTrainer(config, System.err), resume);
     }
     System.out.printf(
