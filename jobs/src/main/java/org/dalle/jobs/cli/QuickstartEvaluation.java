@@ -5,14 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.dalle.evaluation.compositional.CompositionalEvaluation;
 import org.dalle.evaluation.compositional.SyntheticCaptions;
 import org.dalle.evaluation.evaluator.EvaluatorExport;
@@ -32,6 +28,7 @@ import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.transformer.SamplingOptions;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.pipelines.synthetic.ColourShape;
 import org.dalle.schemas.CaptionedImage;
 
@@ -121,7 +118,11 @@ final class QuickstartEvaluation {
       return report;
     }
     Path captions =
-        writeCaptions(data.resolve("images"), heldOut, seed, evaluation.resolve("captions.jsonl"));
+        writeCaptions(
+            PreparedData.open(data.toString()),
+            heldOut,
+            seed,
+            evaluation.resolve("captions.jsonl"));
     Path samples = evaluation.resolve("samples");
     if (fresh || !Files.isRegularFile(samples.resolve("samples.avro"))) {
       List<SampleCaption> list = new ArrayList<>();
@@ -152,7 +153,7 @@ final class QuickstartEvaluation {
     EvaluateConfig config =
         new EvaluateConfig(
             samples.toString(),
-            "avro:" + data.resolve("images").toAbsolutePath() + "/*.avro",
+            "avro:" + PreparedData.imagesPattern(data.toAbsolutePath().toString()),
             "evaluator:" + evaluator,
             captions.toString(),
             dvaeRun.toString(),
@@ -172,24 +173,14 @@ final class QuickstartEvaluation {
    * of) and {@link #CAPTIONS_PER_SPLIT} scenes of the synthetic source's held-out split, which
    * contain the (colour, shape) pairs that training never showed (zero-shot composition).
    */
-  static Path writeCaptions(Path images, Set<ColourShape> heldOut, long seed, Path out)
+  static Path writeCaptions(PreparedData data, Set<ColourShape> heldOut, long seed, Path out)
       throws IOException {
     List<CaptionedImage> records = new ArrayList<>();
-    List<Path> files;
-    try (Stream<Path> list = Files.list(images)) {
-      files = list.filter(p -> p.toString().endsWith(".avro")).sorted().toList();
-    }
-    for (Path file : files) {
-      try (DataFileReader<CaptionedImage> reader =
-          new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(CaptionedImage.class))) {
-        for (CaptionedImage record : reader) {
-          if ("train".equals(String.valueOf(record.getAttributes().get("split")))) {
-            records.add(record);
-          }
-        }
+    for (CaptionedImage record : data.records()) { // by id
+      if ("train".equals(String.valueOf(record.getAttributes().get("split")))) {
+        records.add(record);
       }
     }
-    records.sort(Comparator.comparing(r -> r.getId().toString()));
     List<SyntheticCaptions.Line> lines = new ArrayList<>();
     for (CaptionedImage record : records.subList(0, Math.min(CAPTIONS_PER_SPLIT, records.size()))) {
       Map<String, String> attributes = new LinkedHashMap<>();

@@ -50,7 +50,9 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
       names = "--tokenizer",
       paramLabel = "FILE",
       description =
-          "The tokenizer.json of the prepare output the tokens came from (BPE dropout, export).")
+          "The tokenizer.json of the prepare output the tokens came from (BPE dropout, export);"
+              + " default: the tokenizer.json of the prepare output that DIR/run.json names"
+              + " (prepared_data, written by dalle encode).")
   String tokenizer;
 
   @Option(

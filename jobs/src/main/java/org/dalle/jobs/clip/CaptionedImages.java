@@ -1,16 +1,9 @@
 package org.dalle.jobs.clip;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.dalle.jobs.dvae.TrainingImages;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
 
 /**
@@ -32,31 +25,16 @@ public record CaptionedImages(TrainingImages images, List<String> captions) {
   }
 
   /**
-   * Reads {@code dataDir/images/*.avro}.
+   * Reads a prepare output once, in record-id order ({@link PreparedData#records}).
    *
    * @param crop the model's input size (see {@link TrainingImages#load})
    * @throws IllegalArgumentException when there are no images or their sizes do not fit
    */
-  public static CaptionedImages load(Path dataDir, int crop) throws IOException {
-    TrainingImages images = TrainingImages.load(dataDir, crop);
-    // TrainingImages orders by record id too; a later record with the same id replaces an earlier
-    // one in both.
-    Map<String, String> byId = new TreeMap<>();
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dataDir.resolve("images"))) {
-      files = list.filter(p -> p.getFileName().toString().endsWith(".avro")).sorted().toList();
-    }
-    for (Path file : files) {
-      try (DataFileReader<CaptionedImage> reader =
-          new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(CaptionedImage.class))) {
-        CaptionedImage record = null;
-        while (reader.hasNext()) {
-          record = reader.next(record);
-          byId.put(record.getId(), record.getCaption());
-        }
-      }
-    }
-    return new CaptionedImages(images, new ArrayList<>(byId.values()));
+  public static CaptionedImages load(PreparedData data, int crop) throws IOException {
+    List<CaptionedImage> records = data.records();
+    return new CaptionedImages(
+        TrainingImages.of(records, data.location(), crop),
+        records.stream().map(CaptionedImage::getCaption).toList());
   }
 
   public int count() {

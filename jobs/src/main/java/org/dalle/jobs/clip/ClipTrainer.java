@@ -8,8 +8,6 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +30,7 @@ import org.dalle.models.clip.RetrievalAccuracy;
 import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Gradients;
 import org.dalle.models.tokenizer.BpeTokenizer;
+import org.dalle.pipelines.prepare.PreparedData;
 
 /**
  * The contrastive reranker's part of a {@link TrainingLoop} (section 2.5 of the paper; CLIP,
@@ -96,16 +95,12 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
 
   @Override
   public Object load() throws IOException {
-    Path tokenizerFile = Path.of(requested.data()).resolve(TOKENIZER);
-    if (!Files.isRegularFile(tokenizerFile)) {
-      throw new IllegalArgumentException(
-          tokenizerFile + " does not exist; expected the output of `dalle prepare` in --data");
-    }
-    tokenizerJson = Files.readString(tokenizerFile, StandardCharsets.UTF_8);
+    PreparedData data = PreparedData.open(requested.data());
+    tokenizerJson = data.tokenizerJson();
     tokenizer = BpeTokenizer.fromTokenizerJson(tokenizerJson);
-    config = requested.withTokenizerVocabulary(tokenizer.vocabSize(), tokenizerFile.toString());
+    config = requested.withTokenizerVocabulary(tokenizer.vocabSize(), data.tokenizerPath());
     config.model().validate();
-    CaptionedImages all = CaptionedImages.load(Path.of(config.data()), config.model().imageSize());
+    CaptionedImages all = CaptionedImages.load(data, config.model().imageSize());
     int held = config.validationImages();
     int batchSize = config.training().batchSize();
     if (all.count() < held + batchSize) {

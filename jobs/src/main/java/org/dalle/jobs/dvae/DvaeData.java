@@ -3,6 +3,7 @@ package org.dalle.jobs.dvae;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.dalle.pipelines.prepare.PreparedData;
 
 /**
  * What a dVAE run reads before it trains: the training images, the images held out for {@code
@@ -21,7 +22,8 @@ record DvaeData(
 
   /** Loads the prepared data of {@code config} and says when the check will not run. */
   static DvaeData load(TrainDvaeConfig config, PrintStream log) throws IOException {
-    TrainingImages all = TrainingImages.load(Path.of(config.data()), config.model().imageSize());
+    TrainingImages all =
+        TrainingImages.load(PreparedData.open(config.data()), config.model().imageSize());
     int heldOut = config.reconstructionImages();
     int batchSize = config.training().batchSize();
     if (all.count() < heldOut + batchSize) {

@@ -3,16 +3,10 @@ package org.dalle.jobs.dvae;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.dalle.pipelines.image.PngCodec;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
 
 /**
@@ -52,55 +46,36 @@ public final class TrainingImages {
   }
 
   /**
-   * Reads every {@code CaptionedImage} of {@code dataDir/images/*.avro}, in file-name order and
-   * record order within a file, so the same data always gives the same indices.
+   * Reads every {@code CaptionedImage} of a prepare output, in record-id order ({@link
+   * PreparedData#records}), so the same data always gives the same indices.
    *
    * @param crop the model's input size; every image must be square and at least this large, and all
    *     of one size
    * @throws IllegalArgumentException when there are no images or their sizes do not fit
    */
-  public static TrainingImages load(Path dataDir, int crop) throws IOException {
-    Path imagesDir = dataDir.resolve("images");
-    if (!Files.isDirectory(imagesDir)) {
-      throw new IllegalArgumentException(
-          imagesDir + " does not exist; expected the output of `dalle prepare` in " + dataDir);
-    }
-    List<Path> files;
-    try (Stream<Path> list = Files.list(imagesDir)) {
-      files = list.filter(p -> p.getFileName().toString().endsWith(".avro")).sorted().toList();
-    }
-    // Ordered by record id, not by shard: a runner names and fills shards differently on every
-    // run, and the order fixes which images each step sees, so a re-prepared dataset trains alike.
-    Map<String, BufferedImage> byId = new TreeMap<>();
-    for (Path file : files) {
-      try (DataFileReader<CaptionedImage> reader =
-          new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(CaptionedImage.class))) {
-        CaptionedImage record = null;
-        while (reader.hasNext()) {
-          record = reader.next(record);
-          byId.put(record.getId(), decode(record, file, crop));
-        }
-      }
-    }
-    List<BufferedImage> images = new ArrayList<>(byId.values());
-    if (images.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no images in " + imagesDir + "/*.avro; expected the output of `dalle prepare`");
-    }
-    int size = images.get(0).getWidth();
-    for (Map.Entry<String, BufferedImage> entry : byId.entrySet()) {
-      if (entry.getValue().getWidth() != size) {
+  public static TrainingImages load(PreparedData data, int crop) throws IOException {
+    return of(data.records(), data.location(), crop);
+  }
+
+  /**
+   * The images of prepared records, in this order.
+   *
+   * @param location where the records came from, for messages
+   * @throws IllegalArgumentException when there are none or their sizes do not fit
+   */
+  public static TrainingImages of(List<CaptionedImage> records, String location, int crop) {
+    List<BufferedImage> images = new ArrayList<>();
+    for (CaptionedImage record : records) {
+      BufferedImage image = decode(record, location, crop);
+      if (!images.isEmpty() && image.getWidth() != images.get(0).getWidth()) {
+        int size = images.get(0).getWidth();
         throw new IllegalArgumentException(
             String.format(
                 "image %s in %s is %dx%d but others are %dx%d; expected one size: prepare the"
                     + " data again with one --image-size",
-                entry.getKey(),
-                imagesDir,
-                entry.getValue().getWidth(),
-                entry.getValue().getHeight(),
-                size,
-                size));
+                record.getId(), location, image.getWidth(), image.getHeight(), size, size));
       }
+      images.add(image);
     }
     return of(images, crop);
   }
@@ -148,7 +123,7 @@ public final class TrainingImages {
     return new TrainingImages(pixels, images.size(), size, crop);
   }
 
-  private static BufferedImage decode(CaptionedImage record, Path file, int crop) {
+  private static BufferedImage decode(CaptionedImage record, String location, int crop) {
     ByteBuffer buffer = record.getImagePng();
     byte[] png = new byte[buffer.remaining()];
     buffer.duplicate().get(png);
@@ -159,7 +134,7 @@ public final class TrainingImages {
               "image %s in %s is %dx%d; expected a square of at least %dx%d (the model's"
                   + " image_size): prepare with --image-size %d (or larger, for random crops) or"
                   + " change model.image_size",
-              record.getId(), file, image.getWidth(), image.getHeight(), crop, crop, crop));
+              record.getId(), location, image.getWidth(), image.getHeight(), crop, crop, crop));
     }
     return image;
   }

@@ -27,6 +27,7 @@ import org.dalle.jobs.train.StepFigures;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.train.TrainingSettings;
 import org.dalle.models.optim.AdamW;
+import org.dalle.pipelines.prepare.PreparedData;
 
 /**
  * The in-domain evaluator's part of a {@link TrainingLoop} ({@link SceneClassifier}): AdamW with a
@@ -83,7 +84,7 @@ public final class EvaluatorTrainer
   public Object load() throws IOException {
     splits =
         LabelledImages.load(
-            Path.of(config.data()),
+            PreparedData.open(config.data()),
             labels,
             config.model().imageSize(),
             config.validationFraction());

@@ -3,8 +3,6 @@ package org.dalle.jobs.evaluator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -12,13 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.dalle.evaluation.evaluator.EvaluatorNetwork;
 import org.dalle.evaluation.evaluator.SceneLabels;
 import org.dalle.pipelines.image.PngCodec;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
 
 /**
@@ -67,42 +62,20 @@ public final class LabelledImages {
   }
 
   /**
-   * Reads every {@code CaptionedImage} of {@code dataDir/images/*.avro} and divides it.
+   * Reads every {@code CaptionedImage} of a prepare output and divides it.
    *
    * @param side the network's input side; images of another size are resized bilinearly
    * @throws IllegalArgumentException when there are no images, or a record lacks the synthetic
    *     attributes (the message says the evaluator needs the synthetic dataset)
    */
-  public static Splits load(Path dataDir, SceneLabels labels, int side, double validationFraction)
+  public static Splits load(
+      PreparedData data, SceneLabels labels, int side, double validationFraction)
       throws IOException {
-    Path imagesDir = dataDir.resolve("images");
-    if (!Files.isDirectory(imagesDir)) {
-      throw new IllegalArgumentException(
-          imagesDir + " does not exist; expected the output of `dalle prepare` in " + dataDir);
-    }
-    List<Path> files;
-    try (Stream<Path> list = Files.list(imagesDir)) {
-      files = list.filter(p -> p.getFileName().toString().endsWith(".avro")).sorted().toList();
-    }
-    Map<String, CaptionedImage> byId = new TreeMap<>();
-    for (Path file : files) {
-      try (DataFileReader<CaptionedImage> reader =
-          new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(CaptionedImage.class))) {
-        while (reader.hasNext()) {
-          CaptionedImage record = reader.next();
-          byId.put(record.getId(), record);
-        }
-      }
-    }
-    if (byId.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no images in " + imagesDir + "/*.avro; expected the output of `dalle prepare`");
-    }
     Map<String, Builder> parts = new HashMap<>();
     for (String part : List.of("train", "validation", "heldout")) {
       parts.put(part, new Builder(labels, side));
     }
-    for (CaptionedImage record : byId.values()) {
+    for (CaptionedImage record : data.records()) {
       Map<String, String> attributes = new HashMap<>();
       record.getAttributes().forEach((k, v) -> attributes.put(k.toString(), v.toString()));
       String id = record.getId();

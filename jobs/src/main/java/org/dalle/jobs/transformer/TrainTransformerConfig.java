@@ -23,7 +23,9 @@ import org.dalle.models.transformer.TransformerConfig;
  *
  * @param data the encode output directory (holding {@code tokens/*.avro})
  * @param tokenizer the prepare stage's {@code tokenizer.json}, used for BPE dropout and copied into
- *     checkpoints and the export so the sampler tokenises captions the same way
+ *     checkpoints and the export so the sampler tokenises captions the same way; when not set, the
+ *     tokenizer of the prepare output that the encode output's {@code run.json} names ({@link
+ *     #withTokenizer})
  * @param model the prior's shape; a {@code text_vocab_size} of 0 takes the tokenizer's size
  * @param training out, batch_size (sequences), steps, checkpoint_every, keep_checkpoints, seed (of
  *     initialisation, data order, dropout and BPE dropout) and threads, at the top level of the
@@ -80,6 +82,32 @@ public record TrainTransformerConfig(
         0.1,
         Precision.FP32,
         1);
+  }
+
+  /**
+   * This config with {@code tokenizer} set to {@code defaultTokenizer} when it is not set: the
+   * {@code tokenizer.json} of the prepare output the tokens were encoded from.
+   */
+  public TrainTransformerConfig withTokenizer(String defaultTokenizer) {
+    if (tokenizer != null && !tokenizer.isBlank()) {
+      return this;
+    }
+    return new TrainTransformerConfig(
+        data,
+        defaultTokenizer,
+        model,
+        training,
+        learningRate,
+        warmupSteps,
+        plateauWindow,
+        plateauPatience,
+        maxHalvings,
+        optimizer,
+        gradientClip,
+        emaDecay,
+        bpeDropout,
+        precision,
+        replicas);
   }
 
   /**
@@ -140,7 +168,6 @@ public record TrainTransformerConfig(
    */
   public TrainTransformerConfig validate() {
     required("data", data, "the encode output directory (e.g. --data runs/x/tokens)");
-    required("tokenizer", tokenizer, "the prepare stage's tokenizer.json");
     if (training == null) {
       throw new IllegalArgumentException("training settings are not set; expected out and steps");
     }

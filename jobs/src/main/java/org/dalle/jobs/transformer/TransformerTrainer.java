@@ -3,10 +3,9 @@ package org.dalle.jobs.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.dalle.jobs.train.BatchSampler;
@@ -25,6 +24,8 @@ import org.dalle.models.optim.Ema;
 import org.dalle.models.tokenizer.BpeTokenizer;
 import org.dalle.models.transformer.PriorExport;
 import org.dalle.models.transformer.TransformerPrior;
+import org.dalle.pipelines.encode.EncodePipeline;
+import org.dalle.pipelines.prepare.PreparedData;
 
 /**
  * The transformer prior's part of a {@link TrainingLoop} (section 2.2, 2.4 and appendix B.1 of the
@@ -80,14 +81,23 @@ public final class TransformerTrainer
 
   @Override
   public Object load() throws IOException {
-    Path tokenizerFile = Path.of(requested.tokenizer());
-    if (!Files.isRegularFile(tokenizerFile)) {
-      throw new IllegalArgumentException(
-          tokenizerFile + " does not exist; expected the tokenizer.json of `dalle prepare`");
+    TrainTransformerConfig located = requested;
+    if (requested.tokenizer() == null || requested.tokenizer().isBlank()) {
+      // The tokens' run.json names the prepare output they were encoded from.
+      PreparedData prepared = PreparedData.open(EncodePipeline.preparedData(requested.data()));
+      located = requested.withTokenizer(prepared.tokenizerPath());
+      log.println(
+          "train-transformer: tokenizer " + located.tokenizer() + " (of the prepared data)");
     }
-    tokenizerJson = Files.readString(tokenizerFile, StandardCharsets.UTF_8);
+    try {
+      tokenizerJson = PreparedData.readText(located.tokenizer());
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException(
+          located.tokenizer() + " does not exist; expected the tokenizer.json of `dalle prepare`",
+          e);
+    }
     BpeTokenizer tokenizer = BpeTokenizer.fromTokenizerJson(tokenizerJson);
-    config = requested.withTokenizerVocabulary(tokenizer.vocabSize());
+    config = located.withTokenizerVocabulary(tokenizer.vocabSize());
     TokenizedDataset data = TokenizedDataset.load(Path.of(config.data()), config.model());
     int batchSize = config.training().batchSize();
     if (data.count() < batchSize) {

@@ -16,6 +16,8 @@ import org.dalle.models.tokenizer.BpeModel;
 import org.dalle.models.tokenizer.BpeTrainer;
 import org.dalle.models.tokenizer.ByteLevelPreTokenizer;
 import org.dalle.pipelines.image.PngCodec;
+import org.dalle.pipelines.prepare.PrepareSummary;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
 
 /**
@@ -74,6 +76,7 @@ final class ClipData {
     }
     BpeModel bpe = new BpeTrainer(280, 1).train(words);
     Files.writeString(
-        dataDir.resolve("tokenizer.json"), bpe.toTokenizerJson(), StandardCharsets.UTF_8);
+        dataDir.resolve(PreparedData.TOKENIZER), bpe.toTokenizerJson(), StandardCharsets.UTF_8);
+    PrepareSummary.allWritten(count).writeTo(dataDir);
   }
 }

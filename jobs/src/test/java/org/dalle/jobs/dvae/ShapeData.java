@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.dalle.pipelines.image.PngCodec;
+import org.dalle.pipelines.prepare.PrepareSummary;
 import org.dalle.schemas.CaptionedImage;
 
 /** Writes a small prepare output: coloured squares and discs on black, as CaptionedImage Avro. */
@@ -20,7 +21,10 @@ final class ShapeData {
 
   private ShapeData() {}
 
-  /** Writes {@code count} images of {@code size}² into {@code dataDir/images/part-0.avro}. */
+  /**
+   * Writes {@code count} images of {@code size}² into {@code dataDir/images/part-0.avro}, and its
+   * summary.
+   */
   static void write(Path dataDir, int count, int size) throws IOException {
     Path images = Files.createDirectories(dataDir.resolve("images"));
     try (DataFileWriter<CaptionedImage> writer =
@@ -54,5 +58,6 @@ final class ShapeData {
                 .build());
       }
     }
+    PrepareSummary.allWritten(count).writeTo(dataDir);
   }
 }

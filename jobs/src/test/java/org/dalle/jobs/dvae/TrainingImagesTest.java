@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,12 +79,14 @@ class TrainingImagesTest {
   @Test
   void loadsLargerImagesForCroppingAndRejectsSmallerOnes() throws IOException {
     ShapeData.write(dir, 4, 12);
-    TrainingImages images = TrainingImages.load(dir, 8);
+    TrainingImages images = TrainingImages.load(PreparedData.open(dir.toString()), 8);
     assertEquals(12, images.size());
     assertEquals(8, images.crop());
     assertEquals(5, images.cropPositions());
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> TrainingImages.load(dir, 16));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainingImages.load(PreparedData.open(dir.toString()), 16));
     assertTrue(e.getMessage().contains("at least 16x16"), e.getMessage());
   }
 }

@@ -25,6 +25,7 @@ import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.pipelines.synthetic.SceneMix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,11 @@ class EvaluatorTrainerTest {
   @Test
   void trainsOnlyOnTheTrainPartAndWritesMetricsCheckpointsEvaluationAndExport() throws IOException {
     LabelledImages.Splits splits =
-        LabelledImages.load(data, org.dalle.evaluation.evaluator.SceneLabels.synthetic(), 16, 0.25);
+        LabelledImages.load(
+            PreparedData.open(data.toString()),
+            org.dalle.evaluation.evaluator.SceneLabels.synthetic(),
+            16,
+            0.25);
     assertEquals(60, splits.train().count() + splits.validation().count());
     assertEquals(12, splits.heldout().count());
     for (int i = 0; i < splits.train().count(); i++) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.dalle.pipelines.image.PngCodec;
+import org.dalle.pipelines.prepare.PrepareSummary;
 import org.dalle.pipelines.synthetic.CaptionWriter;
 import org.dalle.pipelines.synthetic.ColourShape;
 import org.dalle.pipelines.synthetic.Scene;
@@ -67,6 +68,7 @@ final class SyntheticData {
         }
       }
     }
+    PrepareSummary.allWritten(train + heldout).writeTo(dataDir);
   }
 
   /** A prepare output whose records have no attributes, as a folder or COCO source gives. */
@@ -95,5 +97,6 @@ final class SyntheticData {
                 .build());
       }
     }
+    PrepareSummary.allWritten(count).writeTo(dataDir);
   }
 }

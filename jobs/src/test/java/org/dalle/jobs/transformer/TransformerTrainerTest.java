@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
@@ -24,6 +27,10 @@ import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.transformer.AttentionSchedule;
 import org.dalle.models.transformer.PriorExport;
 import org.dalle.models.transformer.TransformerConfig;
+import org.dalle.pipelines.encode.EncodePipeline;
+import org.dalle.pipelines.prepare.PrepareSummary;
+import org.dalle.pipelines.prepare.PreparedData;
+import org.dalle.schemas.CaptionedImage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +154,45 @@ class TransformerTrainerTest {
       assertEquals(280, loaded.model().config().textVocabSize());
       assertEquals(280, loaded.tokenizer().vocabSize());
     }
+  }
+
+  @Test
+  void withoutATokenizerItTakesThatOfThePreparedDataTheTokensRunJsonNames() throws IOException {
+    Path prepared = Files.createDirectories(dir.resolve("prepared").resolve(PreparedData.IMAGES));
+    try (DataFileWriter<CaptionedImage> shard =
+        new DataFileWriter<>(new SpecificDatumWriter<>(CaptionedImage.class))) {
+      shard.create(CaptionedImage.getClassSchema(), prepared.resolve("part-0.avro").toFile());
+    }
+    prepared = prepared.getParent();
+    Files.copy(tokenizer, prepared.resolve(PreparedData.TOKENIZER));
+    PrepareSummary.allWritten(0).writeTo(prepared);
+    Path tokens = Files.createDirectories(dir.resolve("tokens").resolve("tokens"));
+    try (Stream<Path> shards = Files.list(data.resolve("tokens"))) {
+      for (Path shard : shards.toList()) {
+        Files.copy(shard, tokens.resolve(shard.getFileName()));
+      }
+    }
+    tokens = tokens.getParent();
+    JSON.writeValue(
+        tokens.resolve("run.json").toFile(),
+        Map.of(EncodePipeline.PREPARED_DATA, prepared.toString()));
+
+    Path out = dir.resolve("run");
+    Map<String, Object> more = new LinkedHashMap<>();
+    more.put("data", tokens.toString());
+    more.put("tokenizer", null);
+    TrainTransformerResult result =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(
+                new TransformerTrainer(config(out, 1, 1, Precision.FP32, 3e-3, more), QUIET),
+                false);
+
+    Checkpoint last = new CheckpointStore(out.resolve("checkpoints"), 2).latest().orElseThrow();
+    assertEquals(Files.readString(tokenizer), last.readText(TransformerTrainer.TOKENIZER));
+    assertTrue(
+        last.readText(Checkpoint.CONFIG).contains(prepared.resolve("tokenizer.json").toString()),
+        last.readText(Checkpoint.CONFIG));
+    assertTrue(result.finished());
   }
 
   @ParameterizedTest

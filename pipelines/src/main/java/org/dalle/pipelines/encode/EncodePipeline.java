@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +13,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.util.ReleaseInfo;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -25,6 +20,7 @@ import org.dalle.models.dvae.DvaeConfig;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
 import org.dalle.schemas.TokenizedExample;
@@ -40,6 +36,10 @@ public final class EncodePipeline {
   public static final String METRICS = "encode";
 
   public static final String MARKER = "summary.json";
+
+  /** The {@code run.json} key of the prepare output the tokens were encoded from. */
+  public static final String PREPARED_DATA = "prepared_data";
+
   static final List<String> OUTPUTS = List.of("tokens", "rejected", "counts", "run.json");
 
   private static final ObjectMapper JSON =
@@ -49,17 +49,13 @@ public final class EncodePipeline {
 
   private EncodePipeline() {}
 
-  /** The pattern of the prepared images under a prepare output directory. */
-  static String imagesPattern(String data) {
-    return stripSlash(data) + "/images/*.avro";
-  }
-
   /** Builds the pipeline writing into {@code output}'s staging directory. */
   static void build(Pipeline pipeline, EncodeConfig config, StagedOutput output) {
     PCollectionTuple result =
         pipeline
             .apply(
-                "ReadImages", AvroIO.read(CaptionedImage.class).from(imagesPattern(config.data())))
+                "ReadImages",
+                AvroIO.read(CaptionedImage.class).from(PreparedData.imagesPattern(config.data())))
             .apply("EncodeImagesToTokens", new EncodeImagesToTokens(config));
     result
         .get(EncodeImagesToTokens.TOKENS)
@@ -92,7 +88,7 @@ public final class EncodePipeline {
       EncodeConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
-    long expected = preparedImageCount(config.data());
+    long expected = PreparedData.open(config.data()).writtenImages();
     DvaeConfig model;
     try {
       model = ImageTokenizer.readConfig(config.dvae());
@@ -126,41 +122,31 @@ public final class EncodePipeline {
   }
 
   /**
-   * The number of images the prepare output at {@code data} wrote, from its {@code summary.json};
-   * fails when the output is incomplete or has no image files.
+   * The prepare output that the encode output at {@code tokens} was encoded from, as its {@code
+   * run.json} records it: {@code prepared_data}, or, in outputs written before that key, {@code
+   * config.data} (relative to the folder encode ran in).
+   *
+   * @throws IllegalArgumentException when {@code run.json} cannot be read or names no data
    */
-  static long preparedImageCount(String data) {
-    String summaryPath = stripSlash(data) + "/summary.json";
-    JsonNode summary;
+  public static String preparedData(String tokens) {
+    String runJson = (tokens.endsWith("/") ? tokens : tokens + "/") + "run.json";
+    JsonNode run;
     try {
-      MatchResult.Metadata file = FileSystems.matchSingleFileSpec(summaryPath);
-      try (InputStream in = Channels.newInputStream(FileSystems.open(file.resourceId()))) {
-        summary = JSON.readTree(in);
-      }
+      run = JSON.readTree(PreparedData.readText(runJson));
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "--data "
-              + data
-              + " is not a complete prepare output: "
-              + summaryPath
+          runJson
               + " cannot be read ("
               + e.getMessage()
-              + "); run dalle prepare --out "
-              + data
-              + " first",
+              + "); expected the run.json of dalle encode, which names the prepare output",
           e);
     }
-    try {
-      MatchResult match =
-          FileSystems.match(imagesPattern(data), EmptyMatchTreatment.ALLOW_IF_WILDCARD);
-      if (match.metadata().isEmpty()) {
-        throw new IllegalArgumentException(
-            "--data " + data + " has no image files matching " + imagesPattern(data));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not list " + imagesPattern(data), e);
+    String data = run.path(PREPARED_DATA).asText(run.path("config").path("data").asText(""));
+    if (data.isEmpty()) {
+      throw new IllegalArgumentException(
+          runJson + " names no prepare output; expected " + PREPARED_DATA + " or config.data");
     }
-    return summary.path("written").asLong(0);
+    return data;
   }
 
   static Map<String, Object> runManifest(
@@ -168,6 +154,8 @@ public final class EncodePipeline {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("job", "encode");
     manifest.put("config", config);
+    // Absolute, so train-transformer finds the prepared data's tokenizer from any folder.
+    manifest.put(PREPARED_DATA, FileSystems.matchNewResource(config.data(), true).toString());
     manifest.put("dvae_config", model);
     manifest.put("runner", options.getRunner().getName());
     Map<String, String> versions = new LinkedHashMap<>();
@@ -185,9 +173,5 @@ public final class EncodePipeline {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("could not serialise " + value.getClass().getSimpleName(), e);
     }
-  }
-
-  private static String stripSlash(String path) {
-    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 }

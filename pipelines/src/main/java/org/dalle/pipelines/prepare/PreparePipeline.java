@@ -93,7 +93,7 @@ public final class PreparePipeline {
     PrepareSummary summary =
         PrepareSummary.fromCountLines(output.readStagedLines("counts/counts.tsv"));
     output.writeStaged("run.json", toJson(runManifest(config, options)));
-    output.commit(toJson(summary.toJsonMap()));
+    output.commit(summary.toJson());
     return summary;
   }
 

@@ -1,5 +1,9 @@
 package org.dalle.pipelines.prepare;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dalle.pipelines.io.CountLines;
@@ -50,6 +54,14 @@ public record PrepareSummary(
     return summary;
   }
 
+  /**
+   * The summary of a run that wrote every record it read, for tests and tools that build a prepared
+   * folder without the pipeline.
+   */
+  public static PrepareSummary allWritten(long written) {
+    return new PrepareSummary(written, written, 0, Map.of(), 0, 0, 0, Map.of());
+  }
+
   /** Fails when a record was lost or counted twice: that is a bug, never a data problem. */
   public void checkInvariant() {
     long accounted = written + rejected + exactDuplicates + nearDuplicates;
@@ -85,5 +97,18 @@ public record PrepareSummary(
     }
     json.put("invariant", "read = written + rejected + exact_duplicates + near_duplicates");
     return json;
+  }
+
+  /** The text of {@code summary.json}, as {@link PreparePipeline} commits it. */
+  public String toJson() {
+    return PreparePipeline.toJson(toJsonMap());
+  }
+
+  /**
+   * Writes {@code summary.json} into a local prepared folder, the file whose presence marks the
+   * folder complete.
+   */
+  public void writeTo(Path folder) throws IOException {
+    Files.writeString(folder.resolve(PreparedData.SUMMARY), toJson(), StandardCharsets.UTF_8);
   }
 }

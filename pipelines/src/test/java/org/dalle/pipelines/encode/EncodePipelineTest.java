@@ -23,6 +23,7 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.dalle.pipelines.prepare.PrepareSummary;
 import org.dalle.pipelines.testing.AvroFiles;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
@@ -65,6 +66,8 @@ class EncodePipelineTest {
     JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
     assertEquals(3, run.get("config").get("batch_size").asInt());
     assertEquals(512, run.get("dvae_config").get("vocab_size").asInt());
+    // The run names its prepare output absolutely, so train-transformer finds the tokenizer.
+    assertEquals(data.toAbsolutePath() + "/", EncodePipeline.preparedData(out.toString()));
 
     List<TokenizedExample> tokens = AvroFiles.read(out.resolve("tokens"), TokenizedExample.class);
     assertEquals(7, tokens.size());
@@ -139,7 +142,7 @@ class EncodePipelineTest {
         writer.append(record);
       }
     }
-    Files.writeString(data.resolve("summary.json"), "{\"written\": " + records.size() + "}");
+    PrepareSummary.allWritten(records.size()).writeTo(data);
     return data;
   }
 
