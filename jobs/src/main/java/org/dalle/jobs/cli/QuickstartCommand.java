@@ -276,13 +276,15 @@ public final class QuickstartCommand implements Callable<Integer> {
     } else {
       useThreads(null, cores);
       clock.begin("5/8 train-clip", clip);
-      if (QuickstartEvaluation.trainClip(data, clip, fresh, args, clock) == null) {
-        return 130;
+      int exit = QuickstartEvaluation.trainClip(data, clip, fresh, args, clock);
+      if (exit != 0) {
+        return exit;
       }
       endStage(clock);
       clock.begin("6/8 train-evaluator", evaluator);
-      if (QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock) == null) {
-        return 130;
+      exit = QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock);
+      if (exit != 0) {
+        return exit;
       }
       endStage(clock);
     }

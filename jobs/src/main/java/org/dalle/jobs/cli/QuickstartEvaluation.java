@@ -52,15 +52,15 @@ final class QuickstartEvaluation {
   private QuickstartEvaluation() {}
 
   /**
-   * Trains the reranker unless its export is complete (then the clock's stage is skipped); returns
-   * the export directory, or null when training was interrupted.
+   * Trains the reranker into {@code clip/export} unless that export is complete (then the clock's
+   * stage is skipped); returns 0, or the stop signal's exit code when training was interrupted.
    */
-  static Path trainClip(Path data, Path clip, boolean fresh, List<String> args, StageClock clock)
+  static int trainClip(Path data, Path clip, boolean fresh, List<String> args, StageClock clock)
       throws Exception {
     Path export = clip.resolve(TrainingLoop.EXPORT_DIR);
     if (!fresh && ClipExport.isComplete(export)) {
       clock.skip(export + " is complete");
-      return export;
+      return 0;
     }
     TrainClipConfig config =
         ConfigLoader.loadResource(
@@ -69,20 +69,21 @@ final class QuickstartEvaluation {
             CLIP_CONFIG,
             Map.of("data", data.toString(), "out", clip.toString()));
     TrainClipResult result = TrainClipCommand.train(config, true, args);
-    return result.finished() ? export : null;
+    return result.finished() ? 0 : result.exitCode();
   }
 
   /**
-   * Trains the in-domain evaluator unless its export is complete (then the clock's stage is
-   * skipped); returns the export, or null when training was interrupted.
+   * Trains the in-domain evaluator into {@code evaluator/export} unless that export is complete
+   * (then the clock's stage is skipped); returns 0, or the stop signal's exit code when training
+   * was interrupted.
    */
-  static Path trainEvaluator(
+  static int trainEvaluator(
       Path data, Path evaluator, boolean fresh, List<String> args, StageClock clock)
       throws Exception {
     Path export = evaluator.resolve(TrainingLoop.EXPORT_DIR);
     if (!fresh && EvaluatorExport.isComplete(export)) {
       clock.skip(export + " is complete");
-      return export;
+      return 0;
     }
     TrainEvaluatorConfig config =
         ConfigLoader.loadResource(
@@ -91,7 +92,7 @@ final class QuickstartEvaluation {
             EVALUATOR_CONFIG,
             Map.of("data", data.toString(), "out", evaluator.toString()));
     TrainEvaluatorResult result = TrainEvaluatorCommand.train(config, true, args);
-    return result.finished() ? export : null;
+    return result.finished() ? 0 : result.exitCode();
   }
 
   /**

@@ -44,14 +44,16 @@ public final class QuickstartSideCommand implements Callable<Integer> {
     List<String> args = List.of("quickstart-side", "--run-dir", runDir.toString());
     Path clip = runDir.resolve("clip");
     clock.begin("train-clip", clip);
-    if (QuickstartEvaluation.trainClip(data, clip, fresh, args, clock) == null) {
-      return 130;
+    int exit = QuickstartEvaluation.trainClip(data, clip, fresh, args, clock);
+    if (exit != 0) {
+      return exit;
     }
     clock.end();
     Path evaluator = runDir.resolve("evaluator");
     clock.begin("train-evaluator", evaluator);
-    if (QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock) == null) {
-      return 130;
+    exit = QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock);
+    if (exit != 0) {
+      return exit;
     }
     clock.end();
     clock.write(runDir.resolve(SideStages.TIMINGS));

@@ -2,7 +2,6 @@ package org.dalle.jobs.dvae;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import org.dalle.pipelines.prepare.PreparedData;
 
 /**
@@ -36,7 +35,7 @@ record DvaeData(
     HeldOutScenes.Lookup checkScenes =
         config.reconstructionCheckImages() == 0
             ? HeldOutScenes.Lookup.none("reconstruction_check_images is 0")
-            : HeldOutScenes.fromPreparedData(Path.of(config.data()));
+            : HeldOutScenes.fromPreparedData(config.data());
     if (checkScenes.scenes().isEmpty()) {
       log.println("train-dvae: no reconstruction check at the end: " + checkScenes.reason());
     }

@@ -3,10 +3,9 @@ package org.dalle.jobs.dvae;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Set;
 import org.dalle.pipelines.image.PngCodec;
 import org.dalle.pipelines.image.SquareResizer;
 import org.dalle.pipelines.prepare.PreparePipeline;
+import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.pipelines.synthetic.ColourShape;
 import org.dalle.pipelines.synthetic.Scene;
 import org.dalle.pipelines.synthetic.SceneAttributes;
@@ -90,24 +90,27 @@ public record HeldOutScenes(
   }
 
   /**
-   * Reads the synthetic source of the prepare output in {@code dataDir} from its {@code run.json}.
-   * The first {@code synthetic:} input gives the seed, size and mix; other inputs may be of any
-   * kind.
+   * Reads the synthetic source of the prepare output in {@code dataDir} from its {@code run.json},
+   * through Beam FileSystems like every reader of {@link PreparedData}. The first {@code
+   * synthetic:} input gives the seed, size and mix; other inputs may be of any kind.
    *
    * @return the scenes, or the reason there are none: no {@code run.json}, or no synthetic input
    * @throws IOException when {@code run.json} cannot be read
    * @throws IllegalArgumentException when it is not a prepare job's {@code run.json}, or a spec in
    *     it does not parse
    */
-  public static Lookup fromPreparedData(Path dataDir) throws IOException {
-    Path runJson = dataDir.resolve("run.json");
-    if (!Files.isRegularFile(runJson)) {
+  public static Lookup fromPreparedData(String dataDir) throws IOException {
+    String runJson = PreparedData.runJsonPath(dataDir);
+    String text;
+    try {
+      text = PreparedData.readText(runJson);
+    } catch (FileNotFoundException e) {
       return Lookup.none(
           "no run.json in "
               + dataDir
               + " records how the data was prepared, so its synthetic source is unknown");
     }
-    JsonNode config = JSON.readTree(runJson.toFile()).path("config");
+    JsonNode config = JSON.readTree(text).path("config");
     JsonNode inputs = config.path("inputs");
     if (!inputs.isArray()) {
       throw new IllegalArgumentException(

@@ -44,7 +44,7 @@ class HeldOutScenesTest {
             dir,
             "\"synthetic:4000,seed=1,size=64\"",
             "\"seed\": 9, \"held_out_pairs\": [\"red triangle\", \"blue star\"]");
-    HeldOutScenes scenes = HeldOutScenes.fromPreparedData(data).scenes().orElseThrow();
+    HeldOutScenes scenes = HeldOutScenes.fromPreparedData(data.toString()).scenes().orElseThrow();
     assertEquals(
         new HeldOutScenes(
             1,
@@ -64,7 +64,7 @@ class HeldOutScenesTest {
             dir,
             "\"folder:/x\", \"synthetic:100,size=32\", \"synthetic:30,split=heldout\"",
             "\"seed\": 9, \"held_out_pairs\": []");
-    HeldOutScenes scenes = HeldOutScenes.fromPreparedData(data).scenes().orElseThrow();
+    HeldOutScenes scenes = HeldOutScenes.fromPreparedData(data.toString()).scenes().orElseThrow();
     assertEquals(9, scenes.seed());
     assertEquals(32, scenes.renderSize());
     assertEquals(
@@ -75,12 +75,12 @@ class HeldOutScenesTest {
 
   @Test
   void dataWithoutASyntheticSourceSaysWhy() throws IOException {
-    HeldOutScenes.Lookup none = HeldOutScenes.fromPreparedData(dir);
+    HeldOutScenes.Lookup none = HeldOutScenes.fromPreparedData(dir.toString());
     assertTrue(none.scenes().isEmpty());
     assertTrue(none.reason().contains("no run.json"), none.reason());
 
     Path folder = preparedData(dir.resolve("folder"), "\"folder:/photos\"", "\"seed\": 0");
-    HeldOutScenes.Lookup photos = HeldOutScenes.fromPreparedData(folder);
+    HeldOutScenes.Lookup photos = HeldOutScenes.fromPreparedData(folder.toString());
     assertTrue(photos.scenes().isEmpty());
     assertTrue(photos.reason().contains("no synthetic source"), photos.reason());
     assertTrue(photos.reason().contains("folder:/photos"), photos.reason());
@@ -90,13 +90,15 @@ class HeldOutScenesTest {
   void badSpecsAndFilesFailByName() throws IOException {
     Path bad = preparedData(dir.resolve("bad"), "\"synthetic:10,colour=red\"", "\"seed\": 0");
     IllegalArgumentException spec =
-        assertThrows(IllegalArgumentException.class, () -> HeldOutScenes.fromPreparedData(bad));
+        assertThrows(
+            IllegalArgumentException.class, () -> HeldOutScenes.fromPreparedData(bad.toString()));
     assertTrue(spec.getMessage().contains("colour"), spec.getMessage());
 
     Path other = Files.createDirectories(dir.resolve("other"));
     Files.writeString(other.resolve("run.json"), "{\"job\": \"encode\"}");
     IllegalArgumentException notPrepare =
-        assertThrows(IllegalArgumentException.class, () -> HeldOutScenes.fromPreparedData(other));
+        assertThrows(
+            IllegalArgumentException.class, () -> HeldOutScenes.fromPreparedData(other.toString()));
     assertTrue(notPrepare.getMessage().contains("config.inputs"), notPrepare.getMessage());
   }
 

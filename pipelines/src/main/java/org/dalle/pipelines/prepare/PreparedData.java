@@ -36,6 +36,9 @@ public final class PreparedData {
   /** The BPE tokenizer learned from the captions. */
   public static final String TOKENIZER = "tokenizer.json";
 
+  /** The prepare run's resolved config and versions. */
+  public static final String RUN = "run.json";
+
   /** The summary, written last. */
   public static final String SUMMARY = PreparePipeline.MARKER;
 
@@ -108,6 +111,14 @@ public final class PreparedData {
   /** The glob of the image shards under a prepare output, for Beam sources. */
   public static String imagesPattern(String location) {
     return stripSlash(location) + "/" + IMAGES + "/*.avro";
+  }
+
+  /**
+   * Where the {@code run.json} of a prepare output is, for readers that need only the run's config;
+   * folders made by other tools may lack it.
+   */
+  public static String runJsonPath(String location) {
+    return stripSlash(location) + "/" + RUN;
   }
 
   /** The folder, without a trailing slash. */
