@@ -173,6 +173,13 @@ public final class TsvSource extends ImageSource {
       fetcher = new ImageFetcher(config);
     }
 
+    @Teardown
+    public void teardown() {
+      if (fetcher != null) {
+        fetcher.close();
+      }
+    }
+
     @ProcessElement
     public void process(@Element KV<String, String> urlCaption, MultiOutputReceiver out)
         throws InterruptedException {

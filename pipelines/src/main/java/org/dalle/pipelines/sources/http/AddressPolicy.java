@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Decides whether a URL may be fetched, so that a URL list cannot make the pipeline reach internal
@@ -27,13 +28,27 @@ public final class AddressPolicy {
 
   private final boolean allowPrivateAddresses;
   private final HostResolver resolver;
+  private final Function<InetAddress, Optional<String>> categories;
 
   public AddressPolicy(boolean allowPrivateAddresses, HostResolver resolver) {
+    this(allowPrivateAddresses, resolver, AddressPolicy::internalCategory);
+  }
+
+  /**
+   * A policy that names internal ranges with {@code categories} instead of {@link
+   * #internalCategory}: tests let a loopback server stand in for a public one, since the connection
+   * goes to exactly the address the policy approved.
+   */
+  AddressPolicy(
+      boolean allowPrivateAddresses,
+      HostResolver resolver,
+      Function<InetAddress, Optional<String>> categories) {
     if (resolver == null) {
       throw new IllegalArgumentException("resolver must not be null; use HostResolver.SYSTEM");
     }
     this.allowPrivateAddresses = allowPrivateAddresses;
     this.resolver = resolver;
+    this.categories = categories;
   }
 
   /** A policy that resolves hosts with the JVM's resolver. */
@@ -44,9 +59,27 @@ public final class AddressPolicy {
   /**
    * Returns the reason {@code url} must not be fetched ({@link FetchReason#BAD_URL}, {@link
    * FetchReason#UNSUPPORTED_SCHEME}, {@link FetchReason#DNS_FAILURE} or {@link
-   * FetchReason#BLOCKED_ADDRESS}), or empty when it may be.
+   * FetchReason#BLOCKED_ADDRESS}), or empty when it may be: {@link #checkUrl} then {@link
+   * #approvedAddresses}, which is skipped with {@code allowPrivateAddresses}.
    */
   public Optional<FetchResult.Failed> check(URI url) {
+    Optional<FetchResult.Failed> refusal = checkUrl(url);
+    if (refusal.isPresent() || allowPrivateAddresses) {
+      return refusal;
+    }
+    try {
+      approvedAddresses(url.getHost());
+      return Optional.empty();
+    } catch (RefusedHostException e) {
+      return Optional.of(e.refusal());
+    }
+  }
+
+  /**
+   * The part of the policy that needs no name lookup: the scheme is http or https and there is a
+   * host ({@link FetchReason#UNSUPPORTED_SCHEME} or {@link FetchReason#BAD_URL} otherwise).
+   */
+  public Optional<FetchResult.Failed> checkUrl(URI url) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       return refuse(
@@ -58,9 +91,21 @@ public final class AddressPolicy {
       return refuse(
           FetchReason.BAD_URL, "URL " + url + " has no host; expected http(s)://HOST/...");
     }
-    if (allowPrivateAddresses) {
-      return Optional.empty();
-    }
+    return Optional.empty();
+  }
+
+  /**
+   * Resolves {@code host} once and returns its addresses when every one of them may be connected
+   * to. A connection must go to one of exactly these addresses: looking the name up again could
+   * give another answer (DNS rebinding), which is why {@link PolicyCheckedDns} hands this list to
+   * the HTTP client instead of letting it resolve the name itself. With {@code
+   * allowPrivateAddresses} every address is approved.
+   *
+   * @param host a name or an IP literal, with or without the brackets of an IPv6 literal
+   * @throws RefusedHostException carrying a {@link FetchReason#DNS_FAILURE} or {@link
+   *     FetchReason#BLOCKED_ADDRESS} refusal
+   */
+  public List<InetAddress> approvedAddresses(String host) throws RefusedHostException {
     // URI keeps the brackets of an IPv6 literal host; the resolver wants the bare address.
     String bareHost =
         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -68,15 +113,20 @@ public final class AddressPolicy {
     try {
       addresses = resolver.resolve(bareHost);
     } catch (UnknownHostException e) {
-      return refuse(FetchReason.DNS_FAILURE, "host '" + bareHost + "' does not resolve: " + e);
+      throw new RefusedHostException(
+          FetchReason.DNS_FAILURE, "host '" + bareHost + "' does not resolve: " + e);
     }
     if (addresses.isEmpty()) {
-      return refuse(FetchReason.DNS_FAILURE, "host '" + bareHost + "' resolves to no address");
+      throw new RefusedHostException(
+          FetchReason.DNS_FAILURE, "host '" + bareHost + "' resolves to no address");
+    }
+    if (allowPrivateAddresses) {
+      return List.copyOf(addresses);
     }
     for (InetAddress address : addresses) {
-      Optional<String> category = internalCategory(address);
+      Optional<String> category = categories.apply(address);
       if (category.isPresent()) {
-        return refuse(
+        throw new RefusedHostException(
             FetchReason.BLOCKED_ADDRESS,
             "host '"
                 + bareHost
@@ -87,7 +137,7 @@ public final class AddressPolicy {
                 + "); only public addresses are fetched unless allowPrivateAddresses is set");
       }
     }
-    return Optional.empty();
+    return List.copyOf(addresses);
   }
 
   /**

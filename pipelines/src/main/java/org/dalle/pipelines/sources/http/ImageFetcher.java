@@ -3,20 +3,23 @@ package org.dalle.pipelines.sources.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.MalformedURLException;
+import java.net.Proxy;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.dalle.pipelines.sources.SourceConfig;
 
 /**
@@ -27,6 +30,10 @@ import org.dalle.pipelines.sources.SourceConfig;
  *   <li>Every URL, and every redirect target, must pass the {@link AddressPolicy} before a
  *       connection is opened; redirects (at most {@link #MAX_REDIRECTS}) are followed here, never
  *       by the HTTP library, so a public URL redirecting to 127.0.0.1 is refused.
+ *   <li>A host name is looked up once per connection, by the policy ({@link PolicyCheckedDns}), and
+ *       the connection goes to one of exactly the addresses that lookup returned and the policy
+ *       approved: a name server that answers differently to a second lookup (DNS rebinding) never
+ *       gets asked. Proxies are not used, since a proxy would resolve the name itself.
  *   <li>Connect and read timeouts per attempt; the read timeout bounds each wait for data (the
  *       headers, then each read of the body), not the whole download, which the byte cap bounds.
  *   <li>Transient failures (timeouts, connection reset, 408, 429, 500, 502, 503, 504) are retried
@@ -40,17 +47,10 @@ import org.dalle.pipelines.sources.SourceConfig;
  *       stops one byte past the cap.
  * </ul>
  *
- * <p>Remaining DNS-rebinding window: the policy resolves the host, then {@link HttpURLConnection}
- * resolves it again when it connects. A hostile name server could answer a public address to the
- * first lookup and an internal one to the second. The JVM's address cache (30 s by default) makes
- * the second lookup usually return the first answer, but it does not close the window; closing it
- * needs connecting to the checked address while keeping the name for TLS verification, which {@link
- * HttpURLConnection} cannot do. Deployments that must be airtight also block internal ranges at the
- * network level (egress firewall).
- *
- * <p>Keeps no mutable state, so one instance may serve several threads.
+ * <p>Keeps no mutable state apart from the HTTP client's pool of keep-alive connections, so one
+ * instance may serve several threads; {@link #close} releases the pool.
  */
-public final class ImageFetcher {
+public final class ImageFetcher implements AutoCloseable {
   public static final int MAX_REDIRECTS = 5;
 
   /** Longest wait between two attempts, whatever the backoff or a {@code Retry-After} says. */
@@ -62,9 +62,17 @@ public final class ImageFetcher {
   private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
   private static final Set<Integer> REDIRECT_STATUSES = Set.of(301, 302, 303, 307, 308);
 
+  /**
+   * The hosts OkHttp may take as IP literals (its own test): some of its versions connect to those
+   * without asking the {@link PolicyCheckedDns}, so they are checked before the request too.
+   */
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("\\[.*]|[0-9a-fA-F]*:[0-9a-fA-F:.]*|[\\d.]+");
+
   private final SourceConfig config;
   private final AddressPolicy policy;
   private final Sleeper sleeper;
+  private final OkHttpClient client;
 
   /** A fetcher with the system resolver and real sleeps. */
   public ImageFetcher(SourceConfig config) {
@@ -88,6 +96,22 @@ public final class ImageFetcher {
     this.config = config;
     this.policy = policy;
     this.sleeper = sleeper;
+    this.client =
+        new OkHttpClient.Builder()
+            .dns(new PolicyCheckedDns(policy))
+            .proxy(Proxy.NO_PROXY)
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .connectTimeout(Duration.ofMillis(config.httpConnectTimeoutMillis()))
+            .readTimeout(Duration.ofMillis(config.httpReadTimeoutMillis()))
+            .build();
+  }
+
+  /** Closes the pooled keep-alive connections. */
+  @Override
+  public void close() {
+    client.connectionPool().evictAll();
+    client.dispatcher().executorService().shutdown();
   }
 
   /**
@@ -109,7 +133,7 @@ public final class ImageFetcher {
             FetchReason.TOO_MANY_REDIRECTS,
             "redirect loop: " + url + " was already visited while fetching " + rawUrl);
       }
-      Optional<FetchResult.Failed> refusal = policy.check(url);
+      Optional<FetchResult.Failed> refusal = checkBeforeConnecting(url);
       if (refusal.isPresent()) {
         return refusal.get();
       }
@@ -123,6 +147,24 @@ public final class ImageFetcher {
             rawUrl + " redirected more than " + MAX_REDIRECTS + " times; last hop " + url);
       }
       url = ((Attempt.Redirect) outcome).location();
+    }
+  }
+
+  /**
+   * The policy's checks that come before a request: the scheme, and the address of an IP literal
+   * host, which cannot resolve differently twice (names are checked by {@link PolicyCheckedDns} as
+   * the client connects).
+   */
+  private Optional<FetchResult.Failed> checkBeforeConnecting(URI url) {
+    Optional<FetchResult.Failed> refusal = policy.checkUrl(url);
+    if (refusal.isPresent() || !IP_LITERAL.matcher(url.getHost()).matches()) {
+      return refusal;
+    }
+    try {
+      policy.approvedAddresses(url.getHost());
+      return Optional.empty();
+    } catch (RefusedHostException e) {
+      return Optional.of(e.refusal());
     }
   }
 
@@ -146,74 +188,77 @@ public final class ImageFetcher {
   }
 
   private Attempt attemptOnce(URI url) {
-    HttpURLConnection connection;
-    try {
-      connection = (HttpURLConnection) url.toURL().openConnection();
-    } catch (MalformedURLException | IllegalArgumentException e) {
-      return done(FetchReason.BAD_URL, "cannot open " + url + ": " + e);
-    } catch (IOException e) {
-      return done(FetchReason.FETCH_FAILED, "cannot open " + url + ": " + e);
+    HttpUrl httpUrl = HttpUrl.parse(url.toASCIIString());
+    if (httpUrl == null) {
+      return done(FetchReason.BAD_URL, "cannot open " + url + ": not an http(s) URL");
     }
-    connection.setInstanceFollowRedirects(false);
-    connection.setUseCaches(false);
-    connection.setConnectTimeout(config.httpConnectTimeoutMillis());
-    connection.setReadTimeout(config.httpReadTimeoutMillis());
-    connection.setRequestProperty("User-Agent", USER_AGENT);
-    connection.setRequestProperty("Accept", "image/*");
-    try {
-      return readResponse(url, connection);
-    } catch (SocketTimeoutException e) {
-      return new Attempt.Transient(
-          new FetchResult.Failed(FetchReason.TIMEOUT, "timed out fetching " + url + ": " + e), 0);
-    } catch (UnknownHostException e) {
-      return done(FetchReason.DNS_FAILURE, "host of " + url + " does not resolve: " + e);
-    } catch (SocketException e) {
-      FetchResult.Failed failure =
-          new FetchResult.Failed(FetchReason.FETCH_FAILED, "fetching " + url + " failed: " + e);
-      return isConnectionReset(e) ? new Attempt.Transient(failure, 0) : new Attempt.Done(failure);
+    Request request =
+        new Request.Builder()
+            .url(httpUrl)
+            .header("User-Agent", USER_AGENT)
+            .header("Accept", "image/*")
+            .build();
+    try (Response response = client.newCall(request).execute()) {
+      return readResponse(url, response);
     } catch (IOException e) {
-      return done(FetchReason.FETCH_FAILED, "fetching " + url + " failed: " + e);
-    } finally {
-      // A body read to its end has already gone back to the JVM's keep-alive cache, where
-      // disconnect() leaves it; any other outcome may leave bytes unread, so the socket closes.
-      connection.disconnect();
+      return failure(url, e);
     }
   }
 
-  private Attempt readResponse(URI url, HttpURLConnection connection) throws IOException {
-    int status = connection.getResponseCode();
-    Optional<String> optOut = RobotsTag.aiOptOut(headerValues(connection, RobotsTag.HEADER));
+  /** What an exception of one attempt means: a refusal, a transient failure, or a final one. */
+  private static Attempt failure(URI url, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RefusedHostException refused) {
+        return new Attempt.Done(refused.refusal());
+      }
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new Attempt.Transient(
+          new FetchResult.Failed(FetchReason.TIMEOUT, "timed out fetching " + url + ": " + e), 0);
+    }
+    if (e instanceof UnknownHostException) {
+      return done(FetchReason.DNS_FAILURE, "host of " + url + " does not resolve: " + e);
+    }
+    FetchResult.Failed failure =
+        new FetchResult.Failed(FetchReason.FETCH_FAILED, "fetching " + url + " failed: " + e);
+    return isConnectionReset(e) ? new Attempt.Transient(failure, 0) : new Attempt.Done(failure);
+  }
+
+  private Attempt readResponse(URI url, Response response) throws IOException {
+    int status = response.code();
+    Optional<String> optOut = RobotsTag.aiOptOut(response.headers(RobotsTag.HEADER));
     if (optOut.isPresent()) {
       return done(
           FetchReason.OPTED_OUT,
           url + " answered with X-Robots-Tag '" + optOut.get() + "' (no AI training use)");
     }
     if (REDIRECT_STATUSES.contains(status)) {
-      return redirect(url, status, connection.getHeaderField("Location"));
+      return redirect(url, status, response.header("Location"));
     }
     if (TRANSIENT_STATUSES.contains(status)) {
       return new Attempt.Transient(
           new FetchResult.Failed(FetchReason.HTTP_STATUS, "HTTP " + status + " from " + url),
-          retryAfterMillis(connection.getHeaderField("Retry-After")));
+          retryAfterMillis(response.header("Retry-After")));
     }
-    if (status != HttpURLConnection.HTTP_OK) {
+    if (status != 200) {
       return done(FetchReason.HTTP_STATUS, "HTTP " + status + " from " + url + "; expected 200");
     }
-    String contentType = connection.getContentType();
+    String contentType = response.header("Content-Type");
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("image/")) {
       return done(
           FetchReason.BAD_CONTENT_TYPE,
           "Content-Type of " + url + " is '" + contentType + "'; expected image/*");
     }
     long maxBytes = config.httpMaxBytes();
-    long declared = connection.getContentLengthLong();
+    ResponseBody body = response.body();
+    long declared = body.contentLength();
     if (declared > maxBytes) {
       return done(
           FetchReason.TOO_LARGE,
           url + " declares Content-Length " + declared + " bytes; the cap is " + maxBytes);
     }
-    try (InputStream body = connection.getInputStream()) {
-      Optional<byte[]> bytes = readAtMost(body, maxBytes);
+    try (InputStream in = body.byteStream()) {
+      Optional<byte[]> bytes = readAtMost(in, maxBytes);
       if (bytes.isEmpty()) {
         return done(
             FetchReason.TOO_LARGE,
@@ -276,21 +321,17 @@ public final class ImageFetcher {
     return Math.min(Long.parseLong(header.strip()) * 1000, MAX_WAIT_MILLIS);
   }
 
-  private static List<String> headerValues(HttpURLConnection connection, String name) {
-    List<String> values = new ArrayList<>();
-    // Header names are case-insensitive; the map keeps whatever case the server sent.
-    for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
-      if (header.getKey() != null && header.getKey().equalsIgnoreCase(name)) {
-        values.addAll(header.getValue());
+  private static boolean isConnectionReset(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      // No subclass marks a reset: these are the JDK's and the HTTP client's messages for a peer
+      // that dropped the connection.
+      if ((t instanceof SocketException && message.contains("Connection reset"))
+          || message.contains("unexpected end of stream")) {
+        return true;
       }
     }
-    return values;
-  }
-
-  private static boolean isConnectionReset(SocketException e) {
-    String message = String.valueOf(e.getMessage());
-    // No subclass marks a reset; these are the JDK's messages for a peer that dropped the socket.
-    return message.contains("Connection reset") || message.contains("Unexpected end of file");
+    return false;
   }
 
   private static Attempt done(String reason, String detail) {

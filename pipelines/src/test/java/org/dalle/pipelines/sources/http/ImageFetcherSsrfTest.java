@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.dalle.pipelines.sources.SourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,17 +84,27 @@ class ImageFetcherSsrfTest {
   }
 
   /**
-   * A resolver that claims 127.0.0.1 is a public address stands in for a public web server; the
-   * redirect it answers with must still be checked, and refused, before it is followed.
+   * A policy under which the loopback server at 127.0.0.1 stands in for a public web server; every
+   * other address keeps its real category, and {@code localhost} resolves to ::1.
+   */
+  private static AddressPolicy loopbackServerIsPublic() {
+    HostResolver resolver =
+        host -> List.of(InetAddress.getByName(host.equals("localhost") ? "::1" : host));
+    return new AddressPolicy(
+        false,
+        resolver,
+        address ->
+            address.getHostAddress().equals("127.0.0.1")
+                ? Optional.empty()
+                : AddressPolicy.internalCategory(address));
+  }
+
+  /**
+   * The redirect a public host answers with must be checked, and refused, before it is followed.
    */
   @Test
   void redirectFromAPublicHostToTheMetadataServiceIsRefused() throws Exception {
-    HostResolver lying =
-        host ->
-            host.equals("127.0.0.1")
-                ? List.of(InetAddress.getByName("93.184.216.34"))
-                : List.of(InetAddress.getByName(host));
-    ImageFetcher fetcher = new ImageFetcher(defaults, new AddressPolicy(false, lying), sleeps::add);
+    ImageFetcher fetcher = new ImageFetcher(defaults, loopbackServerIsPublic(), sleeps::add);
 
     FetchResult result = fetcher.fetch(server.url("/redirect-to-metadata"));
 
@@ -104,12 +116,7 @@ class ImageFetcherSsrfTest {
 
   @Test
   void redirectFromAPublicHostBackToLoopbackIsRefused() throws Exception {
-    HostResolver lying =
-        host ->
-            host.equals("127.0.0.1")
-                ? List.of(InetAddress.getByName("93.184.216.34"))
-                : List.of(InetAddress.getByName("127.0.0.1"));
-    ImageFetcher fetcher = new ImageFetcher(defaults, new AddressPolicy(false, lying), sleeps::add);
+    ImageFetcher fetcher = new ImageFetcher(defaults, loopbackServerIsPublic(), sleeps::add);
 
     FetchResult result = fetcher.fetch(server.url("/redirect-to-localhost"));
 
@@ -122,10 +129,54 @@ class ImageFetcherSsrfTest {
 
   @Test
   void relativeRedirectOnAnAllowedHostIsFollowed() throws Exception {
-    HostResolver lying = host -> List.of(InetAddress.getByName("93.184.216.34"));
-    ImageFetcher fetcher = new ImageFetcher(defaults, new AddressPolicy(false, lying), sleeps::add);
+    ImageFetcher fetcher = new ImageFetcher(defaults, loopbackServerIsPublic(), sleeps::add);
 
     assertInstanceOf(FetchResult.Fetched.class, fetcher.fetch(server.url("/redirect-to-good")));
     assertEquals(1, server.requests("/good.png"));
+  }
+
+  /**
+   * DNS rebinding: the name server answers a public address to the first lookup and loopback to any
+   * later one, as the system resolver does for {@code localhost}. The fetcher must connect to the
+   * address the policy checked, so the loopback server never sees a request.
+   */
+  @Test
+  void aNameThatRebindsAfterTheCheckIsNeverFetchedFromItsSecondAnswer() throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    HostResolver rebinding =
+        host ->
+            List.of(
+                InetAddress.getByName(
+                    lookups.incrementAndGet() == 1 ? "203.0.113.7" : "127.0.0.1"));
+    SourceConfig once =
+        defaults.toBuilder().httpMaxAttempts(1).httpConnectTimeoutMillis(300).build();
+    ImageFetcher fetcher = new ImageFetcher(once, new AddressPolicy(false, rebinding), sleeps::add);
+
+    FetchResult result = fetcher.fetch("http://localhost:" + server.port() + "/good.png");
+
+    FetchResult.Failed failed = assertInstanceOf(FetchResult.Failed.class, result);
+    assertTrue(failed.detail().contains("203.0.113.7"), failed.detail());
+    assertEquals(0, server.totalRequests());
+    assertEquals(1, lookups.get());
+  }
+
+  /** The other side of the same rule: the connection goes to the address the one lookup gave. */
+  @Test
+  void theConnectionGoesToTheAddressOfTheOneLookup() throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    HostResolver rebinding =
+        host ->
+            List.of(
+                InetAddress.getByName(
+                    lookups.incrementAndGet() == 1 ? "127.0.0.1" : "203.0.113.7"));
+    SourceConfig mirror = defaults.toBuilder().allowPrivateAddresses(true).build();
+    ImageFetcher fetcher =
+        new ImageFetcher(mirror, new AddressPolicy(true, rebinding), sleeps::add);
+
+    FetchResult result = fetcher.fetch("http://mirror.example:" + server.port() + "/good.png");
+
+    assertInstanceOf(FetchResult.Fetched.class, result);
+    assertEquals(1, server.requests("/good.png"));
+    assertEquals(1, lookups.get());
   }
 }

@@ -83,10 +83,13 @@ class ImageFetcherTest {
     assertEquals(List.of(), sleeps);
   }
 
+  /** The TSV source keeps one fetcher per worker thread, and with it a pool of connections. */
   @Test
   void successiveFetchesReuseOneKeepAliveConnection() throws Exception {
-    for (int i = 0; i < 3; i++) {
-      assertInstanceOf(FetchResult.Fetched.class, fetch("/good.png"));
+    try (ImageFetcher fetcher = fetcher(config)) {
+      for (int i = 0; i < 3; i++) {
+        assertInstanceOf(FetchResult.Fetched.class, fetcher.fetch(server.url("/good.png")));
+      }
     }
 
     assertEquals(3, server.requests("/good.png"));
