@@ -20,7 +20,7 @@ import org.dalle.pipelines.image.ImageRejectedException;
  * each optionally blurred ({@link GaussianBlur}) before the feature network sees it, in batches.
  */
 public final class ImageFolderFeatures {
-  private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+  private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp");
   private static final long MAX_PIXELS = 89_478_485; // PIL's decompression-bomb limit
 
   private ImageFolderFeatures() {}

@@ -20,8 +20,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes untrusted image bytes (JPEG, PNG, GIF, BMP, TIFF, WBMP through ImageIO; CMYK and YCCK
- * JPEG through the TwelveMonkeys plugin) into an upright, opaque 8-bit {@code TYPE_INT_RGB} image,
- * or rejects them with a reason code.
+ * JPEG and WebP through the TwelveMonkeys plugins) into an upright, opaque 8-bit {@code
+ * TYPE_INT_RGB} image, or rejects them with a reason code.
  *
  * <p>Defences, in order: empty input; no reader for the leading bytes; a declared width × height
  * above {@code maxPixels}, read from the header before any pixel buffer is allocated (decompression

@@ -14,11 +14,8 @@ final class KnownFormats {
 
   private KnownFormats() {}
 
-  /** A name such as {@code webp} for a recognised but undecodable format, else null. */
+  /** A name such as {@code heif} for a recognised but undecodable format, else null. */
   static String undecodableFormat(byte[] b) {
-    if (ascii(b, 0, "RIFF") && ascii(b, 8, "WEBP")) {
-      return "webp";
-    }
     if (ascii(b, 4, "ftyp") && b.length >= 12) {
       String brand = new String(b, 8, 4, StandardCharsets.US_ASCII);
       if (AVIF_BRANDS.contains(brand)) {

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /** Which file names the directory sources read as images, and where their captions live. */
 public final class ImageFileNames {
-  static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+  static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "webp");
 
   private ImageFileNames() {}
 

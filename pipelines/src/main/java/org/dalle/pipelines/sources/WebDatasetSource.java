@@ -27,10 +27,10 @@ import org.dalle.schemas.Rejected;
 
 /**
  * {@code webdataset:GLOB}: tar shards in the WebDataset layout, each sample a {@code key.jpg},
- * {@code key.jpeg} or {@code key.png} with its caption in {@code key.txt} (other fields are
- * ignored). The glob may use WebDataset's brace notation ({@code shards/{000..099}.tar}, see {@link
- * ShardPatterns}); {@code .tar.gz} shards are decompressed. The source key is {@code <shard file
- * name>/<key>}.
+ * {@code key.jpeg}, {@code key.png} or {@code key.webp} with its caption in {@code key.txt} (other
+ * fields are ignored). The glob may use WebDataset's brace notation ({@code shards/{000..099}.tar},
+ * see {@link ShardPatterns}); {@code .tar.gz} shards are decompressed. The source key is {@code
+ * <shard file name>/<key>}.
  *
  * <p>A sample with an image and no caption becomes an example with a null caption. Rejected at
  * read: a sample without an image ({@code image_missing}), with more than one ({@code
@@ -40,7 +40,7 @@ import org.dalle.schemas.Rejected;
  */
 public final class WebDatasetSource extends ImageSource {
   public static final String KIND = "webdataset";
-  static final List<String> IMAGE_FIELDS = List.of("jpg", "jpeg", "png");
+  static final List<String> IMAGE_FIELDS = List.of("jpg", "jpeg", "png", "webp");
   static final String CAPTION_FIELD = "txt";
 
   private final List<String> patterns;

@@ -42,10 +42,10 @@ class ImageRejectionTest {
   }
 
   @Test
-  void webpIsRecognisedButUnsupported() {
+  void webpWithoutImageDataIsTruncated() {
     byte[] webp = "RIFF\u0024\0\0\0WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1);
     byte[] padded = Arrays.copyOf(webp, 64);
-    ImageRejectedException e = assertReason(ImageRejectedException.UNSUPPORTED_IMAGE, padded);
+    ImageRejectedException e = assertReason(ImageRejectedException.TRUNCATED, padded);
     assertTrue(e.getMessage().contains("webp"), e.getMessage());
   }
 

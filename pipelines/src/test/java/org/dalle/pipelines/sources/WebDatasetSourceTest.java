@@ -75,12 +75,12 @@ class WebDatasetSourceTest {
                 "webdataset",
                 "shard-000.tar/c",
                 "image_missing",
-                "sample has no jpg/jpeg/png file (fields: txt)"),
+                "sample has no jpg/jpeg/png/webp file (fields: txt)"),
             SourceRecords.rejected(
                 "webdataset",
                 "shard-000.tar/h",
                 "image_missing",
-                "sample has no jpg/jpeg/png file (fields: seg.jpg)"),
+                "sample has no jpg/jpeg/png/webp file (fields: seg.jpg)"),
             SourceRecords.rejected(
                 "webdataset",
                 "shard-000.tar/f",
