@@ -10,24 +10,24 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.export.ExportFiles;
+import org.dalle.models.export.PortableExport;
 
 /**
  * A trained evaluator as a directory: {@value #CONFIG_FILE} (the network's {@link EvaluatorConfig},
  * its heads with their label names and the score heads, as snake_case JSON) and {@value
- * #PARAMS_FILE} (the weights in DJL's {@code Block.saveParameters} encoding). {@link
- * EvaluatorNetwork#load} reads it as a {@code FeatureNetwork}.
+ * #PARAMS_FILE} (the weights in DJL's {@code Block.saveParameters} encoding), and for other tools
+ * the weights and the description as {@link PortableExport} files ({@code model.safetensors},
+ * {@code config.json}). {@link EvaluatorNetwork#load} reads it as a {@code FeatureNetwork}.
  */
 public final class EvaluatorExport {
 
@@ -36,6 +36,9 @@ public final class EvaluatorExport {
 
   /** The weights, written by {@code Block.saveParameters}. */
   public static final String PARAMS_FILE = "evaluator.params";
+
+  /** The {@code model_type} of the {@link PortableExport} files. */
+  public static final String MODEL_TYPE = "evaluator";
 
   /**
    * What {@value #CONFIG_FILE} holds.
@@ -71,7 +74,7 @@ public final class EvaluatorExport {
           "the model has " + model.classes() + " logits but the labels " + labels.classes());
     }
     Files.createDirectories(dir);
-    writeAtomically(
+    ExportFiles.writeAtomically(
         dir.resolve(PARAMS_FILE),
         out -> {
           DataOutputStream data = new DataOutputStream(out);
@@ -79,7 +82,8 @@ public final class EvaluatorExport {
           data.flush();
         });
     Description description = new Description(model.config(), labels.heads(), labels.scoreHeads());
-    writeAtomically(
+    PortableExport.write(model, MODEL_TYPE, description, dir);
+    ExportFiles.writeAtomically(
         dir.resolve(CONFIG_FILE),
         out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description));
   }
@@ -180,23 +184,5 @@ public final class EvaluatorExport {
       index++;
     }
     return model;
-  }
-
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Content content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-        content.writeTo(out);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
   }
 }

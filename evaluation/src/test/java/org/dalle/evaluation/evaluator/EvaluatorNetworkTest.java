@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.dalle.evaluation.features.FeatureNetwork;
+import org.dalle.models.export.PortableExport;
 import org.dalle.pipelines.synthetic.SceneMix;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,11 @@ class EvaluatorNetworkTest {
       EvaluatorExport.write(model, LABELS, dir.resolve("export"));
     }
     assertTrue(EvaluatorExport.isComplete(dir.resolve("export")));
+    // The portable copy for other tools: safetensors weights and config.json beside them.
+    assertTrue(Files.size(dir.resolve("export").resolve(PortableExport.WEIGHTS_FILE)) > 0);
+    assertTrue(
+        Files.readString(dir.resolve("export").resolve(PortableExport.CONFIG_FILE))
+            .contains("\"model_type\" : \"evaluator\""));
     try (EvaluatorNetwork loaded = EvaluatorNetwork.load(dir.resolve("export"))) {
       assertEquals(SMALL, loaded.config());
       assertEquals(LABELS.heads(), loaded.labels().heads());

@@ -6,15 +6,14 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.dalle.models.export.ExportFiles;
+import org.dalle.models.export.PortableExport;
 import org.dalle.models.optim.ParameterArrays;
 import org.dalle.models.tokenizer.BpeTokenizer;
 
@@ -22,14 +21,19 @@ import org.dalle.models.tokenizer.BpeTokenizer;
  * A trained contrastive model as the reranking sampler needs it: a directory holding {@value
  * #PARAMS_FILE} (every parameter by name, in {@link ParameterArrays}'s format), {@value
  * #TOKENIZER_FILE} (the BPE the captions were tokenised with) and {@value #CONFIG_FILE} (the {@link
- * ClipConfig} as snake_case JSON). The config is written last: its presence marks a complete
- * export. Unlike a training checkpoint it has no optimizer state.
+ * ClipConfig} as snake_case JSON), and for other tools the weights and config as {@link
+ * PortableExport} files ({@code model.safetensors}, {@code config.json}). The config is written
+ * last: its presence marks a complete export. Unlike a training checkpoint it has no optimizer
+ * state.
  */
 public final class ClipExport {
 
   public static final String CONFIG_FILE = "clip-config.json";
   public static final String PARAMS_FILE = "clip.params";
   public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  /** The {@code model_type} of the {@link PortableExport} files. */
+  public static final String MODEL_TYPE = "contrastive";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -44,16 +48,18 @@ public final class ClipExport {
     model.requireInitialized();
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(CONFIG_FILE)); // incomplete until rewritten last
-    writeAtomically(
+    ExportFiles.writeAtomically(
         dir.resolve(PARAMS_FILE),
         out -> {
           try (NDManager scope = NDManager.newBaseManager()) {
             ParameterArrays.export(model.getParameters(), scope).encode(out);
           }
         });
+    PortableExport.write(model, MODEL_TYPE, model.config(), dir);
     byte[] tokenizer = tokenizerJson.getBytes(StandardCharsets.UTF_8);
-    writeAtomically(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizer));
-    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    ExportFiles.writeAtomically(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizer));
+    ExportFiles.writeAtomically(
+        dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
   }
 
   /** Whether {@code dir} holds a complete export. */
@@ -125,23 +131,5 @@ public final class ClipExport {
 
   private static String layout() {
     return CONFIG_FILE + ", " + PARAMS_FILE + " and " + TOKENIZER_FILE + " as ClipExport writes";
-  }
-
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Content content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-        content.writeTo(out);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
   }
 }

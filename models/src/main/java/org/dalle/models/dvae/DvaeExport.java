@@ -10,24 +10,24 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.export.ExportFiles;
+import org.dalle.models.export.PortableExport;
 
 /**
  * A trained dVAE as the encode pipeline and the sampler need it: a directory holding {@value
  * #CONFIG_FILE} (the {@link DvaeConfig} as snake_case JSON) and {@value #PARAMS_FILE} (the weights
- * in DJL's {@code Block.saveParameters} encoding). Unlike a training checkpoint it has no optimizer
- * state: it is the frozen model.
+ * in DJL's {@code Block.saveParameters} encoding), and for other tools the same weights and config
+ * as {@link PortableExport} files ({@code model.safetensors}, {@code config.json}). Unlike a
+ * training checkpoint it has no optimizer state: it is the frozen model.
  */
 public final class DvaeExport {
 
@@ -37,6 +37,9 @@ public final class DvaeExport {
   /** The model's weights, written by {@code Block.saveParameters}. */
   public static final String PARAMS_FILE = "dvae.params";
 
+  /** The {@code model_type} of the {@link PortableExport} files. */
+  public static final String MODEL_TYPE = "dvae";
+
   private static final ObjectMapper JSON =
       new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -45,8 +48,8 @@ public final class DvaeExport {
   /**
    * Writes {@code model} (which must be initialised) into {@code dir}, creating it if needed. Each
    * file goes to a temporary file in {@code dir} first and is renamed over the target, so a reader
-   * never sees a torn file; the weights are written first and the config last, so the config's
-   * presence marks a complete export.
+   * never sees a torn file; the weights are written first (DJL's, then the portable files) and the
+   * config last, so the config's presence marks a complete export.
    */
   public static void write(DiscreteVae model, Path dir) throws IOException {
     if (!model.isInitialized()) {
@@ -55,14 +58,16 @@ public final class DvaeExport {
     }
     Files.createDirectories(dir);
     // The config goes last: its presence marks a complete export.
-    writeAtomically(
+    ExportFiles.writeAtomically(
         dir.resolve(PARAMS_FILE),
         out -> {
           DataOutputStream data = new DataOutputStream(out);
           model.saveParameters(data);
           data.flush();
         });
-    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    PortableExport.write(model, MODEL_TYPE, model.config(), dir);
+    ExportFiles.writeAtomically(
+        dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
   }
 
   /**
@@ -190,24 +195,6 @@ public final class DvaeExport {
       return "JSON such as " + JSON.writeValueAsString(DvaeConfig.tiny());
     } catch (JacksonException e) {
       throw new IllegalStateException("cannot write the tiny config as JSON", e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Content content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-        content.writeTo(out);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 }

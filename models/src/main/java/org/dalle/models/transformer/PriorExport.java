@@ -5,29 +5,33 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.dalle.models.export.ExportFiles;
+import org.dalle.models.export.PortableExport;
 import org.dalle.models.tokenizer.BpeTokenizer;
 
 /**
  * A trained prior as the sampler needs it: a directory holding {@value #PARAMS_FILE} (the weights,
  * {@link PriorWeights}), {@value #TOKENIZER_FILE} (the BPE the captions were tokenised with, so a
  * sampler encodes new captions the same way) and {@value #CONFIG_FILE} (the {@link
- * TransformerConfig} as snake_case JSON). The config is written last: its presence marks a complete
- * export. Unlike a training checkpoint it has no optimizer state.
+ * TransformerConfig} as snake_case JSON), and for other tools the weights and config as {@link
+ * PortableExport} files ({@code model.safetensors}, {@code config.json}). The config is written
+ * last: its presence marks a complete export. Unlike a training checkpoint it has no optimizer
+ * state.
  */
 public final class PriorExport {
 
   public static final String CONFIG_FILE = "transformer-config.json";
   public static final String PARAMS_FILE = "transformer.params";
   public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  /** The {@code model_type} of the {@link PortableExport} files. */
+  public static final String MODEL_TYPE = "transformer_prior";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -51,10 +55,12 @@ public final class PriorExport {
     model.requireInitialized();
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(CONFIG_FILE)); // incomplete until rewritten last
-    writeAtomically(dir.resolve(PARAMS_FILE), out -> PriorWeights.write(model, out));
+    ExportFiles.writeAtomically(dir.resolve(PARAMS_FILE), out -> PriorWeights.write(model, out));
+    PortableExport.write(model, MODEL_TYPE, model.config(), dir);
     byte[] tokenizer = tokenizerJson.getBytes(StandardCharsets.UTF_8);
-    writeAtomically(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizer));
-    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    ExportFiles.writeAtomically(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizer));
+    ExportFiles.writeAtomically(
+        dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
   }
 
   /** Whether {@code dir} holds a complete export. */
@@ -116,23 +122,5 @@ public final class PriorExport {
 
   private static String layout() {
     return CONFIG_FILE + ", " + PARAMS_FILE + " and " + TOKENIZER_FILE + " as PriorExport writes";
-  }
-
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Content content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-        content.writeTo(out);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
   }
 }

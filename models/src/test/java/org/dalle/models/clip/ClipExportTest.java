@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dalle.models.export.PortableExport;
 import org.dalle.models.tokenizer.BpeTokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +62,11 @@ class ClipExportTest {
     }
     assertTrue(ClipExport.isComplete(dir));
     assertEquals(ClipTestData.config(), ClipExport.readConfig(dir));
+    // The portable copy for other tools: safetensors weights and config.json beside them.
+    assertTrue(Files.size(dir.resolve(PortableExport.WEIGHTS_FILE)) > 0);
+    assertTrue(
+        Files.readString(dir.resolve(PortableExport.CONFIG_FILE))
+            .contains("\"model_type\" : \"contrastive\""));
 
     try (NDManager m = manager.newSubManager();
         ClipScorer scorer = ClipExport.read(dir, m)) {

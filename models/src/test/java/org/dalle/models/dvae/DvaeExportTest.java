@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.dalle.models.export.PortableExport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,9 +66,13 @@ class DvaeExportTest {
       assertTrue(Arrays.stream(before).distinct().count() > 1);
       try (Stream<Path> files = Files.list(dir)) {
         assertEquals(
-            java.util.List.of(DvaeExport.CONFIG_FILE, DvaeExport.PARAMS_FILE),
+            java.util.List.of(
+                PortableExport.CONFIG_FILE,
+                DvaeExport.CONFIG_FILE,
+                DvaeExport.PARAMS_FILE,
+                PortableExport.WEIGHTS_FILE),
             files.map(f -> f.getFileName().toString()).sorted().toList(),
-            "no temporary files are left behind");
+            "the export's own files and the portable ones, and no temporary files");
       }
     }
   }
