@@ -19,6 +19,7 @@ import org.dalle.jobs.sample.CaptionSampler;
 import org.dalle.jobs.sample.RerankerLoader;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.train.ResumeMode;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
 import org.dalle.jobs.transformer.TrainTransformerResult;
@@ -197,7 +198,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       TrainDvaeResult result =
           TrainDvaeCommand.train(
               config,
-              true,
+              ResumeMode.RESUME,
               List.of("quickstart", "--run-dir", runDir.toString()),
               allCoresOnceDone(side, cores));
       if (!result.finished()) {
@@ -243,7 +244,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       TrainTransformerResult result =
           TrainTransformerCommand.train(
               config,
-              true,
+              ResumeMode.RESUME,
               List.of("quickstart", "--run-dir", runDir.toString()),
               allCoresOnceDone(side, cores));
       if (!result.finished()) {

@@ -24,6 +24,7 @@ import org.dalle.jobs.sample.CaptionSampler;
 import org.dalle.jobs.sample.RerankerLoader;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.train.ResumeMode;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
@@ -68,7 +69,7 @@ final class QuickstartEvaluation {
             TrainClipConfig.defaults(),
             CLIP_CONFIG,
             Map.of("data", data.toString(), "out", clip.toString()));
-    TrainClipResult result = TrainClipCommand.train(config, true, args);
+    TrainClipResult result = TrainClipCommand.train(config, ResumeMode.RESUME, args);
     return result.finished() ? 0 : result.exitCode();
   }
 
@@ -91,7 +92,7 @@ final class QuickstartEvaluation {
             TrainEvaluatorConfig.defaults(),
             EVALUATOR_CONFIG,
             Map.of("data", data.toString(), "out", evaluator.toString()));
-    TrainEvaluatorResult result = TrainEvaluatorCommand.train(config, true, args);
+    TrainEvaluatorResult result = TrainEvaluatorCommand.train(config, ResumeMode.RESUME, args);
     return result.finished() ? 0 : result.exitCode();
   }
 

@@ -11,6 +11,7 @@ import org.dalle.jobs.clip.ClipTrainer;
 import org.dalle.jobs.clip.TrainClipConfig;
 import org.dalle.jobs.clip.TrainClipResult;
 import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.train.ResumeMode;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.RetrievalAccuracy;
@@ -114,11 +115,11 @@ public final class TrainClipCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainClipConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, run.resume, args).exitCode();
+    return train(resolved, run.mode(), args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static TrainClipResult train(TrainClipConfig config, boolean resume, List<String> args)
+  static TrainClipResult train(TrainClipConfig config, ResumeMode resume, List<String> args)
       throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainClipResult result;

@@ -13,6 +13,7 @@ import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.ReconstructionCheckResult;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
 import org.dalle.jobs.dvae.TrainDvaeResult;
+import org.dalle.jobs.train.ResumeMode;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
 import picocli.CommandLine.Command;
@@ -119,19 +120,19 @@ public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainDvaeConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    TrainDvaeResult result = train(resolved, run.resume, args);
+    TrainDvaeResult result = train(resolved, run.mode(), args);
     return result.exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static TrainDvaeResult train(TrainDvaeConfig config, boolean resume, List<String> args)
+  static TrainDvaeResult train(TrainDvaeConfig config, ResumeMode resume, List<String> args)
       throws Exception {
     return train(config, resume, args, step -> {});
   }
 
-  /** {@link #train(TrainDvaeConfig, boolean, List)} calling {@code onStep} after each update. */
+  /** {@link #train(TrainDvaeConfig, ResumeMode, List)} calling {@code onStep} after each update. */
   static TrainDvaeResult train(
-      TrainDvaeConfig config, boolean resume, List<String> args, LongConsumer onStep)
+      TrainDvaeConfig config, ResumeMode resume, List<String> args, LongConsumer onStep)
       throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainDvaeResult result;

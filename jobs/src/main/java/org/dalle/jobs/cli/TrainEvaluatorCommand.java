@@ -14,6 +14,7 @@ import org.dalle.jobs.evaluator.EvaluatorTrainer;
 import org.dalle.jobs.evaluator.HeldOutEvaluation;
 import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
 import org.dalle.jobs.evaluator.TrainEvaluatorResult;
+import org.dalle.jobs.train.ResumeMode;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
 import picocli.CommandLine.Command;
@@ -120,12 +121,12 @@ public final class TrainEvaluatorCommand implements Callable<Integer>, Configure
   public Integer call() throws Exception {
     TrainEvaluatorConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, run.resume, args).exitCode();
+    return train(resolved, run.mode(), args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
   static TrainEvaluatorResult train(
-      TrainEvaluatorConfig resolved, boolean resume, List<String> args) throws Exception {
+      TrainEvaluatorConfig resolved, ResumeMode resume, List<String> args) throws Exception {
     CommandSupport.useEngineThreads(resolved.training().threads());
     TrainEvaluatorResult result;
     try (StopSignal stop = StopSignal.install()) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.train.ResumeMode;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
@@ -122,20 +123,21 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
   public Integer call() throws Exception {
     TrainTransformerConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, run.resume, args).exitCode();
+    return train(resolved, run.mode(), args).exitCode();
   }
 
   /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
   static TrainTransformerResult train(
-      TrainTransformerConfig config, boolean resume, List<String> args) throws Exception {
+      TrainTransformerConfig config, ResumeMode resume, List<String> args) throws Exception {
     return train(config, resume, args, step -> {});
   }
 
   /**
-   * {@link #train(TrainTransformerConfig, boolean, List)} calling {@code onStep} after each update.
+   * {@link #train(TrainTransformerConfig, ResumeMode, List)} calling {@code onStep} after each
+   * update.
    */
   static TrainTransformerResult train(
-      TrainTransformerConfig config, boolean resume, List<String> args, LongConsumer onStep)
+      TrainTransformerConfig config, ResumeMode resume, List<String> args, LongConsumer onStep)
       throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainTransformerResult result;

@@ -18,10 +18,11 @@ import org.dalle.models.optim.ParameterArrays;
 
 /**
  * The one training loop every model's {@link ModelTrainer} runs in: opens the run directory ({@code
- * config.yaml}, {@code run.json}), resumes from the latest checkpoint, takes updates until {@code
- * steps} are done or a stop is requested, logs {@code metrics.jsonl} and a progress bar, writes a
- * checkpoint every {@code checkpoint_every} updates and always one with the last state, and after
- * the last step exports the model with its EMA weights swapped in.
+ * config.yaml}, {@code run.json}), resumes from the latest checkpoint (refusing a changed config
+ * unless allowed), takes updates until {@code steps} are done or a stop is requested, logs {@code
+ * metrics.jsonl} and a progress bar, writes a checkpoint every {@code checkpoint_every} updates and
+ * always one with the last state, and after the last step exports the model with its EMA weights
+ * swapped in.
  *
  * <p>Exact resumption: every random number is a function of the seed and the position ({@link
  * Seeds}); a checkpoint holds the weights, the optimizer moments, the EMA, the step, the data
@@ -83,23 +84,54 @@ public final class TrainingLoop {
    * Trains until {@code steps} updates are done or a stop is requested.
    *
    * @param resume continue from the latest checkpoint in {@code out} (a fresh start when there is
-   *     none); without it, existing checkpoints are an error
+   *     none), refusing a changed config; without it, existing checkpoints are an error
    */
   public <P extends ModelTrainer.Pass, R> R run(ModelTrainer<P, R> trainer, boolean resume)
       throws IOException {
+    return run(trainer, resume ? ResumeMode.RESUME : ResumeMode.FRESH);
+  }
+
+  /**
+   * Trains until {@code steps} updates are done or a stop is requested, resuming as {@code mode}
+   * says. A resumed run compares its resolved config with the checkpoint's and refuses to go on
+   * when they differ ({@link ConfigChanges}) unless {@code mode} allows it.
+   *
+   * @throws IllegalArgumentException naming the changed keys when the config changed and {@code
+   *     mode} does not allow it
+   */
+  public <P extends ModelTrainer.Pass, R> R run(ModelTrainer<P, R> trainer, ResumeMode mode)
+      throws IOException {
     String yaml = ConfigLoader.toYaml(trainer.load());
     TrainingSettings settings = trainer.settings();
+    Path out = Path.of(settings.out());
+    CheckpointStore store =
+        new CheckpointStore(out.resolve(RunDirectory.CHECKPOINTS), settings.keepCheckpoints());
+    Optional<Checkpoint> latest = store.latestToResume(mode.resumes(), out);
+    List<String> changes = List.of();
+    if (latest.isPresent()) {
+      changes = ConfigChanges.between(latest.get().readText(Checkpoint.CONFIG), yaml);
+      if (!changes.isEmpty() && mode != ResumeMode.RESUME_ALLOWING_CONFIG_CHANGE) {
+        throw new IllegalArgumentException(
+            trainer.name()
+                + ": the config differs from that of checkpoint "
+                + latest.get().dir()
+                + " in "
+                + String.join("; ", changes)
+                + ". Resume with the checkpoint's config, pass --allow-config-change to continue"
+                + " with this one (run.json records the changes), or choose another --out");
+      }
+    }
+    String data = ConfigChanges.flatten(yaml, "the resolved config").get("data");
+    Optional<InputFingerprint> input =
+        data == null ? Optional.empty() : Optional.of(InputFingerprint.of(data));
     RunDirectory run =
-        RunDirectory.open(
-            Path.of(settings.out()), yaml, Map.of("seed", settings.seed()), commandLine);
-    CheckpointStore store = new CheckpointStore(run.checkpoints(), settings.keepCheckpoints());
-    Optional<Checkpoint> latest = store.latestToResume(resume, run.dir());
+        RunDirectory.open(out, yaml, Map.of("seed", settings.seed()), commandLine, input, changes);
     try (NDManager base = Engine.getInstance().newBaseManager()) {
       Seeds.seedEngineForStep(settings.seed(), 0);
       try (ModelTrainer.Parts parts = trainer.build(base)) {
         Invocation<P, R> invocation =
             new Invocation<>(trainer, settings, parts, base, run, store, yaml);
-        return invocation.train(latest, resume);
+        return invocation.train(latest, mode.resumes());
       }
     }
   }

@@ -3,6 +3,7 @@ package org.dalle.jobs.clip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,8 @@ import java.util.Map;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
+import org.dalle.jobs.train.ResumeMode;
+import org.dalle.jobs.train.RunDirectory;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.ClipConfig;
@@ -208,6 +211,50 @@ class ClipTrainerTest {
     assertEquals(
         data + " holds 24 pairs; expected at least validation_images (8) + batch_size (20)",
         small.getMessage());
+  }
+
+  /**
+   * {@code --resume} with another config would silently continue a different run: it is refused
+   * with the changed keys named, unless allowed, and then run.json records the changes.
+   */
+  @Test
+  void resumeRefusesAChangedConfigUnlessAllowedAndRecordsIt() throws IOException {
+    Path out = dir.resolve("run");
+    StopSignal stop = StopSignal.manual();
+    new TrainingLoop(List.of(), stop, QUIET)
+        .onStep(step -> stop.request("test", 3))
+        .run(new ClipTrainer(config(out, 3, 100), QUIET), ResumeMode.FRESH);
+    TrainClipConfig changed =
+        config(out, 3, 100, Map.of("learning_rate", 1e-3, "threads", 1, "keep_checkpoints", 3));
+
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+                    .run(new ClipTrainer(changed, QUIET), ResumeMode.RESUME));
+    assertTrue(
+        refused.getMessage().contains(" in learning_rate: 0.002 -> 0.001. "), refused.getMessage());
+    assertTrue(refused.getMessage().contains("--allow-config-change"), refused.getMessage());
+    assertEquals(1, runJson(out).get("invocations").size(), "a refused resume leaves no trace");
+
+    TrainClipResult end =
+        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+            .run(new ClipTrainer(changed, QUIET), ResumeMode.RESUME_ALLOWING_CONFIG_CHANGE);
+    assertTrue(end.finished());
+    JsonNode invocations = runJson(out).get("invocations");
+    assertEquals(2, invocations.size());
+    assertEquals(
+        "[\"learning_rate: 0.002 -> 0.001\"]", invocations.get(1).get("config_changes").toString());
+    assertNotEquals(invocations.get(0).get("config_hash"), invocations.get(1).get("config_hash"));
+    assertEquals(data.toString(), invocations.get(1).get("input").get("data").asText());
+    String history = Files.readString(out.resolve(RunDirectory.CONFIG_HISTORY));
+    assertTrue(history.contains("learning_rate: 0.002\n"), history);
+    assertTrue(history.contains("learning_rate: 0.001\n"), history);
+  }
+
+  private static JsonNode runJson(Path out) throws IOException {
+    return JSON.readTree(out.resolve(RunDirectory.RUN_INFO).toFile());
   }
 
   private static Path finalCheckpoint(Path run) throws IOException {
