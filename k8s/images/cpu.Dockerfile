@@ -1,6 +1,6 @@
 # The jobs image, CPU flavour: DJL's bundled PyTorch CPU natives (inside dalle.jar) on a plain JRE.
 #
-# Build from the repository root after `mvn -B -pl jobs -am package -DskipTests`:
+# Build from the repository root after `./mvnw -B -pl jobs -am package -DskipTests`:
 #   docker build -f k8s/images/cpu.Dockerfile -t REGISTRY/dalle-jobs:VERSION-cpu .
 FROM eclipse-temurin:17-jre-jammy
 

@@ -11,7 +11,7 @@
 # capability sm_70), and the CUDA 12.8 builds of 2.7.1 ship kernels for sm_75 and newer only, so on a
 # V100 every operator would fail with "no kernel image is available". CudaImageTest checks the pair.
 #
-# Build from the repository root after `mvn -B -pl jobs -am package -DskipTests`:
+# Build from the repository root after `./mvnw -B -pl jobs -am package -DskipTests`:
 #   docker build -f k8s/images/cuda.Dockerfile -t REGISTRY/dalle-jobs:VERSION-cuda .
 FROM pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime
 
