@@ -121,7 +121,8 @@ class ArgoTemplatesTest {
         KubernetesObjectsTest.find(Rendered.all().get("base"), "WorkflowTemplate", "dalle-training")
             .path("spec");
     JsonNode dag = ArgoSchema.templates(spec).get("train").path("dag");
-    Map<String, Set<String>> deps = Dag.dependencies(dag);
+    // prepare and encode each run as one of two tasks (FlexLaunchStepsTest): the stage's.
+    Map<String, Set<String>> deps = Dag.stageDependencies(dag);
     assertEquals(Set.of(), deps.get("prepare"));
     assertEquals(Set.of("prepare"), deps.get("train-dvae"));
     assertEquals(Set.of("train-dvae"), deps.get("encode"));

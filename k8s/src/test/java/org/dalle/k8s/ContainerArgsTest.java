@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.dalle.jobs.cli.DalleCommand;
+import org.dalle.jobs.cli.FlexTemplateArgs;
 import org.dalle.jobs.workflow.MountPaths;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -54,10 +57,14 @@ class ContainerArgsTest {
     return Pod.tests(pod -> true, ContainerArgsTest::check);
   }
 
+  /**
+   * A Flex Template launch passes its parameters' paths to Dataflow's workers, not to its pod:
+   * FlexLaunchStepsTest checks them.
+   */
   @TestFactory
   Stream<DynamicTest> everyPathAPodIsGivenIsOnAVolumeItMounts() {
     return Pod.tests(
-        pod -> true,
+        pod -> !pod.isFlexLaunch(),
         pod -> {
           List<String> paths = new ArrayList<>();
           for (String arg : pod.args()) {
@@ -84,6 +91,13 @@ class ContainerArgsTest {
   private static final CommandLine CLI = DalleCommand.commandLine();
 
   private static void check(Pod pod) throws IOException {
+    if (pod.isFlexLaunch()) {
+      checkFlexLaunch(pod);
+      return;
+    }
+    assertTrue(
+        pod.container().path("command").isMissingNode(),
+        pod + " runs its own command: neither a dalle step nor a Flex Template launch");
     List<String> args = pod.args();
     String stage = args.get(0);
     if (NOT_YET_IN_CLI.containsKey(stage)) {
@@ -123,6 +137,58 @@ class ContainerArgsTest {
       DalleCommand.resolveConfig(localArgs.toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       fail(pod + ": dalle " + stage + " would exit 2 (no retry fixes it): " + e.getMessage());
+    }
+  }
+
+  /**
+   * A Flex Template launch: its parameters, with what the launcher adds, become the dalle command
+   * line the launcher image runs ({@link FlexTemplateArgs}), which must resolve to a valid config;
+   * each parameter is one of the template's metadata.json, and every required one is given.
+   */
+  private static void checkFlexLaunch(Pod pod) throws IOException {
+    List<String> args = pod.args();
+    String pipeline = args.get(0);
+    assertTrue(
+        FlexTemplateArgs.PIPELINES.contains(pipeline),
+        pod + " launches " + pipeline + ", which has no Flex Template");
+    JsonNode metadata =
+        new ObjectMapper()
+            .readTree(
+                FlexTemplateMetadataTest.TEMPLATES
+                    .resolve(pipeline)
+                    .resolve("metadata.json")
+                    .toFile());
+    Map<String, Boolean> optional = new HashMap<>();
+    metadata
+        .withArray("parameters")
+        .forEach(p -> optional.put(p.path("name").asText(), p.path("isOptional").asBoolean()));
+    MountPaths local = MountPaths.under(mounts);
+    List<String> launch = new ArrayList<>();
+    for (String parameter : args.subList(1, args.size())) {
+      int eq = parameter.indexOf('=');
+      assertTrue(eq > 0, pod + ": " + parameter + " is not NAME=VALUE");
+      String name = parameter.substring(0, eq);
+      assertTrue(
+          optional.containsKey(name),
+          pod + ": " + name + " is no parameter of the " + pipeline + " template");
+      launch.add(
+          "--"
+              + local
+                  .map(parameter)
+                  .replace("config=configs/", "config=" + Rendered.REPO + "/configs/"));
+    }
+    optional.forEach(
+        (name, isOptional) ->
+            assertTrue(
+                isOptional || launch.stream().anyMatch(a -> a.startsWith("--" + name + "=")),
+                pod + " gives no value for the required parameter " + name));
+    launch.addAll(FlexTemplateMetadataTest.LAUNCHER_OPTIONS);
+    List<String> cli = FlexTemplateArgs.toCli(pipeline, launch);
+    try {
+      DalleCommand.resolveConfig(cli.toArray(String[]::new));
+    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+      fail(
+          pod + ": the launcher image would run dalle " + cli + ", which fails: " + e.getMessage());
     }
   }
 

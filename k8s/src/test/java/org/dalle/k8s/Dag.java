@@ -15,7 +15,14 @@ import java.util.regex.Pattern;
 /** Checks of an Argo DAG template: tasks, dependencies, cycles, arguments and outputs passed. */
 final class Dag {
   static final Set<String> TASK =
-      Set.of("name", "template", "templateRef", "dependencies", "arguments");
+      Set.of("name", "template", "templateRef", "dependencies", "arguments", "when");
+
+  /**
+   * The suffix of a task that runs a stage as a Dataflow Flex Template launch, the alternative of
+   * the task named without it (FlexLaunchStepsTest checks that exactly one of the two runs).
+   */
+  static final String FLEX = "-flex";
+
   private static final Pattern TASK_OUTPUT =
       Pattern.compile("\\{\\{tasks\\.([A-Za-z0-9_-]+)\\.outputs\\.parameters\\.([A-Za-z0-9_-]+)}}");
 
@@ -29,6 +36,25 @@ final class Dag {
       deps.put(task.path("name").asText(), on);
     }
     return deps;
+  }
+
+  /**
+   * The dependencies between stages: each Flex Template launch task ({@code X-flex}) folded into
+   * the task {@code X} whose alternative it is.
+   */
+  static Map<String, Set<String>> stageDependencies(JsonNode dag) {
+    Map<String, Set<String>> stages = new LinkedHashMap<>();
+    dependencies(dag)
+        .forEach(
+            (task, on) -> {
+              Set<String> deps = stages.computeIfAbsent(stage(task), t -> new LinkedHashSet<>());
+              on.forEach(d -> deps.add(stage(d)));
+            });
+    return stages;
+  }
+
+  static String stage(String task) {
+    return task.endsWith(FLEX) ? task.substring(0, task.length() - FLEX.length()) : task;
   }
 
   /** Whether {@code from} depends on {@code to}, directly or through other tasks. */

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.function.ThrowingConsumer;
  *
  * @param set the rendered set it comes from
  * @param where the object (and step) it comes from, for messages
- * @param container the {@code dalle} container
+ * @param container the step's container: {@code dalle} with its args, or a Flex Template launch
+ *     ({@link #isFlexLaunch})
  * @param securityContext the pod's security context (a missing node when none)
  * @param volumes the pod's volumes by name
  * @param expander fills in variables and parameters
@@ -52,7 +53,21 @@ record Pod(
     return out;
   }
 
-  /** The first arg: the dalle subcommand. */
+  /** The name the launch script of a Flex Template step gives itself ($0 after bash -c SCRIPT). */
+  static final String FLEX_LAUNCH = "flex-template-run";
+
+  /**
+   * Whether the step launches a Dataflow Flex Template instead of running dalle: its command is the
+   * launch script, its args the pipeline and the template's parameters as NAME=VALUE.
+   */
+  boolean isFlexLaunch() {
+    JsonNode command = container.path("command");
+    return command.size() == 4
+        && command.get(0).asText().equals("bash")
+        && command.get(3).asText().equals(FLEX_LAUNCH);
+  }
+
+  /** The first arg: the dalle subcommand, or the pipeline a Flex Template step launches. */
   String stage() {
     return container.path("args").path(0).asText();
   }

@@ -42,7 +42,8 @@ class WorkflowRunOrderTest {
       Files.writeString(log, "ran " + args.get(0) + "\n");
       String out = flag(args, "--out");
       switch (args.get(0)) {
-        case "prepare", "encode" -> write(Path.of(out).resolve("summary.json"), "{}");
+        case "prepare", "encode", "eval-features" ->
+            write(Path.of(out).resolve("summary.json"), "{}");
         case "train-dvae", "train-transformer", "train-clip" ->
             write(Path.of(out).resolve("checkpoints/latest"), "step-000000003\n");
         case "evaluate" -> write(Path.of(out).resolve("metrics.json"), "{}");
@@ -142,6 +143,40 @@ class WorkflowRunOrderTest {
     Recorder changed = new Recorder();
     run("retraining.yaml", otherInput, changed);
     assertEquals(7, changed.calls.size(), "a changed input reruns prepare and everything after it");
+  }
+
+  @Test
+  void theDataflowStepsRunAsDalleStepsAndAFlexLaunchIsRefused() throws Exception {
+    Recorder steps = new Recorder();
+    Map<String, String> statistics = new LinkedHashMap<>();
+    statistics.put("run-name", "reference");
+    statistics.put("images", "avro:/runs/r1/data/images/*.avro");
+    statistics.put("features", "torchscript:/models/net.pt@299");
+    statistics.put("storage-uri", "/runs");
+    statistics.put("beam-runner", "DirectRunner");
+    LocalWorkflowRun.Result result = run("feature-statistics.yaml", statistics, steps);
+    assertEquals(0, result.exitCode());
+    assertEquals(List.of("eval-features"), result.ran(), "the flex task is left out");
+    String runs = root.resolve("runs").toString();
+    assertTrue(
+        steps.calls.get(0).contains("--out=" + runs + "/reference/feature-statistics"),
+        "" + steps.calls.get(0));
+    assertTrue(
+        steps
+            .calls
+            .get(0)
+            .contains("--features=torchscript:" + root.resolve("models") + "/net.pt@299"),
+        "" + steps.calls.get(0));
+
+    Map<String, String> flex = retraining();
+    flex.put("dataflow-launch", "flex");
+    Recorder none = new Recorder();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> run("retraining.yaml", flex, none));
+    assertTrue(
+        e.getMessage().contains("task train/prepare-flex runs its own command"), e.getMessage());
+    assertTrue(e.getMessage().contains("-p dataflow-launch=direct"), e.getMessage());
+    assertEquals(List.of(), none.calls, "nothing ran");
   }
 
   @Test

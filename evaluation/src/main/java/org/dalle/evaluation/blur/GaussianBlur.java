@@ -4,8 +4,10 @@ import java.awt.image.BufferedImage;
 
 /**
  * A separable Gaussian blur: the {@link GaussianKernel} along rows, then along columns, with the
- * edge pixels repeated beyond the border (so a flat image stays flat). The DALL·E paper applies it
- * to both the reference images and the samples before computing FID and IS (section 3.1, figure 9).
+ * edge pixels repeated beyond the border (so a flat image stays flat): the exact Gaussian of the
+ * DALL·E paper's evaluation (section 3.2, figure 9). The evaluation protocols blur with {@link
+ * PilGaussianBlur} instead, the box-filter approximation that PIL and so Python evaluation code
+ * use.
  */
 public final class GaussianBlur {
   private GaussianBlur() {}

@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.dalle.evaluation.blur.GaussianBlur;
-import org.dalle.evaluation.blur.GaussianKernel;
+import org.dalle.evaluation.blur.PilGaussianBlur;
 import org.dalle.evaluation.metrics.FeatureMatrix;
 import org.dalle.pipelines.image.ImageDecoder;
 import org.dalle.pipelines.image.ImageRejectedException;
 
 /**
  * Features of every image file directly in a folder (sorted by name; png, jpg, jpeg, bmp, gif),
- * each optionally blurred ({@link GaussianBlur}) before the feature network sees it, in batches.
+ * each optionally blurred as PIL blurs ({@link PilGaussianBlur}) before the feature network sees
+ * it, in batches.
  */
 public final class ImageFolderFeatures {
   private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp");
@@ -50,7 +50,7 @@ public final class ImageFolderFeatures {
    * @throws IllegalArgumentException naming an image file that cannot be decoded
    */
   public static FeatureMatrix extract(
-      Path folder, FeatureNetwork network, GaussianKernel blur, int batchSize) throws IOException {
+      Path folder, FeatureNetwork network, PilGaussianBlur blur, int batchSize) throws IOException {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1 but was " + batchSize);
     }
@@ -68,7 +68,7 @@ public final class ImageFolderFeatures {
           throw new IllegalArgumentException(
               file + " could not be read as an image: " + e.getMessage(), e);
         }
-        batch.add(blur.halfWidth() == 0 ? image : GaussianBlur.image(image, blur));
+        batch.add(blur.isIdentity() ? image : blur.image(image));
       }
       FeatureMatrix features = network.forward(batch).features();
       if (values == null) {

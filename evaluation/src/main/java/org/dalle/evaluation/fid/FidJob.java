@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.dalle.evaluation.blur.GaussianKernel;
+import org.dalle.evaluation.blur.PilGaussianBlur;
 import org.dalle.evaluation.evaluator.EvaluatorNetwork;
 import org.dalle.evaluation.features.FeatureNetwork;
 import org.dalle.evaluation.features.ImageFolderFeatures;
@@ -41,7 +41,7 @@ public final class FidJob {
               + " `dalle train-evaluator`");
     }
     List<String> warnings = new ArrayList<>();
-    GaussianKernel blur = GaussianKernel.ofRadius(config.blurRadius());
+    PilGaussianBlur blur = PilGaussianBlur.ofRadius(config.blurRadius());
     FeatureNetwork network = needsNetwork ? open(config.features().get(), config) : null;
     try {
       FeatureStatistics first = statistics(a, network, blur, config, warnings, config.saveA());
@@ -69,7 +69,7 @@ public final class FidJob {
   private static FeatureStatistics statistics(
       FidInput input,
       FeatureNetwork network,
-      GaussianKernel blur,
+      PilGaussianBlur blur,
       FidConfig config,
       List<String> warnings,
       Optional<Path> save)

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.dalle.evaluation.blur.GaussianKernel;
+import org.dalle.evaluation.blur.PilGaussianBlur;
 
 /**
  * The Gaussian blur radii of the evaluation (DALL·E paper, section 3.2 and figure 9: FID and IS
@@ -45,7 +45,7 @@ public final class BlurRadii {
                 + DEFAULT,
             e);
       }
-      GaussianKernel.ofRadius(radius); // rejects negative and non-finite radii
+      PilGaussianBlur.ofRadius(radius); // rejects negative and non-finite radii
       radius += 0.0; // -0 is 0
       if (!radii.add(radius)) {
         throw new IllegalArgumentException(

@@ -10,8 +10,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
-import org.dalle.evaluation.blur.GaussianBlur;
-import org.dalle.evaluation.blur.GaussianKernel;
+import org.dalle.evaluation.blur.PilGaussianBlur;
 import org.dalle.evaluation.features.FeatureNetwork;
 import org.dalle.evaluation.features.FeatureNetworks;
 import org.dalle.evaluation.metrics.FeatureMatrix;
@@ -23,11 +22,11 @@ import org.joda.time.Instant;
 
 /**
  * Decodes each image, optionally resizes and centre-crops it to a square, blurs it with every
- * radius of the sweep ({@link GaussianBlur}; DALL·E paper, section 3.2, figure 9) and puts the
- * blurred images through the feature network in batches. The network is loaded once per instance in
- * {@link Setup}; images left in the buffer are run when the bundle finishes, so every image of a
- * successful bundle is output. An image that cannot be decoded goes to {@link #REJECTED} with the
- * decoder's reason.
+ * radius of the sweep ({@link PilGaussianBlur}, as PIL blurs; DALL·E paper, section 3.2, figure 9)
+ * and puts the blurred images through the feature network in batches. The network is loaded once
+ * per instance in {@link Setup}; images left in the buffer are run when the bundle finishes, so
+ * every image of a successful bundle is output. An image that cannot be decoded goes to {@link
+ * #REJECTED} with the decoder's reason.
  *
  * <p>Outputs per (image, radius): the features, keyed by the radius label, and, when the network
  * has a classifier head, the logits keyed by radius label with the image key.
@@ -47,7 +46,7 @@ final class BlurredFeaturesFn extends DoFn<KV<String, byte[]>, KV<String, double
   private final int threads;
   private final String source;
   private transient FeatureNetwork model;
-  private transient List<GaussianKernel> kernels;
+  private transient List<PilGaussianBlur> blurs;
   private transient ImageDecoder decoder;
   private transient List<Pending> pending;
 
@@ -72,9 +71,9 @@ final class BlurredFeaturesFn extends DoFn<KV<String, byte[]>, KV<String, double
     } catch (IOException e) {
       throw new UncheckedIOException("could not load the feature network " + network, e);
     }
-    kernels = new ArrayList<>();
+    blurs = new ArrayList<>();
     for (double radius : radii) {
-      kernels.add(GaussianKernel.ofRadius(radius));
+      blurs.add(PilGaussianBlur.ofRadius(radius));
     }
     decoder = new ImageDecoder(MAX_PIXELS);
     pending = new ArrayList<>();
@@ -105,8 +104,8 @@ final class BlurredFeaturesFn extends DoFn<KV<String, byte[]>, KV<String, double
     }
     out.get(USED).output(encoded.getKey());
     for (int r = 0; r < radii.size(); r++) {
-      GaussianKernel kernel = kernels.get(r);
-      BufferedImage blurred = kernel.halfWidth() == 0 ? image : GaussianBlur.image(image, kernel);
+      PilGaussianBlur blur = blurs.get(r);
+      BufferedImage blurred = blur.isIdentity() ? image : blur.image(image);
       pending.add(
           new Pending(encoded.getKey(), BlurRadii.label(radii.get(r)), blurred, timestamp, window));
       if (pending.size() >= batchSize) {

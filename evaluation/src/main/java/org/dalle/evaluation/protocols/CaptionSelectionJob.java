@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -22,14 +23,18 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.evaluation.protocols.EvalCaptionsConfig.Protocol;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.sources.CaptionText;
+import org.dalle.pipelines.sources.CocoSource;
+import org.dalle.pipelines.sources.CubSource;
 import org.dalle.pipelines.sources.CubSplits;
 
 /**
  * The {@code dalle eval-captions} job: the captions an evaluation protocol samples for, and the
  * real images they are compared with (DALL·E paper, section 3.2). Writes under {@code out}, through
  * a staging directory ({@link StagedOutput}): {@code captions.jsonl} and {@code
- * reference_images.txt} ({@link EvaluationCaptionFile}); for MS-COCO with an overlap list also
- * {@code no_overlap/captions.jsonl} and {@code no_overlap/reference_images.txt}; and {@code
+ * reference_images.txt} ({@link EvaluationCaptionFile}); with an overlap list ({@link
+ * EvaluationOverlap}) also {@code no_overlap/captions.jsonl} and {@code
+ * no_overlap/reference_images.txt}, the same protocol without the images that overlap the training
+ * data (the paper reports FID with and without them, for MS-COCO and for CUB); and {@code
  * selection.json} (settings and counts) last, marking the output complete.
  *
  * <p>The inputs are one JSON file (about 6 MB for MS-COCO validation) or about 12,000 small text
@@ -52,7 +57,8 @@ public final class CaptionSelectionJob {
    * @param captions captions in {@code captions.jsonl}
    * @param referenceImages lines of {@code reference_images.txt}
    * @param noOverlapCaptions captions in {@code no_overlap/captions.jsonl}, when written
-   * @param overlapping images of the full selection that overlap training
+   * @param overlapping images of the full selection that overlap training (MS-COCO: chosen images;
+   *     CUB: test images)
    */
   public record Summary(
       String out,
@@ -82,17 +88,16 @@ public final class CaptionSelectionJob {
     }
     String images = absolute(config.images());
     List<EvaluationCaption> full =
-        CocoCaptionSelection.select(
-            pool, config.seed(), config.count(), java.util.Set.of(), images);
-    Optional<CocoOverlap> overlap = readOverlap(config.overlap());
+        CocoCaptionSelection.select(pool, config.seed(), config.count(), Set.of(), images);
+    Optional<EvaluationOverlap> overlap = readOverlap(config.overlap(), CocoSource.KIND);
     List<EvaluationCaption> noOverlap =
         overlap.isEmpty()
             ? List.of()
             : CocoCaptionSelection.select(
-                pool, config.seed(), config.count(), overlap.get().fileNames(), images);
+                pool, config.seed(), config.count(), overlap.get().images(), images);
     long overlapping =
         full.stream()
-            .filter(c -> overlap.isPresent() && overlap.get().fileNames().contains(fileName(c)))
+            .filter(c -> overlap.isPresent() && overlap.get().images().contains(fileName(c)))
             .count();
 
     Map<String, Object> summary = settings(config);
@@ -102,9 +107,7 @@ public final class CaptionSelectionJob {
     counts.put("annotations_of_unknown_images", pool.captionsOfUnknownImages());
     counts.put("captions", full.size());
     if (overlap.isPresent()) {
-      counts.put("overlap_images", overlap.get().fileNames().size());
-      counts.put("overlap_lines_of_other_sources", overlap.get().otherSourceLines());
-      counts.put("overlapping_in_selection", overlapping);
+      putOverlapCounts(counts, overlap.get(), overlapping);
       counts.put("no_overlap_captions", noOverlap.size());
     }
     summary.put("counts", counts);
@@ -132,14 +135,23 @@ public final class CaptionSelectionJob {
         overlapping);
   }
 
-  private static Optional<CocoOverlap> readOverlap(Optional<String> path) throws IOException {
+  /** The overlap list's images of one source kind ({@code coco} or {@code cub}). */
+  private static Optional<EvaluationOverlap> readOverlap(Optional<String> path, String source)
+      throws IOException {
     if (path.isEmpty()) {
       return Optional.empty();
     }
     try (InputStream in = open(path.get(), "--overlap")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return Optional.of(CocoOverlap.parse(CaptionText.lines(text)));
+      return Optional.of(EvaluationOverlap.parse(CaptionText.lines(text), source));
     }
+  }
+
+  private static void putOverlapCounts(
+      Map<String, Object> counts, EvaluationOverlap overlap, long overlapping) {
+    counts.put("overlap_images", overlap.images().size());
+    counts.put("overlap_lines_of_other_sources", overlap.otherSourceLines());
+    counts.put("overlapping_in_selection", overlapping);
   }
 
   private static Summary runCub(EvalCaptionsConfig config, boolean overwrite) throws IOException {
@@ -150,15 +162,17 @@ public final class CaptionSelectionJob {
     Map<String, String> splits = CubSplits.parse(imagesTxt, splitTxt);
     ResourceId textDir =
         rootDir.resolve("text", ResolveOptions.StandardResolveOptions.RESOLVE_DIRECTORY);
-    CubCaptionSelection.Result result =
-        CubCaptionSelection.select(
+    CubCaptionSelection.TestCaptions test =
+        CubCaptionSelection.read(
             splits,
             relative ->
                 readIfExists(
-                    textDir.resolve(relative, ResolveOptions.StandardResolveOptions.RESOLVE_FILE)),
-            rootDir
-                .resolve("images", ResolveOptions.StandardResolveOptions.RESOLVE_DIRECTORY)
-                .toString());
+                    textDir.resolve(relative, ResolveOptions.StandardResolveOptions.RESOLVE_FILE)));
+    String imagesDir =
+        rootDir
+            .resolve("images", ResolveOptions.StandardResolveOptions.RESOLVE_DIRECTORY)
+            .toString();
+    CubCaptionSelection.Result result = CubCaptionSelection.select(test, Set.of(), imagesDir);
     if (result.captions().isEmpty()) {
       throw new IllegalArgumentException(
           root
@@ -167,6 +181,14 @@ public final class CaptionSelectionJob {
               + " test images; expected text/<class>/<name>.txt with the descriptions of Reed"
               + " et al. beside images/");
     }
+    Optional<EvaluationOverlap> overlap = readOverlap(config.overlap(), CubSource.KIND);
+    Optional<CubCaptionSelection.Result> noOverlap =
+        overlap.map(o -> CubCaptionSelection.select(test, o.images(), imagesDir));
+    long overlapping =
+        overlap.isEmpty()
+            ? 0
+            : test.lines().keySet().stream().filter(overlap.get().images()::contains).count();
+
     Map<String, Object> summary = settings(config);
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("test_images", result.testImages());
@@ -174,10 +196,22 @@ public final class CaptionSelectionJob {
     counts.put("caption_lines", result.lines());
     counts.put("duplicate_captions", result.duplicates());
     counts.put("captions", result.captions().size());
+    if (overlap.isPresent()) {
+      putOverlapCounts(counts, overlap.get(), overlapping);
+      counts.put("no_overlap_test_images", noOverlap.get().testImages());
+      counts.put("no_overlap_captions", noOverlap.get().captions().size());
+    }
     summary.put("counts", counts);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     try {
       writeSelection(output, "", result.captions(), result.referenceImages());
+      if (noOverlap.isPresent()) {
+        writeSelection(
+            output,
+            NO_OVERLAP + "/",
+            noOverlap.get().captions(),
+            noOverlap.get().referenceImages());
+      }
       output.commit(toJson(summary));
     } catch (RuntimeException e) {
       output.abort();
@@ -187,8 +221,10 @@ public final class CaptionSelectionJob {
         output.finalPath(""),
         result.captions().size(),
         result.referenceImages().size(),
-        OptionalInt.empty(),
-        0);
+        noOverlap.isPresent()
+            ? OptionalInt.of(noOverlap.get().captions().size())
+            : OptionalInt.empty(),
+        overlapping);
   }
 
   private static void writeSelection(
@@ -210,6 +246,7 @@ public final class CaptionSelectionJob {
       summary.put("seed", config.seed());
     } else {
       summary.put("cub_root", absolute(config.cubRoot()));
+      summary.put("overlap", config.overlap().orElse(null));
     }
     return summary;
   }

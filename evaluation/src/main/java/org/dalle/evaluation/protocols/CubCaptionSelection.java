@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.dalle.pipelines.sources.CaptionText;
 import org.dalle.pipelines.sources.ImageFileNames;
 
@@ -17,6 +18,10 @@ import org.dalle.pipelines.sources.ImageFileNames;
  * Captions are compared after stripping and collapsing white space; the first occurrence in (image
  * path, line number) order is kept, so the file is the same on every run. The reference images are
  * all test images.
+ *
+ * <p>The variant without the images that overlap the training data ({@link EvaluationOverlap})
+ * selects the same way from the remaining test images: a caption that an excluded image shared with
+ * a later one is kept from the later image.
  */
 final class CubCaptionSelection {
   /** Reads a text file by its path relative to {@code ROOT/text/}; empty when it is absent. */
@@ -26,10 +31,21 @@ final class CubCaptionSelection {
   }
 
   /**
+   * The caption lines of every test image, read once for both variants.
+   *
+   * @param lines image path relative to {@code images/} → its caption lines (empty without text)
+   */
+  record TestCaptions(SortedMap<String, List<String>> lines) {
+    TestCaptions {
+      lines = new TreeMap<>(lines);
+    }
+  }
+
+  /**
    * @param captions the unique captions in (image path, line) order
-   * @param referenceImages every test image, sorted
-   * @param testImages test images in the split
-   * @param imagesWithoutText test images whose text file is missing or has no caption
+   * @param referenceImages every selected test image, sorted
+   * @param testImages test images selected (all of them, or those not excluded)
+   * @param imagesWithoutText selected test images whose text file is missing or has no caption
    * @param lines non-blank caption lines read
    * @param duplicates lines dropped because an earlier line had the same caption
    */
@@ -45,22 +61,35 @@ final class CubCaptionSelection {
 
   /**
    * @param splits image path relative to {@code images/} → "train" or "test" ({@code CubSplits})
-   * @param imagesDir the {@code images/} directory, prefixed to each image path
    * @throws IllegalArgumentException when the split has no test images or a text file is not UTF-8
    */
-  static Result select(Map<String, String> splits, TextFiles text, String imagesDir)
-      throws IOException {
-    Set<String> testImages = new TreeSet<>();
+  static TestCaptions read(Map<String, String> splits, TextFiles text) throws IOException {
+    SortedMap<String, List<String>> lines = new TreeMap<>();
     for (Map.Entry<String, String> entry : splits.entrySet()) {
       if (entry.getValue().equals("test")) {
-        testImages.add(entry.getKey());
+        lines.put(entry.getKey(), List.of());
       }
     }
-    if (testImages.isEmpty()) {
+    if (lines.isEmpty()) {
       throw new IllegalArgumentException(
           "the CUB split lists no test images (train_test_split.txt flag 0); expected the"
               + " official split of CUB-200-2011");
     }
+    for (Map.Entry<String, List<String>> image : lines.entrySet()) {
+      String textPath = ImageFileNames.captionFileName(image.getKey());
+      Optional<byte[]> bytes = text.read(textPath);
+      if (bytes.isPresent()) {
+        image.setValue(CaptionText.lines(decode(bytes.get(), textPath)));
+      }
+    }
+    return new TestCaptions(lines);
+  }
+
+  /**
+   * @param excluded test images (paths relative to {@code images/}) left out of the selection
+   * @param imagesDir the {@code images/} directory, prefixed to each image path
+   */
+  static Result select(TestCaptions test, Set<String> excluded, String imagesDir) {
     String prefix = imagesDir.endsWith("/") ? imagesDir : imagesDir + "/";
     Set<String> seen = new HashSet<>();
     List<EvaluationCaption> captions = new ArrayList<>();
@@ -68,12 +97,13 @@ final class CubCaptionSelection {
     long withoutText = 0;
     long lines = 0;
     long duplicates = 0;
-    for (String image : testImages) {
+    for (Map.Entry<String, List<String>> entry : test.lines().entrySet()) {
+      String image = entry.getKey();
+      if (excluded.contains(image)) {
+        continue;
+      }
       references.add(prefix + image);
-      String textPath = ImageFileNames.captionFileName(image);
-      Optional<byte[]> bytes = text.read(textPath);
-      List<String> imageLines =
-          bytes.isPresent() ? CaptionText.lines(decode(bytes.get(), textPath)) : List.of();
+      List<String> imageLines = entry.getValue();
       int kept = 0;
       for (int i = 0; i < imageLines.size(); i++) {
         String caption = imageLines.get(i).strip().replaceAll("\\s+", " ");
@@ -92,7 +122,7 @@ final class CubCaptionSelection {
         withoutText++;
       }
     }
-    return new Result(captions, references, testImages.size(), withoutText, lines, duplicates);
+    return new Result(captions, references, references.size(), withoutText, lines, duplicates);
   }
 
   private static String decode(byte[] bytes, String textPath) {

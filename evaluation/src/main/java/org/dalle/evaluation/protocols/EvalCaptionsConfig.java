@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param protocol which protocol's captions
  * @param annotations MS-COCO: the captions file, {@code captions_val2014.json}
  * @param images MS-COCO: the directory of the validation images ({@code val2014/})
- * @param overlap MS-COCO: the prepare stage's {@code dedup/evaluation_overlap.txt}, for the variant
- *     without the images that overlap training
+ * @param overlap the prepare stage's {@code dedup/evaluation_overlap.txt} ({@link
+ *     EvaluationOverlap}), for the variant without the images that overlap training (MS-COCO and
+ *     CUB)
  * @param cubRoot CUB: the {@code CUB_200_2011} directory with {@code images/}, {@code text/},
  *     {@code images.txt} and {@code train_test_split.txt}
  * @param count MS-COCO: captions (one per image) to choose; the paper uses 30,000
@@ -76,8 +77,8 @@ public record EvalCaptionsConfig(
       if (blank(cubRoot)) {
         problems.add("cub needs --cub-root, the CUB_200_2011 directory");
       }
-      if (!blank(annotations) || !blank(images) || overlap.isPresent()) {
-        problems.add("--annotations, --images and --overlap are for coco30k, not cub");
+      if (!blank(annotations) || !blank(images)) {
+        problems.add("--annotations and --images are for coco30k, not cub");
       }
     }
     if (blank(out)) {

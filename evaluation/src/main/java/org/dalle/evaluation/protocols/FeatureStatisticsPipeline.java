@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -29,6 +30,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.dalle.evaluation.features.FeatureNetwork;
 import org.dalle.evaluation.features.FeatureNetworks;
 import org.dalle.evaluation.metrics.FeatureStatistics;
+import org.dalle.pipelines.io.CommitStagedOutput;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
@@ -47,6 +49,7 @@ public final class FeatureStatisticsPipeline {
   public static final String METRICS = "eval-features";
 
   public static final String MARKER = "summary.json";
+  static final String COUNTS = "counts/counts.tsv";
   static final List<String> OUTPUTS = List.of("stats_r*.npz", "is_r*.json", "rejected", "counts");
 
   private static final ObjectMapper JSON =
@@ -54,8 +57,12 @@ public final class FeatureStatisticsPipeline {
 
   private FeatureStatisticsPipeline() {}
 
-  /** Builds the pipeline writing into {@code output}'s staging directory. */
-  static void build(Pipeline pipeline, EvalFeaturesConfig config, StagedOutput output) {
+  /**
+   * Builds the pipeline: it writes into {@code output}'s staging directory and, as its last step,
+   * checks and summarises what it wrote ({@code description} names the network) and commits.
+   */
+  static void build(
+      Pipeline pipeline, EvalFeaturesConfig config, String description, StagedOutput output) {
     ImageInput input = ImageInput.parse(config.images());
     PCollectionTuple read =
         pipeline.apply("ReadImages", new ReadImageInputs(input, config.shuffleBuckets()));
@@ -71,9 +78,16 @@ public final class FeatureStatisticsPipeline {
             .and(stats.get(BlurredFeatureStatistics.REJECTED))
             .apply("AllRejected", Flatten.pCollections())
             .setCoder(AvroCoder.of(Rejected.class));
-    rejected.apply(
-        "WriteRejected",
-        AvroIO.write(Rejected.class).to(output.stagingPath("rejected/part")).withSuffix(".avro"));
+    List<PCollection<?>> writes = new ArrayList<>();
+    writes.add(
+        rejected
+            .apply(
+                "WriteRejected",
+                AvroIO.write(Rejected.class)
+                    .to(output.stagingPath("rejected/part"))
+                    .withSuffix(".avro")
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
 
     PCollection<String> radiusCounts =
         stats
@@ -101,13 +115,36 @@ public final class FeatureStatisticsPipeline {
                 "FormatCounts",
                 MapElements.into(TypeDescriptors.strings())
                     .via(kv -> kv.getKey() + "\t" + kv.getValue()));
-    PCollectionList.of(imageCounts)
-        .and(radiusCounts.setCoder(StringUtf8Coder.of()))
-        .and(scoreCounts.setCoder(StringUtf8Coder.of()))
-        .apply("AllCounts", Flatten.pCollections())
-        .apply(
-            "WriteCounts",
-            TextIO.write().to(output.stagingPath("counts/counts.tsv")).withoutSharding());
+    // The statistics and score files are written once their count lines are out.
+    writes.add(radiusCounts);
+    writes.add(scoreCounts);
+    writes.add(
+        PCollectionList.of(imageCounts)
+            .and(radiusCounts.setCoder(StringUtf8Coder.of()))
+            .and(scoreCounts.setCoder(StringUtf8Coder.of()))
+            .apply("AllCounts", Flatten.pCollections())
+            .apply(
+                "WriteCounts",
+                TextIO.write()
+                    .to(output.stagingPath(COUNTS))
+                    .withoutSharding()
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    pipeline.apply(
+        "CommitOutput",
+        CommitStagedOutput.after(
+            writes, output, staged -> finish(config, description, staged::readStagedLines)));
+  }
+
+  /**
+   * The job's last step: the summary of what the job wrote is the marker's text; it fails the job
+   * when a radius has fewer than 2 usable images.
+   */
+  static String finish(
+      EvalFeaturesConfig config, String description, Function<String, List<String>> files) {
+    Map<String, Object> json = summarize(config, description, files).toJsonMap();
+    json.put("settings", settings(config));
+    return toJson(json);
   }
 
   private static <T> PCollection<String> name(PCollection<T> collection, String step, String n) {
@@ -125,6 +162,30 @@ public final class FeatureStatisticsPipeline {
   public static FeatureStatisticsSummary run(
       EvalFeaturesConfig config, PipelineOptions options, boolean overwrite, PrintStream log)
       throws IOException {
+    Started started = start(config, options, overwrite, log);
+    started.run.awaitCommit(new PipelineProgress("eval-features", METRICS, "featurized", 0, log));
+    return summarize(config, started.description, started.run.output()::readCommittedLines);
+  }
+
+  /**
+   * Writes the job's template for a runner that runs it later, without this process (a Dataflow
+   * Flex Template launch), after loading the network as {@link #run} does; the job commits its own
+   * output when it finishes.
+   *
+   * @throws IllegalArgumentException when {@code options} would run the job here
+   */
+  public static void launch(
+      EvalFeaturesConfig config, PipelineOptions options, boolean overwrite, PrintStream log)
+      throws IOException {
+    StagedRun.checkCreatesTemplate("eval-features", options);
+    start(config, options, overwrite, log).run.handOver(log);
+  }
+
+  private record Started(StagedRun run, String description) {}
+
+  private static Started start(
+      EvalFeaturesConfig config, PipelineOptions options, boolean overwrite, PrintStream log)
+      throws IOException {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
     String description;
@@ -136,7 +197,7 @@ public final class FeatureStatisticsPipeline {
     StagedRun.configureRunner(options);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, config, output);
+    build(pipeline, config, description, output);
     log.printf(
         "eval-features: %s through %s (%s), blur radii %s, into %s%n",
         config.images(),
@@ -144,28 +205,13 @@ public final class FeatureStatisticsPipeline {
         hasLogits ? "features and logits" : "features only, no Inception Score",
         config.blur().stream().map(BlurRadii::label).toList(),
         config.out());
-    StagedRun.execute(
-        "eval-features",
-        pipeline,
-        output,
-        new PipelineProgress("eval-features", METRICS, "featurized", 0, log));
-    FeatureStatisticsSummary summary;
-    try {
-      summary = summarize(config, description, output);
-    } catch (RuntimeException e) {
-      output.abort();
-      throw e;
-    }
-    Map<String, Object> json = summary.toJsonMap();
-    json.put("settings", settings(config));
-    output.commit(toJson(json));
-    return summary;
+    return new Started(StagedRun.start("eval-features", pipeline, output), description);
   }
 
+  /** The summary of the job's files, read through {@code files} (relative path → lines). */
   private static FeatureStatisticsSummary summarize(
-      EvalFeaturesConfig config, String description, StagedOutput output) {
-    Map<String, Long> counts =
-        FeatureStatisticsSummary.parseCounts(output.readStagedLines("counts/counts.tsv"));
+      EvalFeaturesConfig config, String description, Function<String, List<String>> files) {
+    Map<String, Long> counts = FeatureStatisticsSummary.parseCounts(files.apply(COUNTS));
     long read = counts.getOrDefault("read", 0L);
     long used = counts.getOrDefault("used", 0L);
     Map<String, Long> rejected = FeatureStatisticsSummary.rejections(counts);
@@ -191,7 +237,7 @@ public final class FeatureStatisticsPipeline {
       OptionalDouble std = OptionalDouble.empty();
       if (counts.containsKey("radius/" + label + "/is_images")) {
         isFile = BlurRadii.inceptionScoreFile(label);
-        JsonNode score = readJson(output, isFile);
+        JsonNode score = readJson(files, isFile);
         if (score.path("mean").isNumber()) {
           mean = OptionalDouble.of(score.get("mean").asDouble());
           std = OptionalDouble.of(score.get("std").asDouble());
@@ -217,11 +263,11 @@ public final class FeatureStatisticsPipeline {
         warnings);
   }
 
-  private static JsonNode readJson(StagedOutput output, String file) {
+  private static JsonNode readJson(Function<String, List<String>> files, String file) {
     try {
-      return JSON.readTree(String.join("\n", output.readStagedLines(file)));
+      return JSON.readTree(String.join("\n", files.apply(file)));
     } catch (IOException e) {
-      throw new UncheckedIOException("could not read the staged " + file, e);
+      throw new UncheckedIOException("could not read " + file, e);
     }
   }
 

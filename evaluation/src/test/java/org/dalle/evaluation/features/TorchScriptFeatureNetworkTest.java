@@ -12,7 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.dalle.evaluation.blur.GaussianKernel;
+import org.dalle.evaluation.blur.PilGaussianBlur;
 import org.dalle.evaluation.metrics.FeatureMatrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,9 +94,9 @@ class TorchScriptFeatureNetworkTest {
     try (TorchScriptFeatureNetwork network =
         TorchScriptFeatureNetwork.load(tinyNetwork(dir), SIZE)) {
       FeatureMatrix inTwos =
-          ImageFolderFeatures.extract(folder, network, GaussianKernel.ofRadius(0), 2);
+          ImageFolderFeatures.extract(folder, network, PilGaussianBlur.ofRadius(0), 2);
       FeatureMatrix inOne =
-          ImageFolderFeatures.extract(folder, network, GaussianKernel.ofRadius(0), 5);
+          ImageFolderFeatures.extract(folder, network, PilGaussianBlur.ofRadius(0), 5);
       assertEquals(5, inTwos.rows());
       for (int i = 0; i < 5; i++) {
         double[] expected = expectedFeatures(gradient(9 + i, 8, i));
@@ -106,7 +106,7 @@ class TorchScriptFeatureNetworkTest {
         }
       }
       FeatureMatrix blurred =
-          ImageFolderFeatures.extract(folder, network, GaussianKernel.ofRadius(2), 5);
+          ImageFolderFeatures.extract(folder, network, PilGaussianBlur.ofRadius(2), 5);
       assertTrue(Math.abs(blurred.get(0, 3) - inOne.get(0, 3)) > 1e-4, "the blur changes features");
     }
   }
@@ -128,13 +128,13 @@ class TorchScriptFeatureNetworkTest {
       error =
           assertThrows(
               IllegalArgumentException.class,
-              () -> ImageFolderFeatures.extract(empty, network, GaussianKernel.ofRadius(0), 4));
+              () -> ImageFolderFeatures.extract(empty, network, PilGaussianBlur.ofRadius(0), 4));
       assertTrue(error.getMessage().contains("no image files"), error.getMessage());
       Files.writeString(empty.resolve("bad.png"), "garbage");
       error =
           assertThrows(
               IllegalArgumentException.class,
-              () -> ImageFolderFeatures.extract(empty, network, GaussianKernel.ofRadius(0), 4));
+              () -> ImageFolderFeatures.extract(empty, network, PilGaussianBlur.ofRadius(0), 4));
       assertTrue(error.getMessage().contains("bad.png"), error.getMessage());
     }
   }

@@ -92,7 +92,7 @@ class CaptionSelectionJobTest {
     // As RemoveNearDuplicates writes it: <source>/<source key>, one line per evaluation record.
     Path overlap =
         Files.writeString(
-            dir.resolve(CocoOverlap.FILE_NAME),
+            dir.resolve(EvaluationOverlap.FILE_NAME),
             "coco/" + first + "#101\ncoco/" + first + "#102\ncoco/" + fifth + "\ncub/x.jpg#1\n");
 
     CaptionSelectionJob.Summary summary =
@@ -211,5 +211,95 @@ class CaptionSelectionJobTest {
     IllegalArgumentException noSplit =
         assertThrows(IllegalArgumentException.class, () -> CaptionSelectionJob.run(again, false));
     assertTrue(noSplit.getMessage().contains("train_test_split.txt"), noSplit.getMessage());
+  }
+
+  private EvalCaptionsConfig cub(Path root, Optional<Path> overlap, String out) {
+    return new EvalCaptionsConfig(
+        Protocol.CUB,
+        null,
+        null,
+        overlap.map(Path::toString),
+        root.toString(),
+        0,
+        0,
+        dir.resolve(out).toString());
+  }
+
+  @Test
+  void theCubNoOverlapVariantDropsOverlappingTestImagesAndKeepsTheirCaptionsFromOthers()
+      throws IOException {
+    Path root = CaptionFixtures.cub(dir);
+    CaptionSelectionJob.run(cub(root, Optional.empty(), "plain"), false);
+    // As RemoveNearDuplicates writes it for --dedup-against cub:ROOT: one line per caption record.
+    // Albatross_0001 is a training image of the split, so it is not in the selection anyway.
+    Path overlap =
+        Files.writeString(
+            dir.resolve(EvaluationOverlap.FILE_NAME),
+            "cub/001.Albatross/Albatross_0002.jpg#1\n"
+                + "cub/001.Albatross/Albatross_0002.jpg#2\n"
+                + "cub/001.Albatross/Albatross_0001.jpg#1\n"
+                + "coco/COCO_val2014_000000000042.jpg#4201\n\n");
+
+    CaptionSelectionJob.Summary summary =
+        CaptionSelectionJob.run(cub(root, Optional.of(overlap), "out"), false);
+
+    assertEquals(captions("plain"), captions("out"), "the full variant ignores the overlap list");
+    assertEquals(
+        Files.readAllLines(dir.resolve("plain/reference_images.txt")),
+        Files.readAllLines(dir.resolve("out/reference_images.txt")));
+    String images = root.resolve("images") + "/";
+    assertEquals(
+        List.of(
+            new EvaluationCaption(
+                "001.Albatross/Albatross_0003.jpg#1",
+                "a small bird.",
+                images + "001.Albatross/Albatross_0003.jpg"),
+            // Albatross_0002 said it first; without that image the caption is Albatross_0003's.
+            new EvaluationCaption(
+                "001.Albatross/Albatross_0003.jpg#2",
+                "it has a long beak.",
+                images + "001.Albatross/Albatross_0003.jpg")),
+        EvaluationCaptionFile.read(dir.resolve("out/no_overlap/captions.jsonl")));
+    assertEquals(
+        List.of(images + "001.Albatross/Albatross_0003.jpg", images + "002.Auklet/Auklet_0002.jpg"),
+        Files.readAllLines(dir.resolve("out/no_overlap/reference_images.txt")));
+    assertEquals(3, summary.captions());
+    assertEquals(2, summary.noOverlapCaptions().getAsInt());
+    assertEquals(1, summary.overlapping());
+    JsonNode selection = new ObjectMapper().readTree(dir.resolve("out/selection.json").toFile());
+    assertEquals(overlap.toString(), selection.path("overlap").asText());
+    JsonNode counts = selection.path("counts");
+    assertEquals(2, counts.path("overlap_images").asInt());
+    assertEquals(1, counts.path("overlap_lines_of_other_sources").asInt());
+    assertEquals(1, counts.path("overlapping_in_selection").asInt());
+    assertEquals(2, counts.path("no_overlap_test_images").asInt());
+    assertEquals(2, counts.path("no_overlap_captions").asInt());
+    assertFalse(Files.exists(dir.resolve("plain/no_overlap")));
+  }
+
+  @Test
+  void theOverlapListIsReadPerSourceWithCaptionNumbersDropped() {
+    List<String> lines =
+        List.of(
+            "coco/COCO_val2014_000000000042.jpg#4201",
+            " coco/COCO_val2014_000000000042.jpg#4202 ",
+            "coco/COCO_val2014_000000000007.jpg",
+            "cub/001.Albatross/Albatross_0002.jpg#10",
+            "cub/002.Auklet/Auklet_0001.jpg",
+            "cub/003.Odd/name#with#hash.jpg",
+            "",
+            "folder/x.png");
+    EvaluationOverlap coco = EvaluationOverlap.parse(lines, "coco");
+    assertEquals(
+        Set.of("COCO_val2014_000000000042.jpg", "COCO_val2014_000000000007.jpg"), coco.images());
+    assertEquals(4, coco.otherSourceLines());
+    EvaluationOverlap cub = EvaluationOverlap.parse(lines, "cub");
+    assertEquals(
+        Set.of(
+            "001.Albatross/Albatross_0002.jpg",
+            "002.Auklet/Auklet_0001.jpg",
+            "003.Odd/name#with#hash.jpg"),
+        cub.images());
+    assertEquals(4, cub.otherSourceLines());
   }
 }

@@ -17,8 +17,7 @@ import java.util.List;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.commons.io.output.NullOutputStream;
-import org.dalle.evaluation.blur.GaussianBlur;
-import org.dalle.evaluation.blur.GaussianKernel;
+import org.dalle.evaluation.blur.PilGaussianBlur;
 import org.dalle.evaluation.features.ImageFolderFeatures;
 import org.dalle.evaluation.features.TorchScriptFeatureNetwork;
 import org.dalle.evaluation.metrics.FeatureMatrix;
@@ -94,16 +93,16 @@ class FeatureStatisticsPipelineTest {
     try (TorchScriptFeatureNetwork plain =
         TorchScriptFeatureNetwork.load(network, FeatureFixtures.SIZE)) {
       for (double radius : List.of(0.0, 2.0)) {
-        GaussianKernel kernel = GaussianKernel.ofRadius(radius);
+        PilGaussianBlur blur = PilGaussianBlur.ofRadius(radius);
         FeatureStatistics expected =
             FeatureStatistics.fromFeatures(
-                ImageFolderFeatures.extract(good, plain, kernel, 1), false);
+                ImageFolderFeatures.extract(good, plain, blur, 1), false);
         FeatureStatistics actual =
             NpzStatistics.read(out.resolve(BlurRadii.statisticsFile(radius)));
         assertClose(expected.mu(), actual.mu(), "mu at radius " + radius);
         assertClose(expected.sigma(), actual.sigma(), "sigma at radius " + radius);
 
-        InceptionScore.Result score = InceptionScore.of(logits(good, plain, kernel), SPLITS);
+        InceptionScore.Result score = InceptionScore.of(logits(good, plain, blur), SPLITS);
         JsonNode json =
             new ObjectMapper().readTree(out.resolve(BlurRadii.inceptionScoreFile(radius)).toFile());
         assertEquals(10, json.get("images").asInt());
@@ -137,12 +136,12 @@ class FeatureStatisticsPipelineTest {
 
   /** Logits of the folder's images in name order, after the blur, one forward pass each. */
   private static FeatureMatrix logits(
-      Path folder, TorchScriptFeatureNetwork network, GaussianKernel kernel)
+      Path folder, TorchScriptFeatureNetwork network, PilGaussianBlur blur)
       throws IOException, ImageRejectedException {
     List<double[]> rows = new ArrayList<>();
     for (Path file : ImageFolderFeatures.imageFiles(folder)) {
       BufferedImage image = new ImageDecoder(1 << 20).decode(Files.readAllBytes(file));
-      BufferedImage blurred = kernel.halfWidth() == 0 ? image : GaussianBlur.image(image, kernel);
+      BufferedImage blurred = blur.isIdentity() ? image : blur.image(image);
       rows.add(network.forward(List.of(blurred)).logits().values());
     }
     return FeatureMatrix.of(rows.toArray(double[][]::new));

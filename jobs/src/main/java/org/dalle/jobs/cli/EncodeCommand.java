@@ -1,9 +1,11 @@
 package org.dalle.jobs.cli;
 
 import java.util.concurrent.Callable;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.dalle.pipelines.encode.EncodeConfig;
 import org.dalle.pipelines.encode.EncodePipeline;
 import org.dalle.pipelines.encode.EncodeSummary;
+import org.dalle.pipelines.io.StagedRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,8 +77,14 @@ public final class EncodeCommand implements Callable<Integer>, ConfiguredJob {
   @Override
   public Integer call() {
     EncodeConfig config = resolveConfig();
-    EncodeSummary summary =
-        EncodePipeline.run(config, runner.toPipelineOptions(), overwrite, System.out);
+    PipelineOptions options = runner.toPipelineOptions();
+    if (StagedRun.createsTemplate(options)) {
+      // A Flex Template launch: the job runs on Dataflow after this process exits and commits
+      // its own output.
+      EncodePipeline.launch(config, options, overwrite, System.out);
+      return 0;
+    }
+    EncodeSummary summary = EncodePipeline.run(config, options, overwrite, System.out);
     System.out.printf(
         "encode: done. %d read, %d written (%dx%d image tokens each), %d rejected.%n"
             + "  outputs: %s/tokens/*.avro, summary.json"

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Writes the caption file of an evaluation protocol of the paper (section 3.2) and the list of its reference images, under --out: captions.jsonl (one {\"id\", \"caption\", \"image\"} object per line, for dalle sample --captions), reference_images.txt (one image path per line, for dalle eval-features --images list:FILE) and selection.json (settings and counts), written last.",
       "coco30k: --count images (default 30,000) of the validation annotations with at least one caption, chosen by a SHA-256 hash of (--seed, image id), and one caption each, chosen by a hash of (--seed, image id, annotation id); the choice does not depend on the order of the file, and the first k captions of a selection are the selection of k. With --overlap (the prepare stage's dedup/evaluation_overlap.txt), also no_overlap/captions.jsonl and no_overlap/reference_images.txt: the same choice with the images that overlap the training data removed (the paper reports FID with and without them).",
-      "cub: every unique caption (white space collapsed) of the test images of the official split, in image order; every test image is a reference image.",
+      "cub: every unique caption (white space collapsed) of the test images of the official split, in image order; every test image is a reference image. With --overlap (of a prepare run with --dedup-against cub:ROOT), also no_overlap/captions.jsonl and no_overlap/reference_images.txt: the same selection from the test images that do not overlap the training data (the paper reports CUB FID with and without them; about 12% of CUB overlapped its training data).",
       "synthetic: captions of the embedded synthetic dataset with their scene facts, for the compositional benchmark and dalle rerank-curve: --count scenes of the held-out split (ids heldout-NNN: each holds a (colour, shape) pair training never showed) and --count new scenes of the training split (ids unseen-NNN, scene indices from --first-unseen-index on). Writes captions.jsonl ({\"id\", \"caption\", \"attributes\"} per line) and selection.json; the reference images are the prepared data itself.",
       ""
     })
@@ -68,8 +68,10 @@ public final class EvalCaptionsCommand implements Callable<Integer>, ConfiguredJ
       names = "--overlap",
       paramLabel = "FILE",
       description =
-          "coco30k: dedup/evaluation_overlap.txt of a dalle prepare run with --dedup-against"
-              + " coco:…captions_val2014.json:…/val2014; adds the no_overlap/ variant.")
+          "coco30k and cub: dedup/evaluation_overlap.txt of a dalle prepare run with"
+              + " --dedup-against coco:…captions_val2014.json:…/val2014 or cub:…/CUB_200_2011"
+              + " (one run may list both); adds the no_overlap/ variant without the overlapping"
+              + " images.")
   String overlap;
 
   @Option(

@@ -3,11 +3,13 @@ package org.dalle.jobs.cli;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.dalle.evaluation.metrics.InceptionScore;
 import org.dalle.evaluation.protocols.BlurRadii;
 import org.dalle.evaluation.protocols.EvalFeaturesConfig;
 import org.dalle.evaluation.protocols.FeatureStatisticsPipeline;
 import org.dalle.evaluation.protocols.FeatureStatisticsSummary;
+import org.dalle.pipelines.io.StagedRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -126,8 +128,15 @@ public final class EvalFeaturesCommand implements Callable<Integer>, ConfiguredJ
   @Override
   public Integer call() throws IOException {
     EvalFeaturesConfig config = resolveConfig();
+    PipelineOptions options = runner.toPipelineOptions();
+    if (StagedRun.createsTemplate(options)) {
+      // A Flex Template launch: the job runs on Dataflow after this process exits and commits
+      // its own output.
+      FeatureStatisticsPipeline.launch(config, options, overwrite, System.out);
+      return 0;
+    }
     FeatureStatisticsSummary summary =
-        FeatureStatisticsPipeline.run(config, runner.toPipelineOptions(), overwrite, System.out);
+        FeatureStatisticsPipeline.run(config, options, overwrite, System.out);
     System.out.printf(
         "eval-features: done. %d images read, %d used, %d rejected (rejected/*.avro says why).%n",
         summary.read(), summary.used(), summary.rejectedTotal());

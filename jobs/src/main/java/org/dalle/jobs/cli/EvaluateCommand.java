@@ -33,7 +33,7 @@ public final class EvaluateCommand implements Callable<Integer>, ConfiguredJob {
       names = "--config",
       paramLabel = "FILE",
       description = {
-        "A YAML file with any of the settings below in snake_case (samples, reference, features, captions, dvae_run, protocol, blur, square_size, batch_size, splits, out), e.g. configs/evaluate/paper.yaml for MS-COCO-30k; flags override it."
+        "A YAML file with any of the settings below in snake_case (samples, reference, features, captions, dvae_run, protocol, blur, square_size, batch_size, splits, out), e.g. configs/evaluate/paper.yaml for MS-COCO-30k or configs/evaluate/cub.yaml for CUB (and their -no-overlap variants); flags override it."
       })
   Path config;
 

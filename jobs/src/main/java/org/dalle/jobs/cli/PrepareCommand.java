@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.pipelines.io.StagedRun;
 import org.dalle.pipelines.prepare.PrepareConfig;
 import org.dalle.pipelines.prepare.PreparePipeline;
 import org.dalle.pipelines.prepare.PrepareSummary;
@@ -207,8 +209,14 @@ public final class PrepareCommand implements Callable<Integer>, ConfiguredJob {
   @Override
   public Integer call() {
     PrepareConfig resolved = resolveConfig();
-    PrepareSummary summary =
-        PreparePipeline.run(resolved, runner.toPipelineOptions(), overwrite, System.out);
+    PipelineOptions options = runner.toPipelineOptions();
+    if (StagedRun.createsTemplate(options)) {
+      // A Flex Template launch: the job runs on Dataflow after this process exits and commits
+      // its own output.
+      PreparePipeline.launch(resolved, options, overwrite, System.out);
+      return 0;
+    }
+    PrepareSummary summary = PreparePipeline.run(resolved, options, overwrite, System.out);
     System.out.printf(
         "prepare: done. %d read, %d written, %d rejected, %d exact and %d near duplicates removed.%n"
             + "  outputs: %s/images/*.avro, tokenizer.json, summary.json"

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,6 +31,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.dalle.models.clip.ImageTextScorer;
+import org.dalle.pipelines.io.CommitStagedOutput;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
@@ -49,18 +51,23 @@ public final class SamplePipeline {
 
   public static final String MARKER = "summary.json";
   static final List<String> OUTPUTS = List.of("samples", "rejected", "counts", "run.json");
+  static final String COUNTS = "counts/counts.tsv";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private SamplePipeline() {}
 
-  /** Reads, samples and writes into {@code output}'s staging directory. */
+  /**
+   * Reads, samples and writes into {@code output}'s staging directory; as its last step, stages
+   * {@code runJson} and commits the output with its counts as the summary.
+   */
   static void build(
       Pipeline pipeline,
       SamplePipelineConfig config,
       RerankerLoader.Factory reranker,
-      StagedOutput output) {
+      StagedOutput output,
+      String runJson) {
     PCollectionTuple read = pipeline.apply("ReadCaptions", new ReadCaptions(config.captions()));
     PCollectionTuple sampled =
         read.get(ReadCaptions.CAPTIONS)
@@ -69,33 +76,73 @@ public final class SamplePipeline {
         PCollectionList.of(read.get(ReadCaptions.REJECTED))
             .and(sampled.get(SampleCaptions.REJECTED))
             .apply("AllRejected", Flatten.pCollections());
-    sampled
-        .get(SampleCaptions.SAMPLES)
-        .apply(
-            "WriteSamples",
-            AvroIO.write(Sample.class).to(output.stagingPath("samples/part")).withSuffix(".avro"));
-    rejected.apply(
-        "WriteRejected",
-        AvroIO.write(Rejected.class).to(output.stagingPath("rejected/part")).withSuffix(".avro"));
-    PCollectionList.of(
-            sampled
-                .get(SampleCaptions.SAMPLES)
-                .apply(
-                    "NameImages", MapElements.into(TypeDescriptors.strings()).via(s -> "images")))
-        .and(
-            rejected.apply(
-                "NameRejections",
+    List<PCollection<?>> writes = new ArrayList<>();
+    writes.add(
+        sampled
+            .get(SampleCaptions.SAMPLES)
+            .apply(
+                "WriteSamples",
+                AvroIO.write(Sample.class)
+                    .to(output.stagingPath("samples/part"))
+                    .withSuffix(".avro")
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    writes.add(
+        rejected
+            .apply(
+                "WriteRejected",
+                AvroIO.write(Rejected.class)
+                    .to(output.stagingPath("rejected/part"))
+                    .withSuffix(".avro")
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    PCollection<String> counts =
+        PCollectionList.of(
+                sampled
+                    .get(SampleCaptions.SAMPLES)
+                    .apply(
+                        "NameImages",
+                        MapElements.into(TypeDescriptors.strings()).via(s -> "images")))
+            .and(
+                rejected.apply(
+                    "NameRejections",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(r -> "rejected/" + r.getStage() + "/" + r.getReason())))
+            .apply("AllCounterNames", Flatten.pCollections())
+            .apply("CountNames", Count.perElement())
+            .apply(
+                "FormatCounts",
                 MapElements.into(TypeDescriptors.strings())
-                    .via(r -> "rejected/" + r.getStage() + "/" + r.getReason())))
-        .apply("AllCounterNames", Flatten.pCollections())
-        .apply("CountNames", Count.perElement())
-        .apply(
-            "FormatCounts",
-            MapElements.into(TypeDescriptors.strings())
-                .via(kv -> kv.getKey() + "\t" + kv.getValue()))
-        .apply(
-            "WriteCounts",
-            TextIO.write().to(output.stagingPath("counts/counts.tsv")).withoutSharding());
+                    .via(kv -> kv.getKey() + "\t" + kv.getValue()));
+    writes.add(
+        counts
+            .apply(
+                "WriteCounts",
+                TextIO.write()
+                    .to(output.stagingPath(COUNTS))
+                    .withoutSharding()
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    pipeline.apply(
+        "CommitOutput",
+        CommitStagedOutput.after(
+            writes,
+            output,
+            staged -> {
+              staged.writeStaged("run.json", runJson);
+              return toJson(summary(staged.readStagedLines(COUNTS)));
+            }));
+  }
+
+  /** The {@code summary.json} counts: {@code images} (0 when none), then every counted name. */
+  static Map<String, Long> summary(List<String> countLines) {
+    Map<String, Long> summary = new TreeMap<>();
+    summary.put("images", 0L);
+    for (String line : countLines) {
+      String[] parts = line.split("\t");
+      summary.put(parts[0], Long.parseLong(parts[1]));
+    }
+    return summary;
   }
 
   /**
@@ -122,25 +169,6 @@ public final class SamplePipeline {
         description = scorer.describe();
       }
     }
-    StagedRun.configureRunner(options);
-    StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
-    Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, config, reranker, output);
-    log.printf(
-        "sample: captions %s → %s, %d candidates per caption, keeping %d%s%n",
-        config.captions(),
-        config.out(),
-        config.candidates(),
-        config.keep(),
-        description == null ? " (no reranker)" : " by " + description);
-    StagedRun.execute(
-        "sample", pipeline, output, new PipelineProgress("sample", METRICS, "captions", 0, log));
-    Map<String, Long> summary = new TreeMap<>();
-    summary.put("images", 0L);
-    for (String line : output.readStagedLines("counts/counts.tsv")) {
-      String[] parts = line.split("\t");
-      summary.put(parts[0], Long.parseLong(parts[1]));
-    }
     Map<String, Object> manifest =
         SampleManifest.of(
             "beam",
@@ -156,9 +184,20 @@ public final class SamplePipeline {
             config.seed());
     manifest.put("runner", options.getRunner().getName());
     manifest.put("beam", ReleaseInfo.getReleaseInfo().getVersion());
-    output.writeStaged("run.json", toJson(manifest));
-    output.commit(toJson(summary));
-    return summary;
+    StagedRun.configureRunner(options);
+    StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
+    Pipeline pipeline = Pipeline.create(options);
+    build(pipeline, config, reranker, output, toJson(manifest));
+    log.printf(
+        "sample: captions %s → %s, %d candidates per caption, keeping %d%s%n",
+        config.captions(),
+        config.out(),
+        config.candidates(),
+        config.keep(),
+        description == null ? " (no reranker)" : " by " + description);
+    StagedRun run = StagedRun.start("sample", pipeline, output);
+    run.awaitCommit(new PipelineProgress("sample", METRICS, "captions", 0, log));
+    return summary(output.readCommittedLines(COUNTS));
   }
 
   /**

@@ -25,7 +25,10 @@ import org.dalle.jobs.train.AtomicFiles;
  * dependency order (one at a time), each container step's args with the workflow's parameters, the
  * step's inputs and earlier tasks' outputs filled in, the pods' mount paths mapped to local folders
  * ({@link MountPaths}), run through the dalle CLI by a {@link StepLauncher}. Output parameters are
- * read from the files their {@code valueFrom.path} names, as Argo's executor does.
+ * read from the files their {@code valueFrom.path} names, as Argo's executor does. A task whose
+ * {@code when} condition ({@link WhenCondition}) does not hold is left out, as Argo skips it; a
+ * step that runs its own {@code command} instead of the image's dalle (a Flex Template launch with
+ * gcloud) cannot run here and is refused.
  *
  * <p>It stops at the first step that fails and returns its exit code. Every finished step is
  * recorded in a state file under the runs folder, with its args and outputs; running the same
@@ -162,6 +165,13 @@ public final class LocalWorkflowRun {
       for (JsonNode dep : t.path("dependencies")) {
         stale |= ranNow.contains(dep.asText());
       }
+      if (t.has("when")) {
+        String condition = fill(t.get("when").asText(), inputs, name);
+        if (!WhenCondition.holds(condition)) {
+          out.printf("%-20s not run: its when (%s) does not hold%n", name, condition);
+          continue;
+        }
+      }
       Map<String, String> taskInputs = new LinkedHashMap<>();
       for (JsonNode p : t.path("arguments").path("parameters")) {
         // Filled in as the task itself: {{tasks.X...}} names a sibling in this DAG.
@@ -217,6 +227,18 @@ public final class LocalWorkflowRun {
 
   private int runStep(JsonNode template, Map<String, String> given, String task, boolean rerun)
       throws IOException, InterruptedException {
+    JsonNode command = template.path("container").path("command");
+    if (!command.isMissingNode()) {
+      throw new IllegalArgumentException(
+          "task "
+              + task
+              + " runs its own command "
+              + command
+              + " in image "
+              + template.path("container").path("image").asText()
+              + ", not a dalle step; dalle workflow run runs dalle steps only: choose the parameters"
+              + " that select them (for a Dataflow step, -p dataflow-launch=direct)");
+    }
     Map<String, String> inputs = new LinkedHashMap<>();
     for (JsonNode p : template.path("inputs").path("parameters")) {
       String name = p.path("name").asText();

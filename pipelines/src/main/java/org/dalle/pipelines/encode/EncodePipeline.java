@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,10 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.util.ReleaseInfo;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.dalle.models.dvae.DvaeConfig;
+import org.dalle.pipelines.io.CommitStagedOutput;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
@@ -36,6 +39,7 @@ public final class EncodePipeline {
   public static final String METRICS = "encode";
 
   public static final String MARKER = "summary.json";
+  static final String COUNTS = "counts/counts.tsv";
 
   /** The {@code run.json} key of the prepare output the tokens were encoded from. */
   public static final String PREPARED_DATA = "prepared_data";
@@ -49,33 +53,62 @@ public final class EncodePipeline {
 
   private EncodePipeline() {}
 
-  /** Builds the pipeline writing into {@code output}'s staging directory. */
-  static void build(Pipeline pipeline, EncodeConfig config, StagedOutput output) {
+  /**
+   * Builds the pipeline: it writes into {@code output}'s staging directory and, as its last step,
+   * stages {@code runJson} and commits the output with its summary.
+   */
+  static void build(
+      Pipeline pipeline, EncodeConfig config, int gridSize, StagedOutput output, String runJson) {
     PCollectionTuple result =
         pipeline
             .apply(
                 "ReadImages",
                 AvroIO.read(CaptionedImage.class).from(PreparedData.imagesPattern(config.data())))
             .apply("EncodeImagesToTokens", new EncodeImagesToTokens(config));
-    result
-        .get(EncodeImagesToTokens.TOKENS)
-        .apply(
-            "WriteTokens",
-            AvroIO.write(TokenizedExample.class)
-                .to(output.stagingPath("tokens/part"))
-                .withSuffix(".avro"));
-    result
-        .get(EncodeImagesToTokens.REJECTED)
-        .apply(
-            "WriteRejected",
-            AvroIO.write(Rejected.class)
-                .to(output.stagingPath("rejected/part"))
-                .withSuffix(".avro"));
-    result
-        .get(EncodeImagesToTokens.COUNTS)
-        .apply(
-            "WriteCounts",
-            TextIO.write().to(output.stagingPath("counts/counts.tsv")).withoutSharding());
+    List<PCollection<?>> writes = new ArrayList<>();
+    writes.add(
+        result
+            .get(EncodeImagesToTokens.TOKENS)
+            .apply(
+                "WriteTokens",
+                AvroIO.write(TokenizedExample.class)
+                    .to(output.stagingPath("tokens/part"))
+                    .withSuffix(".avro")
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    writes.add(
+        result
+            .get(EncodeImagesToTokens.REJECTED)
+            .apply(
+                "WriteRejected",
+                AvroIO.write(Rejected.class)
+                    .to(output.stagingPath("rejected/part"))
+                    .withSuffix(".avro")
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    writes.add(
+        result
+            .get(EncodeImagesToTokens.COUNTS)
+            .apply(
+                "WriteCounts",
+                TextIO.write()
+                    .to(output.stagingPath(COUNTS))
+                    .withoutSharding()
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    pipeline.apply(
+        "CommitOutput",
+        CommitStagedOutput.after(writes, output, staged -> finish(staged, gridSize, runJson)));
+  }
+
+  /**
+   * The job's last step: the summary of the staged counts (every image written or rejected, or the
+   * job fails) is the marker's text, and {@code run.json} is staged beside the tokens.
+   */
+  static String finish(StagedOutput output, int gridSize, String runJson) {
+    EncodeSummary summary = EncodeSummary.fromCountLines(output.readStagedLines(COUNTS), gridSize);
+    output.writeStaged("run.json", runJson);
+    return toJson(summary.toJsonMap());
   }
 
   /**
@@ -85,6 +118,30 @@ public final class EncodePipeline {
    * @param overwrite replace a complete output already in {@code config.out()}
    */
   public static EncodeSummary run(
+      EncodeConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+    Started started = start(config, options, overwrite, log);
+    started.run.awaitCommit(
+        new PipelineProgress("encode", METRICS, "encoded", started.expected, log));
+    return EncodeSummary.fromCountLines(
+        started.run.output().readCommittedLines(COUNTS), started.model.gridSize());
+  }
+
+  /**
+   * Writes the job's template for a runner that runs it later, without this process (a Dataflow
+   * Flex Template launch), after the same checks as {@link #run}; the job commits its own output
+   * when it finishes.
+   *
+   * @throws IllegalArgumentException when {@code options} would run the job here
+   */
+  public static void launch(
+      EncodeConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+    StagedRun.checkCreatesTemplate("encode", options);
+    start(config, options, overwrite, log).run.handOver(log);
+  }
+
+  private record Started(StagedRun run, DvaeConfig model, long expected) {}
+
+  private static Started start(
       EncodeConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
@@ -98,7 +155,7 @@ public final class EncodePipeline {
     StagedRun.configureRunner(options);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, config, output);
+    build(pipeline, config, model.gridSize(), output, toJson(runManifest(config, model, options)));
     log.printf(
         "encode: %d images from %s into %s with the dVAE %s (%dx%d images → %dx%d tokens)%n",
         expected,
@@ -109,16 +166,7 @@ public final class EncodePipeline {
         model.imageSize(),
         model.gridSize(),
         model.gridSize());
-    StagedRun.execute(
-        "encode",
-        pipeline,
-        output,
-        new PipelineProgress("encode", METRICS, "encoded", expected, log));
-    EncodeSummary summary =
-        EncodeSummary.fromCountLines(output.readStagedLines("counts/counts.tsv"), model.gridSize());
-    output.writeStaged("run.json", toJson(runManifest(config, model, options)));
-    output.commit(toJson(summary.toJsonMap()));
-    return summary;
+    return new Started(StagedRun.start("encode", pipeline, output), model, expected);
   }
 
   /**

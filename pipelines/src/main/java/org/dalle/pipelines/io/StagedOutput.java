@@ -1,6 +1,7 @@
 package org.dalle.pipelines.io;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -27,8 +28,13 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * directory inside it; {@link #commit} moves every staged file into place and writes the completion
  * marker last (through a temporary name and a rename). A directory without its marker is
  * incomplete, whatever else it holds. Works on every Beam file system (local, gs://, ...).
+ *
+ * <p>It is serializable (three paths), so the pipeline's own last step can commit it ({@link
+ * CommitStagedOutput}): the output is then complete when the job is, whoever launched it.
  */
-public final class StagedOutput {
+public final class StagedOutput implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final String out;
   private final String staging;
   private final String marker;
@@ -80,11 +86,20 @@ public final class StagedOutput {
     return out + "/" + relative;
   }
 
+  /** Where the completion marker is once committed. */
+  public String markerPath() {
+    return finalPath(marker);
+  }
+
   public boolean isComplete() {
     return exists(marker);
   }
 
-  /** Moves every staged file into place, then writes {@code markerContent} as the marker. */
+  /**
+   * Moves every staged file into place, then writes {@code markerContent} as the marker. Running it
+   * again after a crash part-way finishes the job: what was moved is not staged any more, what is
+   * left moves, and the marker is written again.
+   */
   public void commit(String markerContent) {
     List<ResourceId> sources = matchAll(staging);
     List<ResourceId> destinations = new ArrayList<>();
@@ -121,8 +136,17 @@ public final class StagedOutput {
 
   /** Reads a text file that the job wrote into the staging directory (all shards of a prefix). */
   public List<String> readStagedLines(String relativePrefix) {
+    return readLines(stagingPath(relativePrefix));
+  }
+
+  /** Reads a text file of the committed output (all shards of a prefix). */
+  public List<String> readCommittedLines(String relativePrefix) {
+    return readLines(finalPath(relativePrefix));
+  }
+
+  private static List<String> readLines(String prefix) {
     List<String> lines = new ArrayList<>();
-    for (ResourceId file : matchAll(stagingPath(relativePrefix) + "*")) {
+    for (ResourceId file : matchAll(prefix + "*")) {
       try (ReadableByteChannel channel = FileSystems.open(file)) {
         String text =
             new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,11 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.util.ReleaseInfo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.dalle.pipelines.io.CommitStagedOutput;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
@@ -31,47 +36,74 @@ public final class PreparePipeline {
   public static final String METRICS = "prepare";
 
   public static final String MARKER = "summary.json";
+  static final String COUNTS = "counts/counts.tsv";
   static final List<String> OUTPUTS =
       List.of("images", "rejected", "dedup", "counts", "tokenizer.json", "run.json");
 
   private PreparePipeline() {}
 
-  /** Builds the pipeline writing into {@code output}'s staging directory. */
-  static void build(Pipeline pipeline, PrepareConfig config, StagedOutput output) {
+  /**
+   * Builds the pipeline: it writes into {@code output}'s staging directory and, as its last step,
+   * stages {@code runJson} and commits the output with its summary.
+   */
+  static void build(Pipeline pipeline, PrepareConfig config, StagedOutput output, String runJson) {
     PCollectionTuple result = pipeline.apply("Prepare", new PrepareDataset(config));
-    result
-        .get(PrepareDataset.IMAGES)
-        .apply(
-            "WriteImages",
-            AvroIO.write(CaptionedImage.class)
-                .to(output.stagingPath("images/part"))
-                .withSuffix(".avro"));
-    result
-        .get(PrepareDataset.REJECTED)
-        .apply(
-            "WriteRejected",
-            AvroIO.write(Rejected.class)
-                .to(output.stagingPath("rejected/part"))
-                .withSuffix(".avro"));
-    writeText(result, PrepareDataset.TOKENIZER_JSON, output.stagingPath("tokenizer.json"));
-    writeText(
-        result, PrepareDataset.EXACT_DUPLICATES, output.stagingPath("dedup/exact_duplicates.tsv"));
-    writeText(
-        result,
-        PrepareDataset.NEAR_DUPLICATES,
-        output.stagingPath("dedup/removed_near_duplicates.tsv"));
-    writeText(
-        result, PrepareDataset.EVAL_OVERLAP, output.stagingPath("dedup/evaluation_overlap.txt"));
-    writeText(result, PrepareDataset.COUNTS, output.stagingPath("counts/counts.tsv"));
+    List<PCollection<?>> writes = new ArrayList<>();
+    writes.add(
+        result
+            .get(PrepareDataset.IMAGES)
+            .apply(
+                "WriteImages",
+                AvroIO.write(CaptionedImage.class)
+                    .to(output.stagingPath("images/part"))
+                    .withSuffix(".avro")
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    writes.add(
+        result
+            .get(PrepareDataset.REJECTED)
+            .apply(
+                "WriteRejected",
+                AvroIO.write(Rejected.class)
+                    .to(output.stagingPath("rejected/part"))
+                    .withSuffix(".avro")
+                    .<Void>withOutputFilenames())
+            .getPerDestinationOutputFilenames());
+    writes.add(writeText(result, PrepareDataset.TOKENIZER_JSON, output, "tokenizer.json"));
+    writes.add(
+        writeText(result, PrepareDataset.EXACT_DUPLICATES, output, "dedup/exact_duplicates.tsv"));
+    writes.add(
+        writeText(
+            result, PrepareDataset.NEAR_DUPLICATES, output, "dedup/removed_near_duplicates.tsv"));
+    writes.add(
+        writeText(result, PrepareDataset.EVAL_OVERLAP, output, "dedup/evaluation_overlap.txt"));
+    writes.add(writeText(result, PrepareDataset.COUNTS, output, COUNTS));
+    pipeline.apply(
+        "CommitOutput",
+        CommitStagedOutput.after(writes, output, staged -> finish(staged, runJson)));
   }
 
-  private static void writeText(
-      PCollectionTuple result, org.apache.beam.sdk.values.TupleTag<String> tag, String path) {
-    result
+  private static PCollection<KV<Void, String>> writeText(
+      PCollectionTuple result, TupleTag<String> tag, StagedOutput output, String relative) {
+    return result
         .get(tag)
         .apply(
-            "Write " + path.substring(path.lastIndexOf('/') + 1),
-            TextIO.write().to(path).withoutSharding());
+            "Write " + relative.substring(relative.lastIndexOf('/') + 1),
+            TextIO.write()
+                .to(output.stagingPath(relative))
+                .withoutSharding()
+                .<Void>withOutputFilenames())
+        .getPerDestinationOutputFilenames();
+  }
+
+  /**
+   * The job's last step: the summary of the staged counts (every record accounted for, or the job
+   * fails) is the marker's text, and {@code run.json} is staged beside the data.
+   */
+  static String finish(StagedOutput output, String runJson) {
+    PrepareSummary summary = PrepareSummary.fromCountLines(output.readStagedLines(COUNTS));
+    output.writeStaged("run.json", runJson);
+    return summary.toJson();
   }
 
   /**
@@ -81,20 +113,33 @@ public final class PreparePipeline {
    */
   public static PrepareSummary run(
       PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+    StagedRun run = start(config, options, overwrite, log);
+    run.awaitCommit(new PipelineProgress("prepare", METRICS, "processed", 0, log));
+    return PrepareSummary.fromCountLines(run.output().readCommittedLines(COUNTS));
+  }
+
+  /**
+   * Writes the job's template for a runner that runs it later, without this process (a Dataflow
+   * Flex Template launch); the job commits its own output when it finishes.
+   *
+   * @throws IllegalArgumentException when {@code options} would run the job here
+   */
+  public static void launch(
+      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+    StagedRun.checkCreatesTemplate("prepare", options);
+    start(config, options, overwrite, log).handOver(log);
+  }
+
+  private static StagedRun start(
+      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
     StagedRun.configureRunner(options);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, config, output);
+    build(pipeline, config, output, toJson(runManifest(config, options)));
     log.println("prepare: reading " + String.join(", ", config.inputs()) + " into " + config.out());
-    StagedRun.execute(
-        "prepare", pipeline, output, new PipelineProgress("prepare", METRICS, "processed", 0, log));
-    PrepareSummary summary =
-        PrepareSummary.fromCountLines(output.readStagedLines("counts/counts.tsv"));
-    output.writeStaged("run.json", toJson(runManifest(config, options)));
-    output.commit(summary.toJson());
-    return summary;
+    return StagedRun.start("prepare", pipeline, output);
   }
 
   static Map<String, Object> runManifest(PrepareConfig config, PipelineOptions options) {

@@ -64,6 +64,28 @@ class StagedOutputTest {
   }
 
   @Test
+  void aCommitRunAgainAfterACrashPartWayFinishesIt() throws IOException {
+    Path out = dir.resolve("out");
+    StagedOutput output = StagedOutput.begin(out.toString(), "summary.json", false, List.of());
+    output.writeStaged("images/part-0.avro", "zero");
+    output.writeStaged("images/part-1.avro", "one");
+    // The first try moved one file, then its worker died before the rest and the marker.
+    Path staged = Path.of(output.stagingPath("images/part-0.avro"));
+    Files.createDirectories(out.resolve("images"));
+    Files.move(staged, out.resolve("images/part-0.avro"));
+    assertFalse(output.isComplete());
+
+    output.commit("{}");
+
+    assertEquals("zero", Files.readString(out.resolve("images/part-0.avro")));
+    assertEquals("one", Files.readString(out.resolve("images/part-1.avro")));
+    assertTrue(output.isComplete());
+    output.commit("{}");
+    assertTrue(output.isComplete(), "a commit that runs twice changes nothing");
+    assertEquals("one", Files.readString(out.resolve("images/part-1.avro")));
+  }
+
+  @Test
   void abortLeavesNoTrace() throws IOException {
     Path out = dir.resolve("out");
     Files.createDirectories(out);

@@ -18,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.models.tokenizer.BpeTokenizer;
 import org.dalle.models.tokenizer.TextTokens;
+import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.sources.SourceConfig;
 import org.dalle.pipelines.testing.AvroFiles;
 import org.dalle.schemas.CaptionedImage;
@@ -122,6 +124,37 @@ class PreparePipelineTest {
             IllegalStateException.class,
             () -> PreparePipeline.run(config(out), direct(), false, QUIET));
     assertTrue(again.getMessage().contains("already complete"), again.getMessage());
+  }
+
+  /**
+   * What a Dataflow Flex Template launch relies on: the job alone, with no process waiting for it
+   * to commit, leaves the same complete output as {@link PreparePipeline#run}.
+   */
+  @Test
+  void theJobCommitsItsOwnOutputWithNobodyWaiting() throws IOException {
+    Path waited = dir.resolve("waited");
+    PreparePipeline.run(config(waited), direct(), false, QUIET);
+    Path alone = dir.resolve("alone");
+    StagedOutput output =
+        StagedOutput.begin(
+            alone.toString(), PreparePipeline.MARKER, false, PreparePipeline.OUTPUTS);
+    Pipeline pipeline = Pipeline.create(direct());
+    PreparePipeline.build(pipeline, config(alone), output, "{\"job\": \"prepare\"}\n");
+    assertFalse(output.isComplete());
+
+    pipeline.run().waitUntilFinish();
+
+    assertTrue(output.isComplete());
+    assertEquals(
+        Files.readString(waited.resolve("summary.json")),
+        Files.readString(alone.resolve("summary.json")));
+    assertEquals("{\"job\": \"prepare\"}\n", Files.readString(alone.resolve("run.json")));
+    assertEquals(fingerprints(waited), fingerprints(alone));
+    try (Stream<Path> files = Files.list(alone)) {
+      assertFalse(
+          files.anyMatch(p -> p.getFileName().toString().startsWith(".staging")),
+          "the staging directory is gone");
+    }
   }
 
   @Test
