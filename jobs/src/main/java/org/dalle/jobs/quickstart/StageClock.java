@@ -1,4 +1,4 @@
-package org.dalle.jobs.cli;
+package org.dalle.jobs.quickstart;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,15 +35,15 @@ final class StageClock {
    * @param seconds its wall time
    * @param skipped whether its outputs were complete, so it did no work
    */
-  record Stage(String name, double seconds, boolean skipped) {}
+  record StageTime(String name, double seconds, boolean skipped) {}
 
   /** What {@value #FILE} holds: every finished stage in order, and the time since the start. */
-  record Timings(List<Stage> stages, double totalSeconds) {}
+  record Timings(List<StageTime> stages, double totalSeconds) {}
 
   private final PrintStream out;
   private final LongSupplier nanoTime;
   private final long start;
-  private final List<Stage> stages = new ArrayList<>();
+  private final List<StageTime> stages = new ArrayList<>();
   private String current;
   private long currentStart;
   private boolean currentSkipped;
@@ -81,9 +81,10 @@ final class StageClock {
   }
 
   /** Ends the current stage and prints its time. */
-  Stage end() {
+  StageTime end() {
     requireStage("end");
-    Stage stage = new Stage(current, seconds(nanoTime.getAsLong() - currentStart), currentSkipped);
+    StageTime stage =
+        new StageTime(current, seconds(nanoTime.getAsLong() - currentStart), currentSkipped);
     stages.add(stage);
     current = null;
     out.println("  " + (stage.skipped() ? "skipped" : "done") + " in " + format(stage.seconds()));
@@ -107,7 +108,7 @@ final class StageClock {
   static String table(Timings timings) {
     List<String> names = new ArrayList<>();
     List<String> times = new ArrayList<>();
-    for (Stage stage : timings.stages()) {
+    for (StageTime stage : timings.stages()) {
       names.add(stage.name());
       times.add(format(stage.seconds()));
     }

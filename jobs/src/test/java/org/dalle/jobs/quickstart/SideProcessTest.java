@@ -1,4 +1,4 @@
-package org.dalle.jobs.cli;
+package org.dalle.jobs.quickstart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.dalle.jobs.cli.DalleCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SideStagesTest {
+class SideProcessTest {
+  private static final String MAIN = DalleCommand.class.getName();
+
   @TempDir Path dir;
 
   @Test
   void theChildRunsTheHiddenCommandOfThisJarWithThisJvmsSettings() {
-    List<String> command = SideStages.command(dir, true);
+    List<String> command = SideProcess.command(MAIN, dir, true);
     assertTrue(command.get(0).endsWith("java"), command.get(0));
     int cp = command.indexOf("-cp");
     assertEquals(System.getProperty("java.class.path"), command.get(cp + 1));
@@ -29,19 +32,19 @@ class SideStagesTest {
     assertFalse(
         command.stream().anyMatch(a -> a.startsWith("-agentlib") || a.startsWith("-javaagent")),
         command.toString());
-    assertFalse(SideStages.command(dir, false).contains("--fresh"));
+    assertFalse(SideProcess.command(MAIN, dir, false).contains("--fresh"));
   }
 
   @Test
   void aChildThatFailsReportsItsExitCodeAndItsLog() throws Exception {
     // No data/ in the run directory: the child exits with 2 and says what to run.
-    try (SideStages side = SideStages.start(dir, false)) {
+    try (SideProcess side = SideProcess.start(MAIN, dir, false)) {
       assertEquals(2, side.await());
       assertFalse(side.isAlive());
       String tail = side.tail(5);
       assertTrue(tail.contains("does not exist"), tail);
       assertTrue(tail.contains("dalle quickstart"), tail);
-      assertEquals(dir.resolve(SideStages.LOG), side.log());
+      assertEquals(dir.resolve(SideProcess.LOG), side.log());
     }
   }
 }

@@ -1,4 +1,4 @@
-package org.dalle.jobs.cli;
+package org.dalle.jobs.quickstart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,7 +56,7 @@ class StageClockTest {
     clock.begin("1/3 prepare", dir.resolve("data"));
     clock.skip("data/_SUCCESS exists");
     time.nanos += SECOND / 10;
-    StageClock.Stage prepare = clock.end();
+    StageClock.StageTime prepare = clock.end();
     clock.begin("2/3 train-dvae", dir.resolve("dvae"));
     time.nanos += 72 * SECOND + 250_000_000L;
     clock.end();
@@ -65,7 +65,7 @@ class StageClockTest {
     clock.end();
     StageClock.Timings timings = clock.write(dir.resolve(StageClock.FILE));
 
-    assertEquals(new StageClock.Stage("1/3 prepare", 0.1, true), prepare);
+    assertEquals(new StageClock.StageTime("1/3 prepare", 0.1, true), prepare);
     assertEquals(
         List.of(
             "",

@@ -1,9 +1,9 @@
-package org.dalle.jobs.cli;
+package org.dalle.jobs.quickstart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.dalle.jobs.cli.QuickstartCaptions.Caption;
+import org.dalle.jobs.quickstart.QuickstartCaptions.Caption;
 import org.junit.jupiter.api.Test;
 
 class QuickstartCaptionsTest {

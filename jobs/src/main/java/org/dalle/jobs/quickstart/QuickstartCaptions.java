@@ -1,4 +1,4 @@
-package org.dalle.jobs.cli;
+package org.dalle.jobs.quickstart;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
