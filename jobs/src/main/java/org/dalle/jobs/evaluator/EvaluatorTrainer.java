@@ -27,7 +27,6 @@ import org.dalle.jobs.train.StepFigures;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.train.TrainingSettings;
 import org.dalle.models.optim.AdamW;
-import org.dalle.pipelines.prepare.PreparedData;
 
 /**
  * The in-domain evaluator's part of a {@link TrainingLoop} ({@link SceneClassifier}): AdamW with a
@@ -82,30 +81,7 @@ public final class EvaluatorTrainer
 
   @Override
   public Object load() throws IOException {
-    splits =
-        LabelledImages.load(
-            PreparedData.open(config.data()),
-            labels,
-            config.model().imageSize(),
-            config.validationFraction());
-    int batchSize = config.training().batchSize();
-    if (splits.train().count() < batchSize) {
-      throw new IllegalArgumentException(
-          String.format(
-              "%s has %d training images (of the synthetic train split, after the validation"
-                  + " share); expected at least batch_size (%d)",
-              config.data(), splits.train().count(), batchSize));
-    }
-    if (splits.validation().count() < 2) {
-      throw new IllegalArgumentException(
-          String.format(
-              "validation_fraction %s of %s leaves %d validation images; expected at least 2:"
-                  + " raise it or prepare more images",
-              config.validationFraction(), config.data(), splits.validation().count()));
-    }
-    log.printf(
-        "train-evaluator: %d training, %d validation and %d heldout-split images%n",
-        splits.train().count(), splits.validation().count(), splits.heldout().count());
+    splits = LabelledImages.forTraining(config, labels, log);
     return config;
   }
 
@@ -121,8 +97,7 @@ public final class EvaluatorTrainer
 
   @Override
   public BatchSampler sampler(DataPosition position) {
-    TrainingSettings run = config.training();
-    return new BatchSampler(run.seed(), splits.train().count(), run.batchSize(), false, position);
+    return BatchSampler.of(config.training(), splits.train().count(), position);
   }
 
   @Override
@@ -151,26 +126,7 @@ public final class EvaluatorTrainer
   public StepFigures update(long step, Pass pass) {
     double lr = learningRate.valueAt(step);
     optimizer.update(model.getParameters(), lr);
-    double loss = pass.loss();
-    return new StepFigures() {
-      @Override
-      public Map<String, Number> logged(double seconds) {
-        Map<String, Number> values = new LinkedHashMap<>();
-        values.put("loss", loss);
-        values.put("lr", lr);
-        return values;
-      }
-
-      @Override
-      public Map<String, Number> shown() {
-        Map<String, Number> shown = new LinkedHashMap<>();
-        shown.put("loss", loss);
-        if (validationPair != null) {
-          shown.put("val_" + pairName(), validationPair);
-        }
-        return shown;
-      }
-    };
+    return new EvaluatorFigures(pass.loss(), lr, pairName(), () -> validationPair);
   }
 
   /** Every head's validation accuracy, each {@code eval_every} updates and after the last. */

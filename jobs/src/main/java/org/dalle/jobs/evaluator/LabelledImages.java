@@ -1,6 +1,7 @@
 package org.dalle.jobs.evaluator;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -59,6 +60,41 @@ public final class LabelledImages {
     this.scoreTargets = List.copyOf(scoreTargets);
     this.inputFloats = 3 * side * side;
     this.classes = classes;
+  }
+
+  /**
+   * Reads and divides the prepared data of a {@code train-evaluator} run, checks that its parts are
+   * large enough to train and validate on, and says how large they are.
+   *
+   * @throws IllegalArgumentException naming the data and the setting to change when they are not
+   */
+  static Splits forTraining(TrainEvaluatorConfig config, SceneLabels labels, PrintStream log)
+      throws IOException {
+    Splits splits =
+        load(
+            PreparedData.open(config.data()),
+            labels,
+            config.model().imageSize(),
+            config.validationFraction());
+    int batchSize = config.training().batchSize();
+    if (splits.train().count() < batchSize) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%s has %d training images (of the synthetic train split, after the validation"
+                  + " share); expected at least batch_size (%d)",
+              config.data(), splits.train().count(), batchSize));
+    }
+    if (splits.validation().count() < 2) {
+      throw new IllegalArgumentException(
+          String.format(
+              "validation_fraction %s of %s leaves %d validation images; expected at least 2:"
+                  + " raise it or prepare more images",
+              config.validationFraction(), config.data(), splits.validation().count()));
+    }
+    log.printf(
+        "train-evaluator: %d training, %d validation and %d heldout-split images%n",
+        splits.train().count(), splits.validation().count(), splits.heldout().count());
+    return splits;
   }
 
   /**
