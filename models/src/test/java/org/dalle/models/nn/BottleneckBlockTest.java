@@ -1,4 +1,4 @@
-package org.dalle.models.dvae;
+package org.dalle.models.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.dalle.models.dvae;
+package org.dalle.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;

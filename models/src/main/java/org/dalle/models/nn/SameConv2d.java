@@ -1,4 +1,4 @@
-package org.dalle.models.dvae;
+package org.dalle.models.nn;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -7,16 +7,17 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 
 /**
- * The dVAE's convolutions: square kernels, "same" padding, stride 1, weights drawn from N(0, 1 /
- * (inChannels · kernel²)) and zero biases, as in OpenAI's released {@code dall_e} layers. With that
- * variance a ReLU stack keeps activations at a steady scale, which the post-gain relies on.
+ * Convolutions that keep the image size, as the dVAE and the bottleneck blocks use them: square odd
+ * kernels, "same" padding, stride 1, weights drawn from N(0, 1 / (inChannels · kernel²)) and zero
+ * biases, as in OpenAI's released {@code dall_e} layers. With that variance a ReLU stack keeps
+ * activations at a steady scale, which the post-gain of {@link BottleneckBlock} relies on.
  */
-final class DvaeConv2d {
+public final class SameConv2d {
 
-  private DvaeConv2d() {}
+  private SameConv2d() {}
 
   /** A {@code kernel}×{@code kernel} convolution from {@code inChannels} to {@code outChannels}. */
-  static Conv2d create(int inChannels, int outChannels, int kernel) {
+  public static Conv2d create(int inChannels, int outChannels, int kernel) {
     if (kernel < 1 || kernel % 2 == 0) {
       throw new IllegalArgumentException(
           "kernel is " + kernel + "; expected an odd size so that padding keeps the image size");

@@ -1,4 +1,4 @@
-package org.dalle.models.dvae;
+package org.dalle.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -20,7 +20,7 @@ import java.util.Arrays;
  *
  * <p>The encoder's blocks use kernels 3, 3, 3, 1 and the decoder's 1, 3, 3, 3. There is no
  * normalisation layer; the post-gain {@code 1 / n_layers²} keeps the stack near the identity at
- * initialisation instead.
+ * initialisation instead. The contrastive model's image encoder stacks the same blocks.
  */
 public final class BottleneckBlock extends AbstractBlock {
 
@@ -41,14 +41,14 @@ public final class BottleneckBlock extends AbstractBlock {
     idPath =
         inChannels == outChannels
             ? null
-            : addChildBlock("id_path", DvaeConv2d.create(inChannels, outChannels, 1));
+            : addChildBlock("id_path", SameConv2d.create(inChannels, outChannels, 1));
     SequentialBlock res = new SequentialBlock();
     int[] kernels = builder.kernels;
     int width = inChannels;
     for (int i = 0; i < kernels.length; i++) {
       int next = i == kernels.length - 1 ? outChannels : hidden;
       res.addSingleton(Activation::relu, "relu_" + (i + 1));
-      res.add(DvaeConv2d.create(width, next, kernels[i]));
+      res.add(SameConv2d.create(width, next, kernels[i]));
       width = next;
     }
     resPath = addChildBlock("res_path", res);
