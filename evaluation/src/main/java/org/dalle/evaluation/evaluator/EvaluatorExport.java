@@ -10,18 +10,16 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.export.ExportFolder;
 
 /**
  * A trained evaluator as a directory: {@value #CONFIG_FILE} (the network's {@link EvaluatorConfig},
@@ -57,9 +55,9 @@ public final class EvaluatorExport {
   private EvaluatorExport() {}
 
   /**
-   * Writes the (initialised) model and its labels into {@code dir}, creating it if needed; each
-   * file goes through a temporary file renamed over the target, weights first and the config last,
-   * so the config's presence marks a complete export.
+   * Writes the (initialised) model and its labels into {@code dir}, creating it if needed, through
+   * an {@link ExportFolder}: weights first and the config last, so the config's presence marks a
+   * complete export.
    */
   public static void write(SceneClassifier model, SceneLabels labels, Path dir) throws IOException {
     if (!model.isInitialized()) {
@@ -70,24 +68,21 @@ public final class EvaluatorExport {
       throw new IllegalArgumentException(
           "the model has " + model.classes() + " logits but the labels " + labels.classes());
     }
-    Files.createDirectories(dir);
-    writeAtomically(
-        dir.resolve(PARAMS_FILE),
-        out -> {
-          DataOutputStream data = new DataOutputStream(out);
-          model.saveParameters(data);
-          data.flush();
-        });
     Description description = new Description(model.config(), labels.heads(), labels.scoreHeads());
-    writeAtomically(
-        dir.resolve(CONFIG_FILE),
-        out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description));
+    ExportFolder.begin(dir, CONFIG_FILE)
+        .write(
+            PARAMS_FILE,
+            out -> {
+              DataOutputStream data = new DataOutputStream(out);
+              model.saveParameters(data);
+              data.flush();
+            })
+        .finish(out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description));
   }
 
   /** Whether {@code dir} holds a complete export. */
   public static boolean isComplete(Path dir) {
-    return Files.isRegularFile(dir.resolve(CONFIG_FILE))
-        && Files.isRegularFile(dir.resolve(PARAMS_FILE));
+    return ExportFolder.isComplete(dir, CONFIG_FILE, PARAMS_FILE);
   }
 
   /**
@@ -180,23 +175,5 @@ public final class EvaluatorExport {
       index++;
     }
     return model;
-  }
-
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Content content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-        content.writeTo(out);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
   }
 }

@@ -10,18 +10,16 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.export.ExportFolder;
 
 /**
  * A trained dVAE as the encode pipeline and the sampler need it: a directory holding {@value
@@ -43,9 +41,8 @@ public final class DvaeExport {
   private DvaeExport() {}
 
   /**
-   * Writes {@code model} (which must be initialised) into {@code dir}, creating it if needed. Each
-   * file goes to a temporary file in {@code dir} first and is renamed over the target, so a reader
-   * never sees a torn file; the weights are written first and the config last, so the config's
+   * Writes {@code model} (which must be initialised) into {@code dir}, creating it if needed,
+   * through an {@link ExportFolder}: the weights first and the config last, so the config's
    * presence marks a complete export.
    */
   public static void write(DiscreteVae model, Path dir) throws IOException {
@@ -53,16 +50,15 @@ public final class DvaeExport {
       throw new IllegalArgumentException(
           "the dVAE has no parameters; initialise or train it before exporting");
     }
-    Files.createDirectories(dir);
-    // The config goes last: its presence marks a complete export.
-    writeAtomically(
-        dir.resolve(PARAMS_FILE),
-        out -> {
-          DataOutputStream data = new DataOutputStream(out);
-          model.saveParameters(data);
-          data.flush();
-        });
-    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    ExportFolder.begin(dir, CONFIG_FILE)
+        .write(
+            PARAMS_FILE,
+            out -> {
+              DataOutputStream data = new DataOutputStream(out);
+              model.saveParameters(data);
+              data.flush();
+            })
+        .finish(out -> JSON.writeValue(out, model.config()));
   }
 
   /**
@@ -74,8 +70,7 @@ public final class DvaeExport {
    */
   /** Whether {@code dir} holds a complete export (the config is written last). */
   public static boolean isComplete(Path dir) {
-    return Files.isRegularFile(dir.resolve(CONFIG_FILE))
-        && Files.isRegularFile(dir.resolve(PARAMS_FILE));
+    return ExportFolder.isComplete(dir, CONFIG_FILE, PARAMS_FILE);
   }
 
   /** Reads the config of the export in {@code dir}. */
@@ -190,24 +185,6 @@ public final class DvaeExport {
       return "JSON such as " + JSON.writeValueAsString(DvaeConfig.tiny());
     } catch (JacksonException e) {
       throw new IllegalStateException("cannot write the tiny config as JSON", e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Content content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-        content.writeTo(out);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 }

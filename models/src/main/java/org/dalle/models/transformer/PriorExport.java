@@ -5,15 +5,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
+import org.dalle.models.export.ExportFolder;
 import org.dalle.models.tokenizer.BpeTokenizer;
 
 /**
@@ -43,24 +39,21 @@ public final class PriorExport {
   private PriorExport() {}
 
   /**
-   * Writes {@code model} (initialised) and the tokenizer text into {@code dir}, each file through a
-   * temporary name and a rename, the config last.
+   * Writes {@code model} (initialised) and the tokenizer text into {@code dir} through an {@link
+   * ExportFolder}, the config last.
    */
   public static void write(TransformerPrior model, String tokenizerJson, Path dir)
       throws IOException {
     model.requireInitialized();
-    Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve(CONFIG_FILE)); // incomplete until rewritten last
-    writeAtomically(dir.resolve(PARAMS_FILE), out -> PriorWeights.write(model, out));
-    byte[] tokenizer = tokenizerJson.getBytes(StandardCharsets.UTF_8);
-    writeAtomically(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizer));
-    writeAtomically(dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    ExportFolder.begin(dir, CONFIG_FILE)
+        .write(PARAMS_FILE, out -> PriorWeights.write(model, out))
+        .writeText(TOKENIZER_FILE, tokenizerJson)
+        .finish(out -> JSON.writeValue(out, model.config()));
   }
 
   /** Whether {@code dir} holds a complete export. */
   public static boolean isComplete(Path dir) {
-    return List.of(CONFIG_FILE, PARAMS_FILE, TOKENIZER_FILE).stream()
-        .allMatch(name -> Files.isRegularFile(dir.resolve(name)));
+    return ExportFolder.isComplete(dir, CONFIG_FILE, PARAMS_FILE, TOKENIZER_FILE);
   }
 
   /** Reads the config of the export in {@code dir}. */
@@ -116,23 +109,5 @@ public final class PriorExport {
 
   private static String layout() {
     return CONFIG_FILE + ", " + PARAMS_FILE + " and " + TOKENIZER_FILE + " as PriorExport writes";
-  }
-
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, Content content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp))) {
-        content.writeTo(out);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
   }
 }
