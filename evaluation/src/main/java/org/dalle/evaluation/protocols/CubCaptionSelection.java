@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.dalle.pipelines.sources.CaptionText;
 import org.dalle.pipelines.sources.ImageFileNames;
+import org.dalle.pipelines.sources.Utf8Text;
 
 /**
  * The CUB protocol's captions (DALL·E paper, section 3.2, following the text-to-image work on
@@ -73,7 +73,7 @@ final class CubCaptionSelection {
       String textPath = ImageFileNames.captionFileName(image);
       Optional<byte[]> bytes = text.read(textPath);
       List<String> imageLines =
-          bytes.isPresent() ? CaptionText.lines(decode(bytes.get(), textPath)) : List.of();
+          bytes.isPresent() ? Utf8Text.lines(decode(bytes.get(), textPath)) : List.of();
       int kept = 0;
       for (int i = 0; i < imageLines.size(); i++) {
         String caption = imageLines.get(i).strip().replaceAll("\\s+", " ");
@@ -97,7 +97,7 @@ final class CubCaptionSelection {
 
   private static String decode(byte[] bytes, String textPath) {
     try {
-      return CaptionText.decode(bytes);
+      return Utf8Text.decode(bytes);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new IllegalArgumentException(
           "text/"

@@ -8,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns caption file bytes into text exactly as written: strict UTF-8 (a malformed byte is an
- * error, never a silent U+FFFD) without a leading byte-order mark. Normalisation happens later, in
- * the prepare pipeline.
+ * Turns the bytes of a source's text files (captions, CUB's split lists, an overlap list) into text
+ * exactly as written: strict UTF-8 (a malformed byte is an error, never a silent U+FFFD) without a
+ * leading byte-order mark. Captions are normalised later, in the prepare pipeline, by {@link
+ * org.dalle.models.tokenizer.CaptionText}: the one class of that name.
  */
-public final class CaptionText {
+public final class Utf8Text {
   private static final char BYTE_ORDER_MARK = '\uFEFF';
 
-  private CaptionText() {}
+  private Utf8Text() {}
 
   /** Decodes {@code bytes} as UTF-8, dropping a leading byte-order mark. */
   public static String decode(byte[] bytes) throws CharacterCodingException {
