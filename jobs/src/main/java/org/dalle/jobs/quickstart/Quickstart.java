@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.dalle.evaluation.evaluator.EvaluatorExport;
+import org.dalle.evaluation.indomain.EvaluatorExport;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.pipelines.encode.ImageTokenizer;
 import org.dalle.pipelines.prepare.PrepareConfig;

@@ -8,7 +8,7 @@ import org.dalle.jobs.clip.TrainClipConfig;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
 import org.dalle.jobs.evaluate.EvaluateConfig;
-import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
+import org.dalle.jobs.indomain.TrainEvaluatorConfig;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
 import org.dalle.jobs.train.TrainingLoop;

@@ -1,11 +1,11 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import org.dalle.evaluation.evaluator.EvaluatorConfig;
+import org.dalle.evaluation.indomain.EvaluatorConfig;
 import org.dalle.jobs.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 

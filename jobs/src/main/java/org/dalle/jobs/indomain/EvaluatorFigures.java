@@ -1,4 +1,4 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.dalle.evaluation.evaluator;
+package org.dalle.evaluation.indomain;
 
 import java.io.Serializable;
 import java.util.List;

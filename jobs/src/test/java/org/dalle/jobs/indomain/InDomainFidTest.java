@@ -1,4 +1,4 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.dalle.evaluation.blur.GaussianBlur;
 import org.dalle.evaluation.blur.GaussianKernel;
-import org.dalle.evaluation.evaluator.EvaluatorConfig;
-import org.dalle.evaluation.evaluator.EvaluatorNetwork;
+import org.dalle.evaluation.indomain.EvaluatorConfig;
+import org.dalle.evaluation.indomain.EvaluatorNetwork;
 import org.dalle.evaluation.metrics.FeatureStatistics;
 import org.dalle.evaluation.metrics.FrechetDistance;
 import org.dalle.jobs.config.ConfigLoader;

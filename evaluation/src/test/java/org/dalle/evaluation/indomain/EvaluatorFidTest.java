@@ -1,4 +1,4 @@
-package org.dalle.evaluation.evaluator;
+package org.dalle.evaluation.indomain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,11 +1,11 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import static org.dalle.jobs.config.ConfigChecks.atLeast;
 import static org.dalle.jobs.config.ConfigChecks.nonNegative;
 import static org.dalle.jobs.config.ConfigChecks.positive;
 
 import java.io.Serializable;
-import org.dalle.evaluation.evaluator.EvaluatorConfig;
+import org.dalle.evaluation.indomain.EvaluatorConfig;
 import org.dalle.jobs.config.Inline;
 import org.dalle.jobs.train.AdamWSettings;
 import org.dalle.jobs.train.TrainingSettings;

@@ -1,4 +1,4 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.dalle.evaluation.evaluator.EvaluatorNetwork;
-import org.dalle.evaluation.evaluator.SceneLabels;
+import org.dalle.evaluation.indomain.EvaluatorNetwork;
+import org.dalle.evaluation.indomain.SceneLabels;
 import org.dalle.pipelines.image.PngCodec;
 import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;

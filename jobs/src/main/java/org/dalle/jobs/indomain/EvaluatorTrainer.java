@@ -1,4 +1,4 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -13,11 +13,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.dalle.evaluation.evaluator.EvaluatorExport;
-import org.dalle.evaluation.evaluator.EvaluatorNetwork;
-import org.dalle.evaluation.evaluator.HeadLoss;
-import org.dalle.evaluation.evaluator.SceneClassifier;
-import org.dalle.evaluation.evaluator.SceneLabels;
+import org.dalle.evaluation.indomain.EvaluatorExport;
+import org.dalle.evaluation.indomain.EvaluatorNetwork;
+import org.dalle.evaluation.indomain.HeadLoss;
+import org.dalle.evaluation.indomain.SceneClassifier;
+import org.dalle.evaluation.indomain.SceneLabels;
 import org.dalle.jobs.train.BatchSampler;
 import org.dalle.jobs.train.DataPosition;
 import org.dalle.jobs.train.ModelTrainer;

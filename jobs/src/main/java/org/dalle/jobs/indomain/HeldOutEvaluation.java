@@ -1,4 +1,4 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.dalle.evaluation.evaluator.EvaluatorNetwork;
-import org.dalle.evaluation.evaluator.HeadAccuracy;
-import org.dalle.evaluation.evaluator.SceneLabels;
+import org.dalle.evaluation.indomain.EvaluatorNetwork;
+import org.dalle.evaluation.indomain.HeadAccuracy;
+import org.dalle.evaluation.indomain.SceneLabels;
 import org.dalle.evaluation.metrics.FeatureMatrix;
 import org.dalle.evaluation.metrics.FeatureStatistics;
 import org.dalle.evaluation.metrics.FrechetDistance;

@@ -1,8 +1,8 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import org.dalle.evaluation.evaluator.SceneLabels;
+import org.dalle.evaluation.indomain.SceneLabels;
 import org.dalle.evaluation.metrics.InceptionScore;
 
 /**

@@ -1,4 +1,4 @@
-package org.dalle.evaluation.evaluator;
+package org.dalle.evaluation.indomain;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

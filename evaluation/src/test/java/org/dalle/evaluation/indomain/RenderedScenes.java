@@ -1,4 +1,4 @@
-package org.dalle.evaluation.evaluator;
+package org.dalle.evaluation.indomain;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.dalle.jobs.evaluator;
+package org.dalle.jobs.indomain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.dalle.evaluation.evaluator.EvaluatorConfig;
-import org.dalle.evaluation.evaluator.EvaluatorExport;
-import org.dalle.evaluation.evaluator.EvaluatorNetwork;
+import org.dalle.evaluation.indomain.EvaluatorConfig;
+import org.dalle.evaluation.indomain.EvaluatorExport;
+import org.dalle.evaluation.indomain.EvaluatorNetwork;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointStore;
@@ -72,7 +72,7 @@ class EvaluatorTrainerTest {
     LabelledImages.Splits splits =
         LabelledImages.load(
             PreparedData.open(data.toString()),
-            org.dalle.evaluation.evaluator.SceneLabels.synthetic(),
+            org.dalle.evaluation.indomain.SceneLabels.synthetic(),
             16,
             0.25);
     assertEquals(60, splits.train().count() + splits.validation().count());
