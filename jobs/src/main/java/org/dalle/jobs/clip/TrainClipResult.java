@@ -2,6 +2,7 @@ package org.dalle.jobs.clip;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.dalle.jobs.train.TrainingResult;
 import org.dalle.models.clip.RetrievalAccuracy;
 
 /**
@@ -24,7 +25,8 @@ public record TrainClipResult(
     double accuracy,
     double temperature,
     RetrievalAccuracy retrieval,
-    Path export) {
+    Path export)
+    implements TrainingResult {
 
   /** Prints what {@code train-clip} (and the quickstart) shows at the end of a run. */
   public void print(PrintStream out) {

@@ -3,6 +3,7 @@ package org.dalle.jobs.dvae;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.dalle.jobs.train.TrainingResult;
 
 /**
  * What a {@code train-dvae} run ended with (see {@link DvaeTrainer}).
@@ -31,7 +32,8 @@ public record TrainDvaeResult(
     Path reconstructions,
     Path export,
     Optional<ReconstructionCheckResult> reconstructionCheck,
-    String reconstructionCheckSkipped) {
+    String reconstructionCheckSkipped)
+    implements TrainingResult {
 
   /** Prints what {@code train-dvae} (and the quickstart) shows at the end of a run. */
   public void print(PrintStream out, TrainDvaeConfig config) {

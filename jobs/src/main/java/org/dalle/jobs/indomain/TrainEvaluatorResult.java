@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import org.dalle.evaluation.indomain.SceneLabels;
 import org.dalle.evaluation.metrics.InceptionScore;
+import org.dalle.jobs.train.TrainingResult;
 
 /**
  * What a {@code train-evaluator} run ended with (see {@link EvaluatorTrainer}).
@@ -15,7 +16,8 @@ import org.dalle.evaluation.metrics.InceptionScore;
  * @param export the export directory, written when {@code finished}
  */
 public record TrainEvaluatorResult(
-    long step, boolean finished, int exitCode, HeldOutEvaluation evaluation, Path export) {
+    long step, boolean finished, int exitCode, HeldOutEvaluation evaluation, Path export)
+    implements TrainingResult {
 
   /**
    * Prints what {@code train-evaluator} (and the quickstart) shows at the end of a run.

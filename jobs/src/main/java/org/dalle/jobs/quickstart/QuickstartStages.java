@@ -7,26 +7,25 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.evaluation.indomain.EvaluatorExport;
 import org.dalle.jobs.clip.ClipTrainer;
-import org.dalle.jobs.clip.TrainClipConfig;
-import org.dalle.jobs.clip.TrainClipResult;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
-import org.dalle.jobs.dvae.TrainDvaeResult;
 import org.dalle.jobs.indomain.EvaluatorTrainer;
 import org.dalle.jobs.indomain.TrainEvaluatorConfig;
-import org.dalle.jobs.indomain.TrainEvaluatorResult;
 import org.dalle.jobs.sample.CaptionSampler;
 import org.dalle.jobs.sample.RerankerLoader;
 import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
+import org.dalle.jobs.train.ModelTrainer;
 import org.dalle.jobs.train.TrainingJob;
+import org.dalle.jobs.train.TrainingResult;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
-import org.dalle.jobs.transformer.TrainTransformerResult;
 import org.dalle.jobs.transformer.TransformerTrainer;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ImageTextScorer;
@@ -95,12 +94,10 @@ final class QuickstartStages {
           deleteIfFresh(dvae);
           TrainDvaeConfig config = run.dvaeConfig();
           cores.forNextStage();
-          // Resuming continues an interrupted quickstart; with no checkpoint it starts fresh.
-          TrainDvaeResult result =
-              TrainingJob.run(
-                  new DvaeTrainer(config, System.err), true, run.args(), cores.allCoresOnceDone());
-          result.print(System.out, config);
-          return result.finished() ? 0 : result.exitCode();
+          return train(
+              new DvaeTrainer(config, System.err),
+              cores.allCoresOnceDone(),
+              result -> result.print(System.out, config));
         });
   }
 
@@ -133,14 +130,10 @@ final class QuickstartStages {
           deleteIfFresh(transformer);
           TrainTransformerConfig config = run.transformerConfig();
           cores.forNextStage();
-          TrainTransformerResult result =
-              TrainingJob.run(
-                  new TransformerTrainer(config, System.err),
-                  true,
-                  run.args(),
-                  cores.allCoresOnceDone());
-          result.print(System.out);
-          return result.finished() ? 0 : result.exitCode();
+          return train(
+              new TransformerTrainer(config, System.err),
+              cores.allCoresOnceDone(),
+              result -> result.print(System.out));
         });
   }
 
@@ -150,13 +143,11 @@ final class QuickstartStages {
         name,
         run.clip(),
         whenComplete(QuickstartRun.export(run.clip()), ClipExport::isComplete),
-        () -> {
-          TrainClipConfig config = run.clipConfig();
-          TrainClipResult result =
-              TrainingJob.run(new ClipTrainer(config, System.err), true, run.args(), step -> {});
-          result.print(System.out);
-          return result.finished() ? 0 : result.exitCode();
-        });
+        () ->
+            train(
+                new ClipTrainer(run.clipConfig(), System.err),
+                step -> {},
+                result -> result.print(System.out)));
   }
 
   /** {@code dalle train-evaluator --resume} into {@code evaluator/}: in-domain FID and IS. */
@@ -167,11 +158,10 @@ final class QuickstartStages {
         whenComplete(QuickstartRun.export(run.evaluator()), EvaluatorExport::isComplete),
         () -> {
           TrainEvaluatorConfig config = run.evaluatorConfig();
-          TrainEvaluatorResult result =
-              TrainingJob.run(
-                  new EvaluatorTrainer(config, System.err), true, run.args(), step -> {});
-          result.print(System.out, config.training().out());
-          return result.finished() ? 0 : result.exitCode();
+          return train(
+              new EvaluatorTrainer(config, System.err),
+              step -> {},
+              result -> result.print(System.out, config.training().out()));
         });
   }
 
@@ -238,6 +228,19 @@ final class QuickstartStages {
           }
           return 0;
         });
+  }
+
+  /**
+   * Trains with {@code --resume}, which continues an interrupted quickstart (with no checkpoint it
+   * starts fresh), and prints the run's summary.
+   *
+   * @return 0 when the run finished, else the stop signal's code
+   */
+  private <P extends ModelTrainer.Pass, R extends TrainingResult> int train(
+      ModelTrainer<P, R> trainer, LongConsumer onStep, Consumer<R> print) throws IOException {
+    R result = TrainingJob.run(trainer, true, run.args(), onStep);
+    print.accept(result);
+    return result.finished() ? 0 : result.exitCode();
   }
 
   /** A check that finds a training stage complete when its export is: "EXPORT is complete". */

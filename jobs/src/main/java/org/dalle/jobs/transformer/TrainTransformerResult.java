@@ -2,6 +2,7 @@ package org.dalle.jobs.transformer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.dalle.jobs.train.TrainingResult;
 
 /**
  * What a {@code train-transformer} run ended with (see {@link TransformerTrainer}).
@@ -23,7 +24,8 @@ public record TrainTransformerResult(
     double imageLoss,
     long skippedUpdates,
     double tokensPerSecond,
-    Path export) {
+    Path export)
+    implements TrainingResult {
 
   /** Prints what {@code train-transformer} (and the quickstart) shows at the end of a run. */
   public void print(PrintStream out) {
