@@ -27,7 +27,7 @@ import org.dalle.schemas.CaptionedImage;
  * both synthetic splits ({@code dalle sample}), then evaluate them ({@code dalle evaluate}: FID and
  * IS against blur, the compositional benchmark, the dVAE's reconstruction check, report.html).
  */
-final class EvaluationStage implements Stage {
+final class EvaluationStage {
   /** Captions of each split (train, heldout) that the evaluation samples for. */
   static final int CAPTIONS_PER_SPLIT = 24;
 
@@ -53,24 +53,19 @@ final class EvaluationStage implements Stage {
     return run.evaluation().resolve("report");
   }
 
-  @Override
-  public String name() {
-    return "8/8 evaluate";
+  /** The stage: {@code 8/8 evaluate} into {@code evaluation/}, complete once its report is. */
+  Stage stage() {
+    return Stage.of("8/8 evaluate", run.evaluation(), this::complete, this::run);
   }
 
-  @Override
-  public Path out() {
-    return run.evaluation();
-  }
-
-  @Override
-  public Optional<String> complete() {
+  /** Why the stage is complete: its report's {@code metrics.json} exists. */
+  Optional<String> complete() {
     Path metrics = report().resolve(EvaluationJob.METRICS_FILE);
     return Files.isRegularFile(metrics) ? Optional.of(metrics + " exists") : Optional.empty();
   }
 
-  @Override
-  public int run() throws IOException {
+  /** Writes the captions, samples for them unless the samples exist, and evaluates them. */
+  int run() throws IOException {
     Path evaluation = run.evaluation();
     Path captions =
         writeCaptions(

@@ -79,7 +79,8 @@ public final class Quickstart {
       }
       exit =
           chain.run(
-              stages.sample(QuickstartCaptions.of(prepare.source().heldOutPairs())), evaluation);
+              stages.sample(QuickstartCaptions.of(prepare.source().heldOutPairs())),
+              evaluation.stage());
       if (exit != 0) {
         return exit;
       }
