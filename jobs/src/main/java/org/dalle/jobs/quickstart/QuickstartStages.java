@@ -43,9 +43,6 @@ import org.dalle.pipelines.prepare.PrepareSummary;
  * latest checkpoint, so an interrupted quickstart continues where it stopped.
  */
 final class QuickstartStages {
-  /** Images sampled per caption for the grids. */
-  static final int SAMPLES_PER_CAPTION = 8;
-
   private final QuickstartRun run;
   private final CoreSharing cores;
 
@@ -194,8 +191,8 @@ final class QuickstartStages {
   }
 
   /**
-   * {@code dalle sample} into {@code samples/}: {@value #SAMPLES_PER_CAPTION} candidates for each
-   * of the {@link QuickstartCaptions}, ordered by the reranker's score.
+   * {@code dalle sample} into {@code samples/} with {@code configs/sample/quickstart.yaml}: 8
+   * candidates for each of the {@link QuickstartCaptions}, ordered by the reranker's score.
    */
   Stage sample(List<QuickstartCaptions.Caption> captions) {
     Path samples = run.samples();
