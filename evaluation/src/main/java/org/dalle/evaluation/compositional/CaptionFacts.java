@@ -1,11 +1,15 @@
 package org.dalle.evaluation.compositional;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.dalle.pipelines.captions.CaptionFile;
 import org.dalle.pipelines.synthetic.CaptionWriter;
 import org.dalle.pipelines.synthetic.ColourShape;
 import org.dalle.pipelines.synthetic.Scene;
@@ -46,6 +50,27 @@ public record CaptionFacts(
                 + KNOWN_MENTIONS);
       }
     }
+  }
+
+  /**
+   * The caption facts of a caption file ({@link CaptionFile}): a {@code .jsonl} file whose lines
+   * carry {@code "attributes"}, or {@code CaptionedImage} records of the synthetic source (a {@code
+   * .avro} file or a directory of them, such as a prepared {@code data/images/}), in file order.
+   *
+   * @throws IllegalArgumentException naming the file (and line) of a caption without usable
+   *     synthetic attributes, or a path that is none of these forms
+   */
+  public static List<CaptionFacts> read(Path path) throws IOException {
+    List<CaptionFacts> facts = new ArrayList<>();
+    for (CaptionFile.Entry entry : CaptionFile.read(path)) {
+      Map<String, String> attributes = entry.strings("attributes");
+      try {
+        facts.add(fromAttributes(entry.id(), entry.caption(), attributes));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(entry.where() + ": " + e.getMessage(), e);
+      }
+    }
+    return facts;
   }
 
   /**

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The compositional benchmark as one call for a command line: reads the captions and their facts
- * ({@link CaptionFile}) and the generated images ({@link SampleDirectory}), scores every set
+ * ({@link CaptionFacts#read}) and the generated images ({@link SampleDirectory}), scores every set
  * ({@link CompositionalBenchmark}) and writes {@value #FILE_NAME} into the output directory
  * atomically (a temporary file renamed over the target, so a reader never sees half a file).
  */
@@ -41,7 +41,7 @@ public final class CompositionalEvaluation {
    * @return what was written
    */
   public CompositionalResult run(Path samples, Path captions, Path out) throws IOException {
-    List<CaptionFacts> facts = CaptionFile.read(captions);
+    List<CaptionFacts> facts = CaptionFacts.read(captions);
     if (facts.isEmpty()) {
       throw new IllegalArgumentException("caption file " + captions + " holds no captions");
     }

@@ -21,7 +21,7 @@ import org.dalle.pipelines.synthetic.SyntheticSplit;
 
 /**
  * Evaluation captions for the synthetic dataset, with the facts the compositional benchmark checks
- * ({@code {"id", "caption", "attributes"}} per line, as {@link CaptionFile} reads them):
+ * ({@code {"id", "caption", "attributes"}} per line, as {@link CaptionFacts#read} reads them):
  *
  * <ul>
  *   <li>{@code heldout-NNN}: scenes of the held-out split, each holding a (colour, shape) pair that

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.apache.beam.sdk.io.FileSystems;
-import org.dalle.evaluation.evaluator.EvaluatorNetwork;
+import org.dalle.evaluation.indomain.EvaluatorNetwork;
 
 /**
  * Opens a {@link FeatureNetwork} from a spec string, so jobs and pipelines take one flag for it:

@@ -22,10 +22,10 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.evaluation.protocols.EvalCaptionsConfig.Protocol;
 import org.dalle.pipelines.io.StagedOutput;
-import org.dalle.pipelines.sources.CaptionText;
 import org.dalle.pipelines.sources.CocoSource;
 import org.dalle.pipelines.sources.CubSource;
 import org.dalle.pipelines.sources.CubSplits;
+import org.dalle.pipelines.sources.Utf8Text;
 
 /**
  * The {@code dalle eval-captions} job: the captions an evaluation protocol samples for, and the
@@ -143,7 +143,7 @@ public final class CaptionSelectionJob {
     }
     try (InputStream in = open(path.get(), "--overlap")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return Optional.of(EvaluationOverlap.parse(CaptionText.lines(text), source));
+      return Optional.of(EvaluationOverlap.parse(Utf8Text.lines(text), source));
     }
   }
 
@@ -273,7 +273,7 @@ public final class CaptionSelectionJob {
               + " does not exist; the CUB protocol needs the official split (images.txt and"
               + " train_test_split.txt of CUB_200_2011)");
     }
-    return CaptionText.decode(bytes.get());
+    return Utf8Text.decode(bytes.get());
   }
 
   private static Optional<byte[]> readIfExists(ResourceId file) throws IOException {

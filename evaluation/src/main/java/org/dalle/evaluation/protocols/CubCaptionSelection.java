@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.dalle.pipelines.sources.CaptionText;
 import org.dalle.pipelines.sources.ImageFileNames;
+import org.dalle.pipelines.sources.Utf8Text;
 
 /**
  * The CUB protocol's captions (DALL·E paper, section 3.2, following the text-to-image work on
@@ -79,7 +79,7 @@ final class CubCaptionSelection {
       String textPath = ImageFileNames.captionFileName(image.getKey());
       Optional<byte[]> bytes = text.read(textPath);
       if (bytes.isPresent()) {
-        image.setValue(CaptionText.lines(decode(bytes.get(), textPath)));
+        image.setValue(Utf8Text.lines(decode(bytes.get(), textPath)));
       }
     }
     return new TestCaptions(lines);
@@ -127,7 +127,7 @@ final class CubCaptionSelection {
 
   private static String decode(byte[] bytes, String textPath) {
     try {
-      return CaptionText.decode(bytes);
+      return Utf8Text.decode(bytes);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new IllegalArgumentException(
           "text/"

@@ -178,7 +178,7 @@ class CompositionalEvaluationTest {
         bad,
         "{\"id\": \"a\", \"caption\": \"a red circle\", \"attributes\": {\"kind\": \"single\"}}\n");
     IllegalArgumentException attributes =
-        assertThrows(IllegalArgumentException.class, () -> CaptionFile.read(bad));
+        assertThrows(IllegalArgumentException.class, () -> CaptionFacts.read(bad));
     assertTrue(attributes.getMessage().contains("bad.jsonl:1"), attributes.getMessage());
     assertTrue(attributes.getMessage().contains("'split'"), attributes.getMessage());
     assertNull(TaskScore.of(0, 0).accuracy());

@@ -66,7 +66,7 @@ class SyntheticCaptionsTest {
     lines.addAll(SyntheticCaptions.unseenTrainScenes(2, SyntheticScenes.HELD_OUT, 100, 5));
     Path out = dir.resolve("sub/captions.jsonl");
     SyntheticCaptions.write(lines, out);
-    List<CaptionFacts> read = CaptionFile.read(out);
+    List<CaptionFacts> read = CaptionFacts.read(out);
     assertEquals(10, read.size());
     for (int i = 0; i < lines.size(); i++) {
       assertEquals(lines.get(i).id(), read.get(i).id());

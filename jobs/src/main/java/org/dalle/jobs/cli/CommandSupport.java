@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** What the job commands share: config overrides from flags, engine threads, recorded arguments. */
+/** What the job commands share: config overrides from flags, recorded arguments. */
 final class CommandSupport {
   private CommandSupport() {}
 
@@ -13,17 +13,6 @@ final class CommandSupport {
   static void put(Map<String, Object> overrides, String key, Object value) {
     if (value != null) {
       overrides.put(key, value);
-    }
-  }
-
-  /**
-   * Sets the engine's intra-op thread count (and one inter-op thread) when {@code threads} is
-   * positive; 0 keeps the engine's default. Takes effect only before the engine first loads.
-   */
-  static void useEngineThreads(int threads) {
-    if (threads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
   }
 

@@ -2,11 +2,9 @@ package org.dalle.jobs.cli;
 
 import static org.dalle.jobs.cli.CommandSupport.put;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dalle.evaluation.metrics.InceptionScore;
@@ -14,6 +12,7 @@ import org.dalle.evaluation.protocols.BlurRadii;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.evaluate.EvaluateConfig;
 import org.dalle.jobs.evaluate.EvaluationJob;
+import org.dalle.jobs.evaluate.EvaluationSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -139,45 +138,7 @@ public final class EvaluateCommand implements Callable<Integer>, ConfiguredJob {
   @Override
   public Integer call() throws IOException {
     EvaluationJob.Result result = EvaluationJob.run(resolveConfig(), overwrite, System.out);
-    printSummary(result);
+    EvaluationSummary.print(result, System.out);
     return 0;
-  }
-
-  /** The headline figures, and where the rest is. */
-  static void printSummary(EvaluationJob.Result result) {
-    JsonNode metrics = result.metrics();
-    System.out.printf("evaluate: done → %s/report.html%n", result.out());
-    for (Map.Entry<String, JsonNode> set : iterable(metrics.get("sets"))) {
-      JsonNode first = set.getValue().get("radii").get(0);
-      System.out.printf(
-          Locale.ROOT,
-          "  %-14s FID %.3f at radius %s%s%n",
-          set.getKey(),
-          first.get("fid").asDouble(),
-          first.get("label").asText(),
-          first.has("is_mean")
-              ? String.format(
-                  Locale.ROOT,
-                  ", IS %.3f ± %.3f",
-                  first.get("is_mean").asDouble(),
-                  first.get("is_std").asDouble())
-              : "");
-    }
-    JsonNode compositional = metrics.get("compositional");
-    if (compositional != null) {
-      for (JsonNode set : compositional.get("sets")) {
-        System.out.printf(
-            Locale.ROOT,
-            "  %-14s compositional overall %s%n",
-            set.get("label").asText(),
-            set.get("overall").isNull()
-                ? "–"
-                : String.format(Locale.ROOT, "%.1f%%", 100 * set.get("overall").asDouble()));
-      }
-    }
-  }
-
-  private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
-    return node::fields;
   }
 }

@@ -1,16 +1,15 @@
 package org.dalle.jobs.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
+import org.dalle.jobs.quickstart.SideProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The quickstart's stages that need only the prepared data, the contrastive reranker and the
  * in-domain evaluator, run by {@link QuickstartCommand} in a second process beside the dVAE and the
- * prior ({@link SideStages}). One engine thread: the two processes share the machine's cores, and
+ * prior ({@link SideProcess}). One engine thread: the two processes share the machine's cores, and
  * one autograd recorder per JVM is all the engine allows.
  */
 @Command(
@@ -33,30 +32,6 @@ public final class QuickstartSideCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path data = runDir.resolve("data");
-    if (!Files.isDirectory(data)) {
-      System.err.println(
-          "quickstart-side: " + data + " does not exist; run `dalle quickstart` (it prepares it)");
-      return 2;
-    }
-    CommandSupport.useEngineThreads(1);
-    StageClock clock = new StageClock(System.out);
-    List<String> args = List.of("quickstart-side", "--run-dir", runDir.toString());
-    Path clip = runDir.resolve("clip");
-    clock.begin("train-clip", clip);
-    int exit = QuickstartEvaluation.trainClip(data, clip, fresh, args, clock);
-    if (exit != 0) {
-      return exit;
-    }
-    clock.end();
-    Path evaluator = runDir.resolve("evaluator");
-    clock.begin("train-evaluator", evaluator);
-    exit = QuickstartEvaluation.trainEvaluator(data, evaluator, fresh, args, clock);
-    if (exit != 0) {
-      return exit;
-    }
-    clock.end();
-    clock.write(runDir.resolve(SideStages.TIMINGS));
-    return 0;
+    return SideProcess.runStages(runDir, fresh);
   }
 }

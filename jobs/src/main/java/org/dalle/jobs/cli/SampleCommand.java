@@ -13,6 +13,7 @@ import org.dalle.jobs.sample.SampleCaption;
 import org.dalle.jobs.sample.SampleConfig;
 import org.dalle.jobs.sample.SamplePipeline;
 import org.dalle.jobs.sample.SamplePipelineConfig;
+import org.dalle.jobs.train.EngineThreads;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.transformer.SamplingOptions;
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
     })
 public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
 
-  static final int DEFAULT_CANDIDATES = 8;
+  static final int DEFAULT_CANDIDATES = SampleConfig.DEFAULT_CANDIDATES;
 
   @Spec CommandSpec spec;
 
@@ -293,7 +294,7 @@ public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
       return 0;
     }
     SampleConfig config = resolveConfig();
-    CommandSupport.useEngineThreads(threads);
+    EngineThreads.beforeLoad(threads);
     try (ImageTextScorer scorer = clip == null ? null : RerankerLoader.open(clip)) {
       CaptionSampler.Result result = CaptionSampler.run(config, scorer, overwrite, System.err);
       System.out.printf(

@@ -11,10 +11,7 @@ import org.dalle.jobs.clip.ClipTrainer;
 import org.dalle.jobs.clip.TrainClipConfig;
 import org.dalle.jobs.clip.TrainClipResult;
 import org.dalle.jobs.config.ConfigLoader;
-import org.dalle.jobs.train.ResumeMode;
-import org.dalle.jobs.train.StopSignal;
-import org.dalle.jobs.train.TrainingLoop;
-import org.dalle.models.clip.RetrievalAccuracy;
+import org.dalle.jobs.train.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -115,40 +112,9 @@ public final class TrainClipCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainClipConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, run.mode(), args).exitCode();
-  }
-
-  /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static TrainClipResult train(TrainClipConfig config, ResumeMode resume, List<String> args)
-      throws Exception {
-    CommandSupport.useEngineThreads(config.training().threads());
-    TrainClipResult result;
-    try (StopSignal stop = StopSignal.install()) {
-      result =
-          new TrainingLoop(args, stop, System.err).run(new ClipTrainer(config, System.err), resume);
-    }
-    System.out.printf(
-        "train-clip: %s at step %d. Last update: loss %.4f, in-batch accuracy %.3f, temperature"
-            + " %.4f.%n",
-        result.finished() ? "done" : "stopped",
-        result.step(),
-        result.loss(),
-        result.accuracy(),
-        result.temperature());
-    if (result.finished()) {
-      RetrievalAccuracy r = result.retrieval();
-      System.out.printf(
-          "  held-out retrieval over %d pairs: image->text top-1 %.3f, top-5 %.3f;"
-              + " text->image top-1 %.3f, top-5 %.3f%n",
-          r.count(),
-          r.imageToTextTop1(),
-          r.imageToTextTop5(),
-          r.textToImageTop1(),
-          r.textToImageTop5());
-      System.out.println("  export for reranking: " + result.export());
-    } else {
-      System.out.println("  continue with the same command and --resume");
-    }
-    return result;
+    TrainClipResult result =
+        TrainingJob.run(new ClipTrainer(resolved, System.err), run.mode(), args, step -> {});
+    result.print(System.out);
+    return result.exitCode();
   }
 }

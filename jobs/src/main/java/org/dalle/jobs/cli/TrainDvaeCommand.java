@@ -7,15 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.jobs.dvae.DvaeTrainer;
-import org.dalle.jobs.dvae.ReconstructionCheckResult;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
 import org.dalle.jobs.dvae.TrainDvaeResult;
-import org.dalle.jobs.train.ResumeMode;
-import org.dalle.jobs.train.StopSignal;
-import org.dalle.jobs.train.TrainingLoop;
+import org.dalle.jobs.train.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -120,54 +116,9 @@ public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainDvaeConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    TrainDvaeResult result = train(resolved, run.mode(), args);
+    TrainDvaeResult result =
+        TrainingJob.run(new DvaeTrainer(resolved, System.err), run.mode(), args, step -> {});
+    result.print(System.out, resolved);
     return result.exitCode();
-  }
-
-  /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static TrainDvaeResult train(TrainDvaeConfig config, ResumeMode resume, List<String> args)
-      throws Exception {
-    return train(config, resume, args, step -> {});
-  }
-
-  /** {@link #train(TrainDvaeConfig, ResumeMode, List)} calling {@code onStep} after each update. */
-  static TrainDvaeResult train(
-      TrainDvaeConfig config, ResumeMode resume, List<String> args, LongConsumer onStep)
-      throws Exception {
-    CommandSupport.useEngineThreads(config.training().threads());
-    TrainDvaeResult result;
-    try (StopSignal stop = StopSignal.install()) {
-      result =
-          new TrainingLoop(args, stop, System.err)
-              .onStep(onStep)
-              .run(new DvaeTrainer(config, System.err), resume);
-    }
-    System.out.printf(
-        "train-dvae: %s at step %d. Last batch: reconstruction MSE %.4f, codebook usage %d of %d"
-            + " codes (perplexity %.1f). Held-out MSE (EMA weights): %.4f.%n"
-            + "  reconstructions: %s%n",
-        result.finished() ? "done" : "stopped",
-        result.step(),
-        result.batchMse(),
-        result.codebookUsage(),
-        config.model().vocabSize(),
-        result.perplexity(),
-        result.heldOutMse(),
-        result.reconstructions());
-    if (result.reconstructionCheck().isPresent()) {
-      System.out.println("  " + result.reconstructionCheck().get().line());
-      System.out.printf(
-          "  reconstruction check: %s, %s%n",
-          Path.of(config.training().out(), ReconstructionCheckResult.FILE),
-          Path.of(config.training().out(), ReconstructionCheckResult.FIGURE));
-    } else {
-      System.out.println("  reconstruction check skipped: " + result.reconstructionCheckSkipped());
-    }
-    if (result.finished()) {
-      System.out.println("  export for `dalle encode`: " + result.export());
-    } else {
-      System.out.println("  continue with the same command and --resume");
-    }
-    return result;
   }
 }

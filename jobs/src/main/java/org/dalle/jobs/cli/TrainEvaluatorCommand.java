@@ -7,16 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.dalle.evaluation.evaluator.SceneLabels;
-import org.dalle.evaluation.metrics.InceptionScore;
 import org.dalle.jobs.config.ConfigLoader;
-import org.dalle.jobs.evaluator.EvaluatorTrainer;
-import org.dalle.jobs.evaluator.HeldOutEvaluation;
-import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
-import org.dalle.jobs.evaluator.TrainEvaluatorResult;
-import org.dalle.jobs.train.ResumeMode;
-import org.dalle.jobs.train.StopSignal;
-import org.dalle.jobs.train.TrainingLoop;
+import org.dalle.jobs.indomain.EvaluatorTrainer;
+import org.dalle.jobs.indomain.TrainEvaluatorConfig;
+import org.dalle.jobs.indomain.TrainEvaluatorResult;
+import org.dalle.jobs.train.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,49 +116,9 @@ public final class TrainEvaluatorCommand implements Callable<Integer>, Configure
   public Integer call() throws Exception {
     TrainEvaluatorConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, run.mode(), args).exitCode();
-  }
-
-  /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static TrainEvaluatorResult train(
-      TrainEvaluatorConfig resolved, ResumeMode resume, List<String> args) throws Exception {
-    CommandSupport.useEngineThreads(resolved.training().threads());
-    TrainEvaluatorResult result;
-    try (StopSignal stop = StopSignal.install()) {
-      result =
-          new TrainingLoop(args, stop, System.err)
-              .run(new EvaluatorTrainer(resolved, System.err), resume);
-    }
-    if (!result.finished()) {
-      System.out.printf(
-          "train-evaluator: stopped at step %d; continue with the same command and --resume%n",
-          result.step());
-      return result;
-    }
-    HeldOutEvaluation e = result.evaluation();
-    System.out.printf("train-evaluator: done at step %d.%n", result.step());
-    e.accuracy()
-        .forEach(
-            (part, heads) -> {
-              StringBuilder line = new StringBuilder("  " + part + " accuracy:");
-              heads.forEach((head, a) -> line.append(String.format(" %s %.3f", head, a)));
-              System.out.println(line + "  (" + e.counts().get(part) + " images)");
-            });
-    System.out.printf("  FID train vs validation images: %.4f%n", e.fidTrainVsValidation());
-    printScore("validation", e.validationScore());
-    printScore("training", e.trainScore());
-    System.out.println(
-        "  evaluation: " + Path.of(resolved.training().out()).resolve(HeldOutEvaluation.FILE));
-    System.out.println("  export (the FeatureNetwork for FID/IS): " + result.export());
-    return result;
-  }
-
-  /** One IS line; none when the part had fewer images than IS splits. */
-  private static void printScore(String part, InceptionScore.Result score) {
-    if (score != null) {
-      System.out.printf(
-          "  IS of %s images: %.3f ± %.3f (of %d classes)%n",
-          part, score.mean(), score.std(), SceneLabels.synthetic().scoreClasses());
-    }
+    TrainEvaluatorResult result =
+        TrainingJob.run(new EvaluatorTrainer(resolved, System.err), run.mode(), args, step -> {});
+    result.print(System.out, resolved.training().out());
+    return result.exitCode();
   }
 }

@@ -7,11 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
-import org.dalle.jobs.train.ResumeMode;
-import org.dalle.jobs.train.StopSignal;
-import org.dalle.jobs.train.TrainingLoop;
+import org.dalle.jobs.train.TrainingJob;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
 import org.dalle.jobs.transformer.TrainTransformerResult;
 import org.dalle.jobs.transformer.TransformerTrainer;
@@ -123,45 +120,9 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
   public Integer call() throws Exception {
     TrainTransformerConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
-    return train(resolved, run.mode(), args).exitCode();
-  }
-
-  /** Runs the job with Ctrl-C/SIGTERM handling and prints the summary; shared with quickstart. */
-  static TrainTransformerResult train(
-      TrainTransformerConfig config, ResumeMode resume, List<String> args) throws Exception {
-    return train(config, resume, args, step -> {});
-  }
-
-  /**
-   * {@link #train(TrainTransformerConfig, ResumeMode, List)} calling {@code onStep} after each
-   * update.
-   */
-  static TrainTransformerResult train(
-      TrainTransformerConfig config, ResumeMode resume, List<String> args, LongConsumer onStep)
-      throws Exception {
-    CommandSupport.useEngineThreads(config.training().threads());
-    TrainTransformerResult result;
-    try (StopSignal stop = StopSignal.install()) {
-      result =
-          new TrainingLoop(args, stop, System.err)
-              .onStep(onStep)
-              .run(new TransformerTrainer(config, System.err), resume);
-    }
-    System.out.printf(
-        "train-transformer: %s at step %d. Last update: loss %.4f (text %.4f, image %.4f nats per"
-            + " token), %d updates skipped, %.0f tokens/s.%n",
-        result.finished() ? "done" : "stopped",
-        result.step(),
-        result.loss(),
-        result.textLoss(),
-        result.imageLoss(),
-        result.skippedUpdates(),
-        result.tokensPerSecond());
-    if (result.finished()) {
-      System.out.println("  export for `dalle sample`: " + result.export());
-    } else {
-      System.out.println("  continue with the same command and --resume");
-    }
-    return result;
+    TrainTransformerResult result =
+        TrainingJob.run(new TransformerTrainer(resolved, System.err), run.mode(), args, step -> {});
+    result.print(System.out);
+    return result.exitCode();
   }
 }

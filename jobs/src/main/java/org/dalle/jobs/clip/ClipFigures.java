@@ -3,6 +3,8 @@ package org.dalle.jobs.clip;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dalle.jobs.train.StepFigures;
+import org.dalle.models.clip.ClipLoss;
+import org.dalle.models.clip.RetrievalAccuracy;
 
 /**
  * The figures of one update of the contrastive model.
@@ -25,6 +27,25 @@ record ClipFigures(
     double gradNorm,
     int batchSize)
     implements StepFigures {
+
+  /**
+   * The figures of an update's pass: its loss terms and the in-batch retrieval accuracy of its
+   * logits, where pairs with the same caption count as matches.
+   */
+  static ClipFigures of(
+      ClipTrainer.Pass pass, double learningRate, double gradNorm, int batchSize) {
+    ClipLoss loss = pass.terms();
+    RetrievalAccuracy inBatch = RetrievalAccuracy.of(loss.logits().toFloatArray(), pass.captions());
+    return new ClipFigures(
+        pass.loss(),
+        loss.imageToText().getFloat(),
+        loss.textToImage().getFloat(),
+        inBatch.meanTop1(),
+        pass.temperature(),
+        learningRate,
+        gradNorm,
+        batchSize);
+  }
 
   @Override
   public Map<String, Number> logged(double seconds) {

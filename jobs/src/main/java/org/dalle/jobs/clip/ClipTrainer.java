@@ -1,16 +1,12 @@
 package org.dalle.jobs.clip;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import org.dalle.jobs.train.BatchSampler;
@@ -25,12 +21,9 @@ import org.dalle.jobs.train.TrainingSettings;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.models.clip.ClipLoss;
 import org.dalle.models.clip.ClipModel;
-import org.dalle.models.clip.ClipScorer;
 import org.dalle.models.clip.RetrievalAccuracy;
 import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Gradients;
-import org.dalle.models.tokenizer.BpeTokenizer;
-import org.dalle.pipelines.prepare.PreparedData;
 
 /**
  * The contrastive reranker's part of a {@link TrainingLoop} (section 2.5 of the paper; CLIP,
@@ -61,11 +54,7 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
   private final TrainClipConfig requested;
   private final PrintStream log;
   private TrainClipConfig config;
-  private String tokenizerJson;
-  private BpeTokenizer tokenizer;
-  private CaptionedImages train;
-  private CaptionedImages validation;
-  private long[] ids;
+  private TrainingPairs data;
   private Schedule learningRate;
   private ClipModel model;
   private ParameterList params;
@@ -95,28 +84,8 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
 
   @Override
   public Object load() throws IOException {
-    PreparedData data = PreparedData.open(requested.data());
-    tokenizerJson = data.tokenizerJson();
-    tokenizer = BpeTokenizer.fromTokenizerJson(tokenizerJson);
-    config = requested.withTokenizerVocabulary(tokenizer.vocabSize(), data.tokenizerPath());
-    config.model().validate();
-    CaptionedImages all = CaptionedImages.load(data, config.model().imageSize());
-    int held = config.validationImages();
-    int batchSize = config.training().batchSize();
-    if (all.count() < held + batchSize) {
-      throw new IllegalArgumentException(
-          String.format(
-              "%s holds %d pairs; expected at least validation_images (%d) + batch_size (%d)",
-              config.data(), all.count(), held, batchSize));
-    }
-    validation = all.range(0, held);
-    train = all.range(held, all.count());
-    int length = config.model().textLength();
-    ids = new long[train.count() * length];
-    for (int i = 0; i < train.count(); i++) {
-      long[] row = ClipScorer.tokenize(tokenizer, train.captions().get(i), length);
-      System.arraycopy(row, 0, ids, i * length, length);
-    }
+    data = TrainingPairs.load(requested);
+    config = data.config();
     learningRate =
         Schedule.warmupCosine(
             config.learningRate(),
@@ -135,17 +104,16 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
     params = model.getParameters();
     log.printf(
         "train-clip: %d parameters; %d training pairs, %d held out%n",
-        model.parameterCount(), train.count(), validation.count());
+        model.parameterCount(), data.train().count(), data.validation().count());
     return new Parts(params, optimizer, Optional.empty());
   }
 
   @Override
   public BatchSampler sampler(DataPosition position) {
-    TrainingSettings run = config.training();
-    return new BatchSampler(
-        run.seed(),
+    CaptionedImages train = data.train();
+    return BatchSampler.ofImages(
+        config.training(),
         train.count(),
-        run.batchSize(),
         false, // a mirrored image no longer matches "to the left of"
         train.images().cropPositions(),
         config.randomCrop(),
@@ -154,28 +122,14 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
 
   @Override
   public Pass backward(long step, BatchSampler.Batch batch, NDManager scope) {
-    int b = batch.indices().length;
-    int size = config.model().imageSize();
-    int floats = train.images().imageFloats();
-    int length = config.model().textLength();
-    float[] pixels = new float[b * floats];
-    long[] text = new long[b * length];
-    List<String> captions = new ArrayList<>(b);
-    for (int i = 0; i < b; i++) {
-      int index = batch.indices()[i];
-      train.images().copyTo(index, false, batch.lefts()[i], batch.tops()[i], pixels, i * floats);
-      System.arraycopy(ids, index * length, text, i * length, length);
-      captions.add(train.captions().get(index));
-    }
-    NDArray images = scope.create(pixels, new Shape(b, 3, size, size));
-    NDArray textIds = scope.create(text, new Shape(b, length));
+    TrainingPairs.Batch pairs = data.batch(batch, scope);
     double temperature = model.temperature();
     ClipLoss loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      loss = model.loss(images, textIds);
+      loss = model.loss(pairs.images(), pairs.text());
       collector.backward(loss.total());
     }
-    return new Pass(loss, captions, temperature);
+    return new Pass(loss, pairs.captions(), temperature);
   }
 
   @Override
@@ -184,35 +138,21 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
         config.gradientClip() > 0
             ? Gradients.clipByGlobalNorm(params, config.gradientClip())
             : Gradients.globalGradNorm(params);
-    ClipLoss loss = pass.terms();
-    RetrievalAccuracy inBatch = RetrievalAccuracy.of(loss.logits().toFloatArray(), pass.captions());
     double lr = learningRate.valueAt(step);
+    last = ClipFigures.of(pass, lr, gradNorm, config.training().batchSize());
     optimizer.update(params, lr);
-    last =
-        new ClipFigures(
-            pass.loss(),
-            loss.imageToText().getFloat(),
-            loss.textToImage().getFloat(),
-            inBatch.meanTop1(),
-            pass.temperature(),
-            lr,
-            gradNorm,
-            config.training().batchSize());
     return last;
   }
 
   @Override
   public void saveState(CheckpointWriter writer) throws IOException {
-    writer.putText(TOKENIZER, tokenizerJson);
+    writer.putText(TOKENIZER, data.tokenizerJson());
   }
 
   @Override
   public void export(long step, Path exportDir, RunDirectory run) throws IOException {
-    ClipExport.write(model, tokenizerJson, exportDir);
-    retrieval =
-        RetrievalCheck.run(model, validation, tokenizer, config.training().batchSize(), base);
-    int captions = new HashSet<>(validation.captions()).size();
-    RetrievalCheck.write(run.file(RETRIEVAL_FILE), retrieval, step, captions);
+    ClipExport.write(model, data.tokenizerJson(), exportDir);
+    retrieval = RetrievalCheck.atEndOfRun(model, data, base, run, step);
   }
 
   @Override

@@ -6,9 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dalle.jobs.train.AtomicFiles;
+import org.dalle.jobs.train.RunDirectory;
 import org.dalle.models.clip.ClipModel;
 import org.dalle.models.clip.ClipScorer;
 import org.dalle.models.clip.RetrievalAccuracy;
@@ -24,6 +26,23 @@ final class RetrievalCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RetrievalCheck() {}
+
+  /**
+   * The check at the end of a training run: the held-out pairs of {@code data} compared with the
+   * model's final weights, written to {@link ClipTrainer#RETRIEVAL_FILE} in the run directory.
+   *
+   * @param step the updates the weights had
+   */
+  static RetrievalAccuracy atEndOfRun(
+      ClipModel model, TrainingPairs data, NDManager manager, RunDirectory run, long step)
+      throws IOException {
+    CaptionedImages validation = data.validation();
+    RetrievalAccuracy retrieval =
+        run(model, validation, data.tokenizer(), data.config().training().batchSize(), manager);
+    int captions = new HashSet<>(validation.captions()).size();
+    write(run.file(ClipTrainer.RETRIEVAL_FILE), retrieval, step, captions);
+    return retrieval;
+  }
 
   /**
    * Embeds the validation pairs {@code batchSize} at a time and compares all of them.

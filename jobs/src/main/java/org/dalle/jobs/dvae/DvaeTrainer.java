@@ -3,7 +3,6 @@ package org.dalle.jobs.dvae;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
@@ -15,7 +14,6 @@ import org.dalle.jobs.train.BatchSampler;
 import org.dalle.jobs.train.DataPosition;
 import org.dalle.jobs.train.ModelTrainer;
 import org.dalle.jobs.train.RunDirectory;
-import org.dalle.jobs.train.Schedule;
 import org.dalle.jobs.train.StepFigures;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.train.TrainingSettings;
@@ -55,23 +53,21 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
 
   private final TrainDvaeConfig config;
   private final PrintStream log;
-  private final Schedule learningRate;
-  private final Schedule tau;
-  private final Schedule beta;
-  private final Schedule usageWeight;
+  private final DvaeSchedules schedules;
   private DvaeData data;
-  private TrainingImages train;
   private DiscreteVae model;
   private ParameterList params;
   private AdamW optimizer;
   private Ema ema;
   private NDManager base;
 
-  /** Updates between two measurements of the argmax reconstruction's MSE. */
+  /**
+   * Updates between two measurements of the argmax reconstruction's MSE, which costs about an
+   * eighth of an update; it is also measured at the first update and the last.
+   */
   static final int MSE_EVERY = 10;
 
   private DvaeFigures last;
-  private double lastMse = Double.NaN;
   private double heldOutMse = Double.NaN;
   private Optional<ReconstructionCheckResult> check = Optional.empty();
 
@@ -82,11 +78,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   public DvaeTrainer(TrainDvaeConfig config, PrintStream log) {
     this.config = config.validate();
     this.log = log;
-    long steps = config.training().steps();
-    learningRate = Schedule.cosine(config.learningRate(), config.finalLearningRate(), steps);
-    tau = Schedule.cosine(config.tauStart(), config.tauEnd(), config.tauSteps());
-    beta = Schedule.cosine(0, config.klWeight(), config.klWeightSteps());
-    usageWeight = Schedule.cosine(0, config.usageKlWeight(), config.klWeightSteps());
+    this.schedules = DvaeSchedules.of(config);
   }
 
   @Override
@@ -102,7 +94,6 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   @Override
   public Object load() throws IOException {
     data = DvaeData.load(config, log);
-    train = data.train();
     return config;
   }
 
@@ -119,11 +110,10 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
 
   @Override
   public BatchSampler sampler(DataPosition position) {
-    TrainingSettings run = config.training();
-    return new BatchSampler(
-        run.seed(),
+    TrainingImages train = data.train();
+    return BatchSampler.ofImages(
+        config.training(),
         train.count(),
-        run.batchSize(),
         config.flip(),
         train.cropPositions(),
         config.randomCrop(),
@@ -133,19 +123,13 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   @Override
   public Pass backward(long step, BatchSampler.Batch batch, NDManager scope) {
     int size = config.model().imageSize();
-    int floats = train.imageFloats();
-    int[] indices = batch.indices();
-    float[] pixels = new float[indices.length * floats];
-    for (int i = 0; i < indices.length; i++) {
-      train.copyTo(
-          indices[i], batch.flips()[i], batch.lefts()[i], batch.tops()[i], pixels, i * floats);
-    }
-    NDArray images = scope.create(pixels, new Shape(indices.length, 3, size, size));
-    float t = (float) tau.valueAt(step);
-    float b = (float) beta.valueAt(step);
+    NDArray images =
+        scope.create(data.train().pixels(batch), new Shape(batch.indices().length, 3, size, size));
+    float t = (float) schedules.tau().valueAt(step);
+    float b = (float) schedules.beta().valueAt(step);
     DvaeLoss loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      float u = (float) usageWeight.valueAt(step);
+      float u = (float) schedules.usageWeight().valueAt(step);
       loss = model.loss(images, t, b, u, config.pixelLikelihood());
       collector.backward(loss.total());
     }
@@ -154,32 +138,12 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
 
   @Override
   public StepFigures update(long step, Pass pass) {
-    // Codebook figures and MSE describe the weights that produced this loss, so they are
-    // measured before the update: the argmax codes decoded by the current decoder. That decode
-    // costs about an eighth of an update, so the MSE is measured at the first update, every
-    // MSE_EVERY-th and the last.
-    NDArray codes = pass.terms().logits().argMax(1).toType(DataType.INT32, false); // (B, G, G)
-    CodebookStats codebook = CodebookStats.of(codes.toIntArray(), config.model().vocabSize());
-    double mse = Double.NaN;
-    if (step == 0 || (step + 1) % MSE_EVERY == 0 || step == config.training().steps() - 1) {
-      mse = model.decode(codes).sub(pass.images()).square().mean().getFloat();
-      lastMse = mse;
-    }
-    double lr = learningRate.valueAt(step);
+    double lr = schedules.learningRate().valueAt(step);
+    boolean measureMse =
+        step == 0 || (step + 1) % MSE_EVERY == 0 || step == config.training().steps() - 1;
+    last = DvaeFigures.measure(model, pass, lr, measureMse, last);
     optimizer.update(params, lr);
     ema.update(params);
-    DvaeLoss terms = pass.terms();
-    last =
-        new DvaeFigures(
-            pass.loss(),
-            terms.reconstruction().getFloat(),
-            terms.klPerPosition().getFloat(),
-            pass.tau(),
-            pass.beta(),
-            lr,
-            codebook,
-            mse,
-            lastMse);
     return last;
   }
 
@@ -196,19 +160,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   @Override
   public void export(long step, Path exportDir, RunDirectory run) throws IOException {
     DvaeExport.write(model, exportDir);
-    if (data.checkScenes().scenes().isPresent()) {
-      check =
-          Optional.of(
-              ReconstructionCheck.atEndOfRun(
-                  config,
-                  model,
-                  base,
-                  data.preparedSize(),
-                  data.checkScenes().scenes().get(),
-                  step,
-                  run,
-                  log));
-    }
+    check = ReconstructionCheck.atEndOfRun(config, model, base, data, step, run, log);
   }
 
   @Override
@@ -217,7 +169,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
         outcome.step(),
         outcome.finished(),
         outcome.exitCode(),
-        lastMse,
+        last == null ? Double.NaN : last.lastMse(),
         last == null ? 0 : last.codebook().usage(),
         last == null ? Double.NaN : last.codebook().perplexity(),
         heldOutMse,

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.dalle.evaluation.compositional.CompositionalScorer;
 import org.dalle.evaluation.compositional.CompositionalScorer.ObjectMatch;
 import org.dalle.evaluation.compositional.DetectedScene;
@@ -110,18 +111,22 @@ public final class ReconstructionCheck {
    * Runs the check at the end of a training run with the model's current (EMA) weights, and writes
    * its file, figure and {@code check_*} metrics line into the run directory.
    *
-   * @param preparedSize the side of the prepared images, which the scenes are rendered at
+   * @return the check's figures; empty when the run's data has no held-out-split scenes to check
    */
-  static ReconstructionCheckResult atEndOfRun(
+  static Optional<ReconstructionCheckResult> atEndOfRun(
       TrainDvaeConfig config,
       DiscreteVae model,
       NDManager base,
-      int preparedSize,
-      HeldOutScenes scenes,
+      DvaeData data,
       long step,
       RunDirectory run,
       PrintStream log)
       throws IOException {
+    if (data.checkScenes().scenes().isEmpty()) {
+      return Optional.empty();
+    }
+    HeldOutScenes scenes = data.checkScenes().scenes().get();
+    int preparedSize = data.preparedSize();
     int count = config.reconstructionCheckImages();
     log.printf(
         "train-dvae: reconstruction check on %d held-out-split scenes (EMA weights)%n", count);
@@ -138,7 +143,7 @@ public final class ReconstructionCheck {
     try (MetricsLog metrics = MetricsLog.open(run.metrics(), step)) {
       metrics.log(step, result.metrics());
     }
-    return result;
+    return Optional.of(result);
   }
 
   /**

@@ -1,7 +1,9 @@
 package org.dalle.jobs.dvae;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.dalle.jobs.train.TrainingResult;
 
 /**
  * What a {@code train-dvae} run ended with (see {@link DvaeTrainer}).
@@ -30,4 +32,36 @@ public record TrainDvaeResult(
     Path reconstructions,
     Path export,
     Optional<ReconstructionCheckResult> reconstructionCheck,
-    String reconstructionCheckSkipped) {}
+    String reconstructionCheckSkipped)
+    implements TrainingResult {
+
+  /** Prints what {@code train-dvae} (and the quickstart) shows at the end of a run. */
+  public void print(PrintStream out, TrainDvaeConfig config) {
+    out.printf(
+        "train-dvae: %s at step %d. Last batch: reconstruction MSE %.4f, codebook usage %d of %d"
+            + " codes (perplexity %.1f). Held-out MSE (EMA weights): %.4f.%n"
+            + "  reconstructions: %s%n",
+        finished ? "done" : "stopped",
+        step,
+        batchMse,
+        codebookUsage,
+        config.model().vocabSize(),
+        perplexity,
+        heldOutMse,
+        reconstructions);
+    if (reconstructionCheck.isPresent()) {
+      out.println("  " + reconstructionCheck.get().line());
+      out.printf(
+          "  reconstruction check: %s, %s%n",
+          Path.of(config.training().out(), ReconstructionCheckResult.FILE),
+          Path.of(config.training().out(), ReconstructionCheckResult.FIGURE));
+    } else {
+      out.println("  reconstruction check skipped: " + reconstructionCheckSkipped);
+    }
+    if (finished) {
+      out.println("  export for `dalle encode`: " + export);
+    } else {
+      out.println("  continue with the same command and --resume");
+    }
+  }
+}

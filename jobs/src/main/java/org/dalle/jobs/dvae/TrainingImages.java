@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.jobs.train.BatchSampler;
 import org.dalle.pipelines.image.PngCodec;
 import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
@@ -204,6 +205,25 @@ public final class TrainingImages {
         }
       }
     }
+  }
+
+  /**
+   * The crop windows of a batch's images, each mirrored where the batch says, one after another as
+   * {@code (B, 3, crop, crop)}.
+   */
+  public float[] pixels(BatchSampler.Batch batch) {
+    int[] indices = batch.indices();
+    float[] pixels = new float[indices.length * imageFloats()];
+    for (int i = 0; i < indices.length; i++) {
+      copyTo(
+          indices[i],
+          batch.flips()[i],
+          batch.lefts()[i],
+          batch.tops()[i],
+          pixels,
+          i * imageFloats());
+    }
+    return pixels;
   }
 
   /** The centre offset along each axis, the window evaluation uses. */

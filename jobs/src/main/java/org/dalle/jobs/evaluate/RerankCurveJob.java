@@ -20,7 +20,6 @@ import javax.imageio.ImageIO;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.dalle.evaluation.compositional.CaptionFacts;
-import org.dalle.evaluation.compositional.CaptionFile;
 import org.dalle.evaluation.compositional.CompositionalScorer;
 import org.dalle.evaluation.compositional.RerankingCurve;
 import org.dalle.evaluation.compositional.SampleSetScore;
@@ -58,7 +57,7 @@ public final class RerankCurveJob {
   public static Result run(
       Path samples, Path captions, List<Integer> sizes, Path out, PrintStream log)
       throws IOException {
-    List<CaptionFacts> facts = CaptionFile.read(captions);
+    List<CaptionFacts> facts = CaptionFacts.read(captions);
     if (facts.isEmpty()) {
       throw new IllegalArgumentException("caption file " + captions + " holds no captions");
     }

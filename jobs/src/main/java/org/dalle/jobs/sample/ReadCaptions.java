@@ -20,6 +20,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.dalle.pipelines.captions.CaptionFile;
 import org.dalle.schemas.Rejected;
 
 /**
@@ -40,8 +41,8 @@ final class ReadCaptions extends PTransform<PBegin, PCollectionTuple> {
   @Override
   public PCollectionTuple expand(PBegin begin) {
     KvCoder<String, String> coder = KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
-    CaptionFiles.Format format = CaptionFiles.Format.of(pattern);
-    if (format == CaptionFiles.Format.AVRO) {
+    CaptionFile.Format format = CaptionFile.Format.of(pattern);
+    if (format == CaptionFile.Format.AVRO) {
       PCollection<KV<String, String>> captions =
           begin.apply(
               "ReadAvroCaptions",
@@ -62,7 +63,7 @@ final class ReadCaptions extends PTransform<PBegin, PCollectionTuple> {
             .apply("OpenCaptionFiles", FileIO.readMatches())
             .apply(
                 "ParseCaptionLines",
-                ParDo.of(new ParseLinesFn(format == CaptionFiles.Format.JSONL))
+                ParDo.of(new ParseLinesFn(format == CaptionFile.Format.JSONL))
                     .withOutputTags(CAPTIONS, TupleTagList.of(REJECTED)));
     read.get(CAPTIONS).setCoder(coder);
     read.get(REJECTED).setCoder(AvroCoder.of(Rejected.class));

@@ -41,8 +41,32 @@ public record SampleConfig(
     String prefixImage,
     int keepRows) {
 
+  /** Images drawn per caption unless a config or flag says otherwise. */
+  public static final int DEFAULT_CANDIDATES = 8;
+
   public SampleConfig {
     captions = List.copyOf(captions);
+  }
+
+  /**
+   * The defaults before a config file and overrides: {@value #DEFAULT_CANDIDATES} candidates, all
+   * kept, 16 per batch, the paper's sampling, seed 0; no models, captions or output yet.
+   */
+  public static SampleConfig defaults() {
+    return new SampleConfig(
+        "",
+        "",
+        null,
+        "",
+        List.of(),
+        "",
+        DEFAULT_CANDIDATES,
+        DEFAULT_CANDIDATES,
+        16,
+        SamplingOptions.paper(),
+        0,
+        null,
+        0);
   }
 
   /**

@@ -31,6 +31,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.dalle.models.clip.ImageTextScorer;
+import org.dalle.pipelines.captions.CaptionFile;
 import org.dalle.pipelines.io.CommitStagedOutput;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
@@ -215,12 +216,12 @@ public final class SamplePipeline {
       throw new IllegalArgumentException(
           "--captions " + pattern + " matches no file; expected a .jsonl, .avro or text file");
     }
-    if (CaptionFiles.Format.of(pattern) == CaptionFiles.Format.AVRO) {
+    if (CaptionFile.Format.of(pattern) == CaptionFile.Format.AVRO) {
       MatchResult.Metadata first = files.get(0);
       try (InputStream in = Channels.newInputStream(FileSystems.open(first.resourceId()));
           DataFileStream<GenericRecord> records =
               new DataFileStream<>(in, new GenericDatumReader<>())) {
-        CaptionFiles.checkAvroSchema(records.getSchema(), first.resourceId().toString());
+        CaptionFile.checkAvroSchema(records.getSchema(), first.resourceId().toString());
       } catch (IOException e) {
         throw new IllegalArgumentException(
             "--captions " + first.resourceId() + " is not a readable Avro file: " + e.getMessage(),

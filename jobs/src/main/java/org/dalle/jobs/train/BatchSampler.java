@@ -78,6 +78,29 @@ public final class BatchSampler {
     this.position = start;
   }
 
+  /** Unmirrored batches of {@code examples} with the run's seed and batch size. */
+  public static BatchSampler of(TrainingSettings run, int examples, DataPosition start) {
+    return new BatchSampler(run.seed(), examples, run.batchSize(), false, start);
+  }
+
+  /**
+   * Batches of crop windows of {@code examples} images, with the run's seed and batch size.
+   *
+   * @param flip whether to draw flips; when false every flip is false
+   * @param cropPositions crop offsets along each axis (stored size − crop size + 1)
+   * @param randomCrop draw each crop offset uniformly; when false every crop is the centre one
+   */
+  public static BatchSampler ofImages(
+      TrainingSettings run,
+      int examples,
+      boolean flip,
+      int cropPositions,
+      boolean randomCrop,
+      DataPosition start) {
+    return new BatchSampler(
+        run.seed(), examples, run.batchSize(), flip, cropPositions, randomCrop, start);
+  }
+
   /** Where the next batch starts. */
   public DataPosition position() {
     return position;

@@ -1,6 +1,8 @@
 package org.dalle.jobs.transformer;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
+import org.dalle.jobs.train.TrainingResult;
 
 /**
  * What a {@code train-transformer} run ended with (see {@link TransformerTrainer}).
@@ -22,4 +24,25 @@ public record TrainTransformerResult(
     double imageLoss,
     long skippedUpdates,
     double tokensPerSecond,
-    Path export) {}
+    Path export)
+    implements TrainingResult {
+
+  /** Prints what {@code train-transformer} (and the quickstart) shows at the end of a run. */
+  public void print(PrintStream out) {
+    out.printf(
+        "train-transformer: %s at step %d. Last update: loss %.4f (text %.4f, image %.4f nats per"
+            + " token), %d updates skipped, %.0f tokens/s.%n",
+        finished ? "done" : "stopped",
+        step,
+        loss,
+        textLoss,
+        imageLoss,
+        skippedUpdates,
+        tokensPerSecond);
+    if (finished) {
+      out.println("  export for `dalle sample`: " + export);
+    } else {
+      out.println("  continue with the same command and --resume");
+    }
+  }
+}

@@ -3,15 +3,16 @@ package org.dalle.jobs.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.dalle.jobs.train.BatchSampler;
 import org.dalle.jobs.train.Checkpoint;
 import org.dalle.jobs.train.CheckpointWriter;
 import org.dalle.jobs.train.DataPosition;
+import org.dalle.jobs.train.LossWindow;
 import org.dalle.jobs.train.ModelTrainer;
 import org.dalle.jobs.train.PlateauHalving;
 import org.dalle.jobs.train.RunDirectory;
@@ -21,11 +22,8 @@ import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.train.TrainingSettings;
 import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Ema;
-import org.dalle.models.tokenizer.BpeTokenizer;
 import org.dalle.models.transformer.PriorExport;
 import org.dalle.models.transformer.TransformerPrior;
-import org.dalle.pipelines.encode.EncodePipeline;
-import org.dalle.pipelines.prepare.PreparedData;
 
 /**
  * The transformer prior's part of a {@link TrainingLoop} (section 2.2, 2.4 and appendix B.1 of the
@@ -46,17 +44,14 @@ public final class TransformerTrainer
   private final TrainTransformerConfig requested;
   private final PrintStream log;
   private TrainTransformerConfig config;
-  private String tokenizerJson;
-  private BatchBuilder batches;
-  private int examples;
+  private TransformerData data;
   private TransformerPrior model;
   private PriorUpdate update;
   private AdamW optimizer;
   private Ema ema;
   private PlateauHalving plateau;
+  private LossWindow window;
   private Schedule warmup;
-  private double windowLossSum;
-  private long windowUpdates;
   private long skipped;
   private PriorFigures last;
 
@@ -81,40 +76,8 @@ public final class TransformerTrainer
 
   @Override
   public Object load() throws IOException {
-    TrainTransformerConfig located = requested;
-    if (requested.tokenizer() == null || requested.tokenizer().isBlank()) {
-      // The tokens' run.json names the prepare output they were encoded from.
-      PreparedData prepared = PreparedData.open(EncodePipeline.preparedData(requested.data()));
-      located = requested.withTokenizer(prepared.tokenizerPath());
-      log.println(
-          "train-transformer: tokenizer " + located.tokenizer() + " (of the prepared data)");
-    }
-    try {
-      tokenizerJson = PreparedData.readText(located.tokenizer());
-    } catch (FileNotFoundException e) {
-      throw new IllegalArgumentException(
-          located.tokenizer() + " does not exist; expected the tokenizer.json of `dalle prepare`",
-          e);
-    }
-    BpeTokenizer tokenizer = BpeTokenizer.fromTokenizerJson(tokenizerJson);
-    config = located.withTokenizerVocabulary(tokenizer.vocabSize());
-    TokenizedDataset data = TokenizedDataset.load(Path.of(config.data()), config.model());
-    int batchSize = config.training().batchSize();
-    if (data.count() < batchSize) {
-      throw new IllegalArgumentException(
-          String.format(
-              "%s holds %d examples; expected at least batch_size (%d)",
-              config.data(), data.count(), batchSize));
-    }
-    examples = data.count();
-    batches =
-        new BatchBuilder(
-            data,
-            tokenizer,
-            config.bpeDropout(),
-            config.model().textLength(),
-            config.model().imageLength(),
-            config.training().seed());
+    data = TransformerData.load(requested, log);
+    config = data.config();
     return config;
   }
 
@@ -126,19 +89,19 @@ public final class TransformerTrainer
     model.initializeParameters(base);
     update = new PriorUpdate(model, config);
     plateau = new PlateauHalving(config.plateauPatience(), config.maxHalvings());
+    window = new LossWindow(config.plateauWindow());
     warmup = Schedule.linearWarmup(config.learningRate(), config.warmupSteps());
     return new Parts(model.getParameters(), optimizer, Optional.of(ema));
   }
 
   @Override
   public BatchSampler sampler(DataPosition position) {
-    TrainingSettings run = config.training();
-    return new BatchSampler(run.seed(), examples, run.batchSize(), false, position);
+    return BatchSampler.of(config.training(), data.examples(), position);
   }
 
   @Override
   public PriorUpdate.Backward backward(long step, BatchSampler.Batch batch, NDManager scope) {
-    BatchBuilder.Tokens tokens = batches.build(batch.indices(), step);
+    BatchBuilder.Tokens tokens = data.batches().build(batch.indices(), step);
     int b = tokens.batch();
     NDArray text = scope.create(tokens.text(), new Shape(b, config.model().textLength()));
     NDArray image = scope.create(tokens.image(), new Shape(b, config.model().imageLength()));
@@ -158,16 +121,11 @@ public final class TransformerTrainer
       skipped++;
     }
     if (step >= config.warmupSteps() && Double.isFinite(outcome.loss())) {
-      windowLossSum += outcome.loss();
-      windowUpdates++;
-      if (windowUpdates == config.plateauWindow()) {
-        if (plateau.observe(windowLossSum / windowUpdates)) {
-          log.printf(
-              "%ntrain-transformer: loss plateaued at step %d; learning rate halved (%d of %d)%n",
-              step + 1, plateau.state().halvings(), config.maxHalvings());
-        }
-        windowLossSum = 0;
-        windowUpdates = 0;
+      OptionalDouble mean = window.add(outcome.loss());
+      if (mean.isPresent() && plateau.observe(mean.getAsDouble())) {
+        log.printf(
+            "%ntrain-transformer: loss plateaued at step %d; learning rate halved (%d of %d)%n",
+            step + 1, plateau.state().halvings(), config.maxHalvings());
       }
     }
     long tokensPerUpdate = (long) config.training().batchSize() * config.model().sequenceLength();
@@ -181,8 +139,8 @@ public final class TransformerTrainer
     writer.putJson(
         TrainerState.FILE,
         new TrainerState(
-            plateau.state(), windowLossSum, windowUpdates, skipped, update.exportScaler()));
-    writer.putText(TOKENIZER, tokenizerJson);
+            plateau.state(), window.sum(), window.count(), skipped, update.exportScaler()));
+    writer.putText(TOKENIZER, data.tokenizerJson());
   }
 
   @Override
@@ -190,14 +148,13 @@ public final class TransformerTrainer
     TrainerState state = checkpoint.readJson(TrainerState.FILE, TrainerState.class);
     plateau.restore(state.plateau());
     update.importScaler(state.gradientScaler());
-    windowLossSum = state.windowLossSum();
-    windowUpdates = state.windowUpdates();
+    window.restore(state.windowLossSum(), state.windowUpdates());
     skipped = state.skippedUpdates();
   }
 
   @Override
   public void export(long step, Path exportDir, RunDirectory run) throws IOException {
-    PriorExport.write(model, tokenizerJson, exportDir);
+    PriorExport.write(model, data.tokenizerJson(), exportDir);
   }
 
   @Override

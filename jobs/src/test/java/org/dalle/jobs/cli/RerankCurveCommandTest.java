@@ -18,7 +18,6 @@ import javax.imageio.ImageIO;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.dalle.evaluation.compositional.CaptionFacts;
-import org.dalle.evaluation.compositional.CaptionFile;
 import org.dalle.pipelines.synthetic.SceneRenderer;
 import org.dalle.schemas.Sample;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,7 @@ class RerankCurveCommandTest {
     JsonNode selection = JSON.readTree(captionsDir.resolve("selection.json").toFile());
     assertEquals(6, selection.get("captions").asInt());
     assertEquals(1_000_000, selection.get("first_unseen_index").asLong());
-    List<CaptionFacts> facts = CaptionFile.read(captions);
+    List<CaptionFacts> facts = CaptionFacts.read(captions);
     assertEquals(6, facts.size());
     assertEquals(3, facts.stream().filter(f -> !f.heldOut().isEmpty()).count());
 
@@ -121,7 +120,7 @@ class RerankCurveCommandTest {
   void unscoredSamplesAreRejectedWithWhatToDoInstead() throws IOException {
     Path captionsDir = dir.resolve("captions");
     assertEquals(0, syntheticCaptions(1, captionsDir), err.toString());
-    CaptionFacts caption = CaptionFile.read(captionsDir.resolve("captions.jsonl")).get(0);
+    CaptionFacts caption = CaptionFacts.read(captionsDir.resolve("captions.jsonl")).get(0);
     Path samples = Files.createDirectories(dir.resolve("samples"));
     try (DataFileWriter<Sample> writer =
         new DataFileWriter<>(new SpecificDatumWriter<>(Sample.class))) {

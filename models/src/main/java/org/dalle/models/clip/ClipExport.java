@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.dalle.models.export.ExportFiles;
+import org.dalle.models.export.ExportFolder;
 import org.dalle.models.export.PortableExport;
 import org.dalle.models.optim.ParameterArrays;
 import org.dalle.models.tokenizer.BpeTokenizer;
@@ -41,31 +39,29 @@ public final class ClipExport {
   private ClipExport() {}
 
   /**
-   * Writes {@code model} (initialised) and the tokenizer text into {@code dir}, each file through a
-   * temporary name and a rename, the config last.
+   * Writes {@code model} (initialised) and the tokenizer text into {@code dir} through an {@link
+   * ExportFolder}, the config last.
    */
   public static void write(ClipModel model, String tokenizerJson, Path dir) throws IOException {
     model.requireInitialized();
-    Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve(CONFIG_FILE)); // incomplete until rewritten last
-    ExportFiles.writeAtomically(
-        dir.resolve(PARAMS_FILE),
-        out -> {
-          try (NDManager scope = NDManager.newBaseManager()) {
-            ParameterArrays.export(model.getParameters(), scope).encode(out);
-          }
-        });
-    PortableExport.write(model, MODEL_TYPE, model.config(), dir);
-    byte[] tokenizer = tokenizerJson.getBytes(StandardCharsets.UTF_8);
-    ExportFiles.writeAtomically(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizer));
-    ExportFiles.writeAtomically(
-        dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    ExportFolder folder =
+        ExportFolder.begin(dir, CONFIG_FILE)
+            .write(
+                PARAMS_FILE,
+                out -> {
+                  try (NDManager scope = NDManager.newBaseManager()) {
+                    ParameterArrays.export(model.getParameters(), scope).encode(out);
+                  }
+                });
+    PortableExport.write(folder, model, MODEL_TYPE, model.config());
+    folder
+        .writeText(TOKENIZER_FILE, tokenizerJson)
+        .finish(out -> JSON.writeValue(out, model.config()));
   }
 
   /** Whether {@code dir} holds a complete export. */
   public static boolean isComplete(Path dir) {
-    return List.of(CONFIG_FILE, PARAMS_FILE, TOKENIZER_FILE).stream()
-        .allMatch(name -> Files.isRegularFile(dir.resolve(name)));
+    return ExportFolder.isComplete(dir, CONFIG_FILE, PARAMS_FILE, TOKENIZER_FILE);
   }
 
   /** Reads the config of the export in {@code dir}. */

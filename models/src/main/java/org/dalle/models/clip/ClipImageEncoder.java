@@ -18,7 +18,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import org.dalle.models.dvae.BottleneckBlock;
+import org.dalle.models.nn.BottleneckBlock;
 import org.dalle.models.nn.ParameterSpecs;
 
 /**

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Objects;
-import org.dalle.models.dvae.Scale;
+import org.dalle.models.nn.Scale;
 
 /**
  * The symmetric InfoNCE loss of CLIP (Radford et al. 2021, Figure 3), which the contrastive

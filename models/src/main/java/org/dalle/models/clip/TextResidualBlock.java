@@ -10,8 +10,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.dalle.models.dvae.Scale;
 import org.dalle.models.nn.ParameterSpecs;
+import org.dalle.models.nn.Scale;
 
 /**
  * A pre-LN transformer resblock of the contrastive model's text encoder (GPT-2's layout, as CLIP's

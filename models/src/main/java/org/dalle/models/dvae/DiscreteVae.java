@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dalle.models.nn.Scale;
 
 /**
  * The discrete VAE of stage 1 (section 2.1 of the paper): an encoder from images to a grid of code

@@ -14,6 +14,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.nn.BottleneckBlock;
+import org.dalle.models.nn.SameConv2d;
 
 /**
  * The dVAE decoder (appendix A.1): a 1×1 convolution from the (relaxed) one-hot code channels, then
@@ -41,7 +43,7 @@ public final class DvaeDecoder extends AbstractBlock {
     super(VERSION);
     this.config = config.validate();
     int width = config.decoderInputWidth();
-    input = addChildBlock("input", DvaeConv2d.create(config.vocabSize(), width, 1));
+    input = addChildBlock("input", SameConv2d.create(config.vocabSize(), width, 1));
     for (int g = 0; g < config.groups(); g++) {
       List<Block> blocks = new ArrayList<>();
       for (int b = 0; b < config.blocksPerGroup(); b++) {
@@ -57,7 +59,7 @@ public final class DvaeDecoder extends AbstractBlock {
       }
       groups.add(blocks);
     }
-    output = addChildBlock("output", DvaeConv2d.create(width, 2 * config.channels(), 1));
+    output = addChildBlock("output", SameConv2d.create(width, 2 * config.channels(), 1));
   }
 
   @Override

@@ -13,6 +13,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.nn.BottleneckBlock;
+import org.dalle.models.nn.SameConv2d;
 
 /**
  * The dVAE encoder (appendix A.1): a 7×7 convolution, then {@code groups} groups of bottleneck
@@ -36,7 +38,7 @@ public final class DvaeEncoder extends AbstractBlock {
   public DvaeEncoder(DvaeConfig config) {
     super(VERSION);
     this.config = config.validate();
-    input = addChildBlock("input", DvaeConv2d.create(config.channels(), config.hiddenWidth(), 7));
+    input = addChildBlock("input", SameConv2d.create(config.channels(), config.hiddenWidth(), 7));
     int width = config.hiddenWidth();
     for (int g = 0; g < config.groups(); g++) {
       List<Block> blocks = new ArrayList<>();
@@ -53,7 +55,7 @@ public final class DvaeEncoder extends AbstractBlock {
       }
       groups.add(blocks);
     }
-    output = addChildBlock("output", DvaeConv2d.create(width, config.vocabSize(), 1));
+    output = addChildBlock("output", SameConv2d.create(width, config.vocabSize(), 1));
   }
 
   @Override

@@ -19,7 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dalle.models.export.ExportFiles;
+import org.dalle.models.export.ExportFolder;
 import org.dalle.models.export.PortableExport;
 
 /**
@@ -46,28 +46,26 @@ public final class DvaeExport {
   private DvaeExport() {}
 
   /**
-   * Writes {@code model} (which must be initialised) into {@code dir}, creating it if needed. Each
-   * file goes to a temporary file in {@code dir} first and is renamed over the target, so a reader
-   * never sees a torn file; the weights are written first (DJL's, then the portable files) and the
-   * config last, so the config's presence marks a complete export.
+   * Writes {@code model} (which must be initialised) into {@code dir}, creating it if needed,
+   * through an {@link ExportFolder}: the weights first and the config last, so the config's
+   * presence marks a complete export.
    */
   public static void write(DiscreteVae model, Path dir) throws IOException {
     if (!model.isInitialized()) {
       throw new IllegalArgumentException(
           "the dVAE has no parameters; initialise or train it before exporting");
     }
-    Files.createDirectories(dir);
-    // The config goes last: its presence marks a complete export.
-    ExportFiles.writeAtomically(
-        dir.resolve(PARAMS_FILE),
-        out -> {
-          DataOutputStream data = new DataOutputStream(out);
-          model.saveParameters(data);
-          data.flush();
-        });
-    PortableExport.write(model, MODEL_TYPE, model.config(), dir);
-    ExportFiles.writeAtomically(
-        dir.resolve(CONFIG_FILE), out -> JSON.writeValue(out, model.config()));
+    ExportFolder folder =
+        ExportFolder.begin(dir, CONFIG_FILE)
+            .write(
+                PARAMS_FILE,
+                out -> {
+                  DataOutputStream data = new DataOutputStream(out);
+                  model.saveParameters(data);
+                  data.flush();
+                });
+    PortableExport.write(folder, model, MODEL_TYPE, model.config());
+    folder.finish(out -> JSON.writeValue(out, model.config()));
   }
 
   /**
@@ -79,8 +77,7 @@ public final class DvaeExport {
    */
   /** Whether {@code dir} holds a complete export (the config is written last). */
   public static boolean isComplete(Path dir) {
-    return Files.isRegularFile(dir.resolve(CONFIG_FILE))
-        && Files.isRegularFile(dir.resolve(PARAMS_FILE));
+    return ExportFolder.isComplete(dir, CONFIG_FILE, PARAMS_FILE);
   }
 
   /** Reads the config of the export in {@code dir}. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.dalle.models.nn.Scale;
 
 /**
  * The Gumbel-softmax relaxation of a categorical sample (section 2.1 of the paper): {@code

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import org.dalle.models.nn.Scale;
 
 /**
  * The logit-Laplace likelihood of the dVAE decoder (section A.3 of the paper).

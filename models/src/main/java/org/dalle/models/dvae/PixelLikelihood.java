@@ -3,6 +3,7 @@ package org.dalle.models.dvae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Locale;
+import org.dalle.models.nn.Scale;
 
 /**
  * The reconstruction term of the dVAE's loss: −log p(x | decoder output) per sub-pixel.

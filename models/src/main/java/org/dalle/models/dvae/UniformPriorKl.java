@@ -2,6 +2,7 @@ package org.dalle.models.dvae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.dalle.models.nn.Scale;
 
 /**
  * The KL term of the dVAE's evidence lower bound (section 2.1 of the paper): the divergence of the

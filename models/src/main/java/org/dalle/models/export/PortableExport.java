@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,25 +29,23 @@ public final class PortableExport {
 
   /**
    * Writes {@value #WEIGHTS_FILE} and then {@value #CONFIG_FILE} of {@code model} (initialised)
-   * into {@code dir}, which must exist, each through a temporary file and a rename.
+   * into {@code folder}, each through a temporary file and a rename.
    *
    * @param modelType what the model is, e.g. {@code dvae}; also in the weights' metadata
    * @param config the model's config, written under {@code config}
    */
-  public static void write(Block model, String modelType, Object config, Path dir)
+  public static void write(ExportFolder folder, Block model, String modelType, Object config)
       throws IOException {
     Map<String, NDArray> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> parameter : ParameterNames.of(model).entrySet()) {
       tensors.put(parameter.getKey(), parameter.getValue().getArray());
     }
     Map<String, String> metadata = Map.of("format", "pt", "model_type", modelType);
-    ExportFiles.writeAtomically(
-        dir.resolve(WEIGHTS_FILE), out -> Safetensors.write(tensors, metadata, out));
+    folder.write(WEIGHTS_FILE, out -> Safetensors.write(tensors, metadata, out));
     ObjectNode description = JSON.createObjectNode();
     description.put("model_type", modelType);
     description.set("config", JSON.valueToTree(config));
-    ExportFiles.writeAtomically(
-        dir.resolve(CONFIG_FILE),
-        out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description));
+    folder.write(
+        CONFIG_FILE, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, description));
   }
 }

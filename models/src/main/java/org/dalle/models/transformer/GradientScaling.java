@@ -2,7 +2,7 @@ package org.dalle.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import org.dalle.models.dvae.Scale;
+import org.dalle.models.nn.Scale;
 
 /**
  * An identity in the forward pass whose backward pass multiplies the gradient by a constant, the

@@ -10,8 +10,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.dalle.models.dvae.Scale;
 import org.dalle.models.nn.ParameterSpecs;
+import org.dalle.models.nn.Scale;
 
 /**
  * Multi-head causal self-attention under one layer's mask (section 2.2 of the paper): {@code

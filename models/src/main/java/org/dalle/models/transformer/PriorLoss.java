@@ -2,7 +2,7 @@ package org.dalle.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import org.dalle.models.dvae.Scale;
+import org.dalle.models.nn.Scale;
 
 /**
  * The prior's training loss (section 2.2 of the paper): the cross-entropy of the text tokens and of

@@ -110,8 +110,7 @@ public final class CubSource extends ImageSource {
                 + (images.isPresent() ? splitFile : imagesFile)
                 + "; the CUB split needs both files or neither");
       }
-      out.output(
-          CubSplits.parse(CaptionText.decode(images.get()), CaptionText.decode(split.get())));
+      out.output(CubSplits.parse(Utf8Text.decode(images.get()), Utf8Text.decode(split.get())));
     }
   }
 
@@ -164,7 +163,7 @@ public final class CubSource extends ImageSource {
       Optional<byte[]> text = StoredFiles.readIfExists(textFile);
       List<String> lines;
       try {
-        lines = text.isPresent() ? CaptionText.lines(CaptionText.decode(text.get())) : List.of();
+        lines = text.isPresent() ? Utf8Text.lines(Utf8Text.decode(text.get())) : List.of();
       } catch (CharacterCodingException e) {
         context.output(
             REJECTED,

@@ -54,7 +54,7 @@ public final class CubSplits {
   private static Map<String, String> parseLines(String text, String fileName, String form) {
     Map<String, String> valueById = new HashMap<>();
     int lineNumber = 0;
-    for (String line : CaptionText.lines(text)) {
+    for (String line : Utf8Text.lines(text)) {
       lineNumber++;
       if (line.isBlank()) {
         continue;

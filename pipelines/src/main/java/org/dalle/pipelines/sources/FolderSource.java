@@ -96,7 +96,7 @@ public final class FolderSource extends ImageSource {
       String caption = null;
       if (captionBytes.isPresent()) {
         try {
-          caption = CaptionText.decode(captionBytes.get());
+          caption = Utf8Text.decode(captionBytes.get());
         } catch (CharacterCodingException e) {
           out.get(REJECTED)
               .output(

@@ -156,7 +156,7 @@ public final class WebDatasetSource extends ImageSource {
     byte[] captionBytes = fields.get(CAPTION_FIELD);
     if (captionBytes != null) {
       try {
-        caption = CaptionText.decode(captionBytes);
+        caption = Utf8Text.decode(captionBytes);
       } catch (CharacterCodingException e) {
         rejections.accept(
             SourceRecords.rejected(
