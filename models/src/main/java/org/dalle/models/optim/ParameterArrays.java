@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,12 +93,21 @@ public final class ParameterArrays {
               + target.getDataType()
               + target.getShape());
     }
-    if (source.getDevice().equals(target.getDevice())) {
-      target.set(ALL, source);
-    } else {
-      try (NDArray moved = source.toDevice(target.getDevice(), true)) {
-        target.set(ALL, moved);
+    // Gradient recording is per thread and the engine turns it off only on the thread that loads
+    // it: on any other thread (a Beam worker, a second stage) an in-place write into a parameter
+    // fails ("a leaf Variable that requires grad is being used in an in-place operation").
+    boolean recording = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      if (source.getDevice().equals(target.getDevice())) {
+        target.set(ALL, source);
+      } else {
+        try (NDArray moved = source.toDevice(target.getDevice(), true)) {
+          target.set(ALL, moved);
+        }
       }
+    } finally {
+      JniUtils.setGradMode(recording);
     }
   }
 

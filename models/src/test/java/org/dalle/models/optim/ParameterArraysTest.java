@@ -4,12 +4,17 @@ import static org.dalle.models.optim.TestParameters.parameter;
 import static org.dalle.models.optim.TestParameters.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +73,35 @@ class ParameterArraysTest {
           "array for parameter 'layer_weight' is float32(2), expected float32(1)",
           shapes.getMessage());
     }
+  }
+
+  @Test
+  void restoreWorksOnAThreadThatRecordsGradients() throws Exception {
+    // The engine turns gradient recording off only on the thread that loaded it; a model restored
+    // on another thread (a Beam worker, a later quickstart stage) must still load.
+    byte[] bytes;
+    try (NDManager scope = manager.newSubManager()) {
+      bytes = ParameterArrays.export(model(1f, 5f), scope).encode();
+    }
+    ParameterList target = model(0f, 0f);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean recordingAfter = new AtomicBoolean();
+    Thread thread =
+        new Thread(
+            () -> {
+              JniUtils.setGradMode(true);
+              try (NDManager scope = manager.newSubManager()) {
+                ParameterArrays.restore(target, NDList.decode(scope, bytes));
+                recordingAfter.set(JniUtils.isGradMode());
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    thread.start();
+    thread.join();
+    assertNull(failure.get(), () -> "restore failed: " + failure.get());
+    assertTrue(recordingAfter.get(), "the thread's gradient recording is left as it was");
+    assertArrayEquals(new float[] {1f, 2f}, values(target, "layer_weight"));
+    assertArrayEquals(new float[] {5f}, values(target, "layer_bias"));
   }
 }
