@@ -3,13 +3,13 @@ package org.dalle.collective;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * How a trainer starts its collective helper: a second JVM on the presets' class path running
@@ -17,9 +17,12 @@ import java.util.Map;
  *
  * <ol>
  *   <li>{@code DALLE_COLLECTIVE_CLASSPATH} (images set it to {@code /app/collective/*});
- *   <li>the jar or folder holding this class, followed by the dependency jars that the build of
- *       this module listed in the resource {@code helper.classpath} (local runs and tests).
+ *   <li>the folder this module was compiled to and the dependency jars its build listed, both
+ *       recorded in resources at build time (local runs from a source tree, and tests).
  * </ol>
+ *
+ * Not the jar this class was loaded from: {@code dalle.jar} carries DJL and an older javacpp, which
+ * must not come before the presets' own.
  */
 public final class HelperCommand {
 
@@ -48,7 +51,7 @@ public final class HelperCommand {
     if (configured != null && !configured.isBlank()) {
       return new HelperCommand(java, configured);
     }
-    return new HelperCommand(java, ownLocation() + File.pathSeparator + listedJars());
+    return new HelperCommand(java, compiledClasses() + File.pathSeparator + listedJars());
   }
 
   /** The class path the helper runs on. */
@@ -69,13 +72,24 @@ public final class HelperCommand {
     return command;
   }
 
-  private static String ownLocation() {
-    try {
-      return Path.of(
-              HelperCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the classes of " + HelperCommand.class, e);
+  private static String compiledClasses() {
+    try (InputStream in = HelperCommand.class.getResourceAsStream("helper.properties")) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      String classes = properties.getProperty("classes", "");
+      if (classes.isEmpty() || !Files.isDirectory(Path.of(classes))) {
+        throw new IllegalStateException(
+            "the collective module's classes ("
+                + (classes.isEmpty() ? "not recorded" : classes)
+                + ") are not on this machine: set "
+                + CLASSPATH
+                + " (e.g. collective/target/dalle-collective.jar:collective/target/helper-lib/*)");
+      }
+      return classes;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read helper.properties", e);
     }
   }
 

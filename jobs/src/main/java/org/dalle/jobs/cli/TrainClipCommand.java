@@ -11,6 +11,7 @@ import org.dalle.jobs.clip.ClipTrainer;
 import org.dalle.jobs.clip.TrainClipConfig;
 import org.dalle.jobs.clip.TrainClipResult;
 import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.distributed.TrainingRanks;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.models.clip.RetrievalAccuracy;
@@ -114,6 +115,9 @@ public final class TrainClipCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainClipConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     return train(resolved, run.resume, args).exitCode();
   }
 
@@ -122,9 +126,12 @@ public final class TrainClipCommand implements Callable<Integer>, ConfiguredJob 
       throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainClipResult result;
-    try (StopSignal stop = StopSignal.install()) {
+    try (StopSignal stop = StopSignal.install();
+        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv(), System.err)) {
       result =
-          new TrainingLoop(args, stop, System.err).run(new ClipTrainer(config, System.err), resume);
+          new TrainingLoop(args, stop, System.err)
+              .reduceGradientsWith(ranks.reducer())
+              .run(new ClipTrainer(config, System.err), resume);
     }
     System.out.printf(
         "train-clip: %s at step %d. Last update: loss %.4f, in-batch accuracy %.3f, temperature"

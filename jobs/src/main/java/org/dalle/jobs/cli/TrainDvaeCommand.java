@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.distributed.TrainingRanks;
 import org.dalle.jobs.dvae.DvaeTrainer;
 import org.dalle.jobs.dvae.ReconstructionCheckResult;
 import org.dalle.jobs.dvae.TrainDvaeConfig;
@@ -119,6 +120,9 @@ public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainDvaeConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     TrainDvaeResult result = train(resolved, run.resume, args);
     return result.exitCode();
   }
@@ -135,9 +139,11 @@ public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob 
       throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainDvaeResult result;
-    try (StopSignal stop = StopSignal.install()) {
+    try (StopSignal stop = StopSignal.install();
+        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv(), System.err)) {
       result =
           new TrainingLoop(args, stop, System.err)
+              .reduceGradientsWith(ranks.reducer())
               .onStep(onStep)
               .run(new DvaeTrainer(config, System.err), resume);
     }

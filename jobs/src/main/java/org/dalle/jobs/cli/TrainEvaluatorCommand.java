@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.dalle.evaluation.evaluator.SceneLabels;
 import org.dalle.evaluation.metrics.InceptionScore;
 import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.distributed.TrainingRanks;
 import org.dalle.jobs.evaluator.EvaluatorTrainer;
 import org.dalle.jobs.evaluator.HeldOutEvaluation;
 import org.dalle.jobs.evaluator.TrainEvaluatorConfig;
@@ -120,6 +121,9 @@ public final class TrainEvaluatorCommand implements Callable<Integer>, Configure
   public Integer call() throws Exception {
     TrainEvaluatorConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     return train(resolved, run.resume, args).exitCode();
   }
 
@@ -128,9 +132,11 @@ public final class TrainEvaluatorCommand implements Callable<Integer>, Configure
       TrainEvaluatorConfig resolved, boolean resume, List<String> args) throws Exception {
     CommandSupport.useEngineThreads(resolved.training().threads());
     TrainEvaluatorResult result;
-    try (StopSignal stop = StopSignal.install()) {
+    try (StopSignal stop = StopSignal.install();
+        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv(), System.err)) {
       result =
           new TrainingLoop(args, stop, System.err)
+              .reduceGradientsWith(ranks.reducer())
               .run(new EvaluatorTrainer(resolved, System.err), resume);
     }
     if (!result.finished()) {

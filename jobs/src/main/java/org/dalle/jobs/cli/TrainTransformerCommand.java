@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
+import org.dalle.jobs.distributed.TrainingRanks;
 import org.dalle.jobs.train.StopSignal;
 import org.dalle.jobs.train.TrainingLoop;
 import org.dalle.jobs.transformer.TrainTransformerConfig;
@@ -122,6 +123,9 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
   public Integer call() throws Exception {
     TrainTransformerConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     return train(resolved, run.resume, args).exitCode();
   }
 
@@ -139,9 +143,11 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
       throws Exception {
     CommandSupport.useEngineThreads(config.training().threads());
     TrainTransformerResult result;
-    try (StopSignal stop = StopSignal.install()) {
+    try (StopSignal stop = StopSignal.install();
+        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv(), System.err)) {
       result =
           new TrainingLoop(args, stop, System.err)
+              .reduceGradientsWith(ranks.reducer())
               .onStep(onStep)
               .run(new TransformerTrainer(config, System.err), resume);
     }
