@@ -29,6 +29,8 @@ import org.dalle.collective.HelperProtocol;
 import org.dalle.collective.HelperProtocol.Reply;
 import org.dalle.collective.HelperProtocol.Request;
 import org.dalle.collective.Rendezvous;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The collective helper process of one rank (see {@link HelperProtocol}): connects to its trainer's
@@ -57,6 +59,10 @@ public final class GlooHelper {
   }
 
   public static void main(String[] args) throws IOException {
+    // Ctrl-C reaches every process of the terminal's group: the trainer stops gracefully (its
+    // last checkpoint needs collectives), and this helper ends when the trainer closes the socket.
+    Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+    Signal.handle(new Signal("TERM"), SignalHandler.SIG_IGN);
     Map<String, String> options = options(args);
     Rendezvous rendezvous =
         new Rendezvous(

@@ -49,6 +49,7 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
   private long reductions;
   private long reduceNanos;
   private long collectiveNanos;
+  private long copyNanos;
   private long reducedBytes;
 
   private DataParallel(CollectiveClient client, long bucketBytes, PrintStream log) {
@@ -101,6 +102,7 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
       for (NDArray weight : weights) {
         weight.tempAttach(scope); // the gradient handles are freed with the scope
         gradients.add(memoryOf(weight.getGradient()));
+        reducedBytes += gradients.get(gradients.size() - 1).capacity();
       }
       collectiveNanos += transfer(gradients, CollectiveOp.ALL_REDUCE_MEAN, true);
     }
@@ -149,14 +151,15 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
         copyOut(arrays, buckets.get(k - SLOTS), slot(k - SLOTS), copyBack);
       }
       Buckets.Bucket bucket = buckets.get(k);
+      long t0 = System.nanoTime();
       for (Buckets.Piece piece : bucket.pieces()) {
         client
             .segment()
             .slice(slot(k) + piece.bucketOffset(), piece.bytes())
             .put(arrays.get(piece.array()).slice((int) piece.arrayOffset(), (int) piece.bytes()));
       }
+      copyNanos += System.nanoTime() - t0;
       client.submit(Request.on(op, ElementType.FLOAT32, slot(k), bucket.bytes() / 4, 0));
-      reducedBytes += bucket.bytes();
     }
     for (int k = Math.max(0, buckets.size() - SLOTS); k < buckets.size(); k++) {
       nanos += client.await();
@@ -170,12 +173,14 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
     if (!copyBack) {
       return;
     }
+    long t0 = System.nanoTime();
     for (Buckets.Piece piece : bucket.pieces()) {
       arrays
           .get(piece.array())
           .slice((int) piece.arrayOffset(), (int) piece.bytes())
           .put(client.segment().slice(slot + piece.bucketOffset(), piece.bytes()));
     }
+    copyNanos += System.nanoTime() - t0;
   }
 
   private long slot(int bucket) {
@@ -222,14 +227,16 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
     if (reductions > 0) {
       log.printf(
           "data parallel, rank %d of %d: %d gradient all-reduces of %.1f MB, %.1f ms each"
-              + " (%.1f ms in the collective, %.1f ms copying to and from shared memory)%n",
+              + " (%.1f ms in the collective, waiting for the slower rank included; %.2f ms"
+              + " copying to and from shared memory; %.1f ms handing over)%n",
           rank(),
           worldSize(),
           reductions,
           reducedBytes / 1e6 / reductions,
           reduceNanos / 1e6 / reductions,
           collectiveNanos / 1e6 / reductions,
-          (reduceNanos - collectiveNanos) / 1e6 / reductions);
+          copyNanos / 1e6 / reductions,
+          (reduceNanos - collectiveNanos - copyNanos) / 1e6 / reductions);
     }
     client.close();
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dalle.collective.Rendezvous;
+import sun.misc.Signal;
 
 /**
  * {@code --nproc N}: runs a training command as N processes on this machine that rendezvous on
@@ -78,8 +79,11 @@ public final class LocalRanks {
     log.printf(
         "starting %d ranks on 127.0.0.1:%d (logs of ranks 1..%d in %s)%n",
         nproc, port, nproc - 1, logs);
+    // Ctrl-C reaches the ranks too (one process group): they agree on a stop, checkpoint and
+    // exit, and this process waits for them instead of exiting first.
+    Signal.handle(new Signal("INT"), signal -> log.println("waiting for the ranks to stop"));
     List<Process> ranks = new ArrayList<>();
-    Thread reaper = new Thread(() -> ranks.forEach(Process::destroy));
+    Thread reaper = new Thread(() -> stopAll(ranks)); // on SIGTERM: stop them, let them checkpoint
     Runtime.getRuntime().addShutdownHook(reaper);
     try {
       for (int rank = 0; rank < nproc; rank++) {
@@ -102,6 +106,19 @@ public final class LocalRanks {
     } finally {
       ranks.forEach(Process::destroy);
       Runtime.getRuntime().removeShutdownHook(reaper);
+    }
+  }
+
+  private static void stopAll(List<Process> ranks) {
+    ranks.forEach(Process::destroy);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+    for (Process rank : ranks) {
+      try {
+        rank.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

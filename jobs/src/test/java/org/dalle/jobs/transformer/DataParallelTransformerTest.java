@@ -56,19 +56,23 @@ class DataParallelTransformerTest {
   }
 
   static TrainTransformerConfig config(Path out, int batchSize) {
+    return config(out, batchSize, STEPS, 100);
+  }
+
+  static TrainTransformerConfig config(Path out, int batchSize, long steps, long checkpointEvery) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("data", data.toString());
     settings.put("tokenizer", tokenizer.toString());
     settings.put("out", out.toString());
     settings.put("model", MODEL);
     settings.put("batch_size", batchSize);
-    settings.put("steps", STEPS);
+    settings.put("steps", steps);
     settings.put("learning_rate", 3e-3);
     settings.put("warmup_steps", 2);
     settings.put("ema_decay", 0.9);
     settings.put("bpe_dropout", 0.0);
-    settings.put("checkpoint_every", 100);
-    settings.put("keep_checkpoints", 1);
+    settings.put("checkpoint_every", checkpointEvery);
+    settings.put("keep_checkpoints", 2);
     settings.put("seed", 7);
     settings.put("threads", 1);
     return ConfigLoader.load(
@@ -118,8 +122,60 @@ class DataParallelTransformerTest {
     assertTrue(Files.exists(two.resolve("export")), "rank 0 wrote no export");
   }
 
+  @Test
+  void killingOneRankFailsTheRunAndAResumeEndsWithTheUninterruptedWeights() throws Exception {
+    Path whole = dir.resolve("whole");
+    Path wholeYaml = dir.resolve("whole.yaml");
+    Files.writeString(wholeYaml, ConfigLoader.toYaml(config(whole, 8, 8, 2)));
+    assertEquals(
+        0, dalle(List.of("train-transformer", "--config", wholeYaml.toString(), "--nproc", "2")));
+
+    Path killed = dir.resolve("killed");
+    Path killedYaml = dir.resolve("killed.yaml");
+    Files.writeString(killedYaml, ConfigLoader.toYaml(config(killed, 8, 8, 2)));
+    Process run =
+        start(List.of("train-transformer", "--config", killedYaml.toString(), "--nproc", "2"));
+    // Once rank 0 has logged three updates (a checkpoint exists at step 2), kill one rank.
+    Path metrics = killed.resolve("metrics.jsonl");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (!(Files.exists(metrics) && Files.readAllLines(metrics).size() >= 3)) {
+      assertTrue(run.isAlive() && System.nanoTime() < deadline, "the run ended before step 3");
+      Thread.sleep(50);
+    }
+    ProcessHandle rank =
+        run.children().filter(ProcessHandle::isAlive).reduce((a, b) -> b).orElseThrow();
+    rank.destroyForcibly();
+    assertTrue(run.waitFor(120, TimeUnit.SECONDS), "the other rank hung after its peer died");
+    assertTrue(run.exitValue() != 0, "a run with a killed rank exited 0");
+
+    assertEquals(
+        0,
+        dalle(
+            List.of(
+                "train-transformer",
+                "--config",
+                killedYaml.toString(),
+                "--nproc",
+                "2",
+                "--resume")));
+    double difference = maxDifference(whole, killed, Checkpoint.MODEL);
+    System.out.printf(
+        "killed at step >= 3 and resumed vs uninterrupted: max |dw| = %.3g%n", difference);
+    assertEquals(0, difference, "resumed weights differ from the uninterrupted run's");
+  }
+
   /** Runs the dalle CLI in a child JVM on this test's class path; its exit code. */
   static int dalle(List<String> args) throws IOException, InterruptedException {
+    Process process = start(args);
+    if (!process.waitFor(300, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("dalle " + args + " did not finish in 300 s");
+    }
+    return process.exitValue();
+  }
+
+  /** Starts the dalle CLI in a child JVM on this test's class path, its output on this one's. */
+  static Process start(List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -130,12 +186,7 @@ class DataParallelTransformerTest {
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().put("DALLE_COLLECTIVE_TIMEOUT_S", "60");
-    Process process = builder.start();
-    if (!process.waitFor(300, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("dalle " + args + " did not finish in 300 s");
-    }
-    return process.exitValue();
+    return builder.start();
   }
 
   static double maxDifference(Path a, Path b, String file) throws IOException {
