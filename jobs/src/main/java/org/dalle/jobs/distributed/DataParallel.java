@@ -110,6 +110,18 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
     reduceNanos += System.nanoTime() - t0;
   }
 
+  /**
+   * Replaces each array by its mean over ranks, in place; the arrays must be contiguous FLOAT32
+   * arrays on the CPU, the same shapes in the same order on every rank.
+   */
+  void allReduceMean(List<NDArray> arrays) {
+    List<ByteBuffer> memory = new ArrayList<>(arrays.size());
+    for (NDArray array : arrays) {
+      memory.add(memoryOf(array));
+    }
+    collectiveNanos += transfer(memory, CollectiveOp.ALL_REDUCE_MEAN, true);
+  }
+
   @Override
   public void broadcastParameters(ParameterList parameters) {
     List<ByteBuffer> values = new ArrayList<>();
@@ -218,7 +230,7 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
    * The array's own memory as a buffer: for a contiguous CPU array DJL's PyTorch engine returns a
    * view of its storage, not a copy (a parameter and its gradient are always contiguous).
    */
-  private static ByteBuffer memoryOf(NDArray array) {
+  static ByteBuffer memoryOf(NDArray array) {
     return ((PtNDArray) array).toByteBuffer(true);
   }
 

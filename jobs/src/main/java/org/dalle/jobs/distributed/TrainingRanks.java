@@ -15,17 +15,22 @@ import org.dalle.jobs.train.GradientReducer;
  */
 public final class TrainingRanks implements AutoCloseable {
 
+  /** Environment variable: compress gradients with PowerSGD at this rank (unset: plain mean). */
+  public static final String POWERSGD_RANK = "DALLE_POWERSGD_RANK";
+
   private final GradientReducer reducer;
   private final DataParallel dataParallel;
+  private final PrintStream log;
 
-  private TrainingRanks(GradientReducer reducer, DataParallel dataParallel) {
+  private TrainingRanks(GradientReducer reducer, DataParallel dataParallel, PrintStream log) {
     this.reducer = reducer;
     this.dataParallel = dataParallel;
+    this.log = log;
   }
 
   /** One process on its own. */
   public static TrainingRanks alone() {
-    return new TrainingRanks(GradientReducer.LOCAL, null);
+    return new TrainingRanks(GradientReducer.LOCAL, null, System.err);
   }
 
   /**
@@ -51,7 +56,19 @@ public final class TrainingRanks implements AutoCloseable {
             HelperCommand.locate(env),
             bucketBytes(env),
             log);
-    return new TrainingRanks(dataParallel, dataParallel);
+    String powerSgdRank = env.get(POWERSGD_RANK);
+    if (powerSgdRank == null || powerSgdRank.isBlank()) {
+      return new TrainingRanks(dataParallel, dataParallel, log);
+    }
+    int rank;
+    try {
+      rank = Integer.parseInt(powerSgdRank.trim());
+    } catch (NumberFormatException e) {
+      dataParallel.close();
+      throw new IllegalArgumentException(
+          POWERSGD_RANK + " is '" + powerSgdRank + "'; expected a rank such as 4", e);
+    }
+    return new TrainingRanks(PowerSgd.over(dataParallel, rank), dataParallel, log);
   }
 
   /** The reducer for {@link org.dalle.jobs.train.TrainingLoop#reduceGradientsWith}. */
@@ -77,6 +94,10 @@ public final class TrainingRanks implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (reducer instanceof PowerSgd powerSgd) {
+      log.printf(
+          "PowerSGD: %.1f%% of the gradient elements not sent%n", 100 * powerSgd.compression());
+    }
     if (dataParallel != null) {
       dataParallel.close();
     }

@@ -123,6 +123,28 @@ class DataParallelTransformerTest {
   }
 
   @Test
+  void powerSgdAtFullRankReachesTheWeightsOfUncompressedTraining() throws Exception {
+    Path one = dir.resolve("one");
+    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        .run(new TransformerTrainer(config(one, 8), QUIET), false);
+    Path compressed = dir.resolve("powersgd");
+    Path yaml = dir.resolve("powersgd.yaml");
+    Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8)));
+    // Rank 64 is at least the smaller side of every weight matrix of this model: full rank.
+    int exit =
+        dalle(
+            List.of("train-transformer", "--config", yaml.toString(), "--nproc", "2"),
+            Map.of("DALLE_POWERSGD_RANK", "64"));
+    assertEquals(0, exit, "dalle train-transformer --nproc 2 with PowerSGD failed");
+    double difference = maxDifference(one, compressed, Checkpoint.MODEL);
+    System.out.printf(
+        "PowerSGD at full rank (2 ranks x 4) vs one process (8), after %d updates: max |dw| ="
+            + " %.3g%n",
+        STEPS, difference);
+    assertTrue(difference < 1e-4, "weights differ by " + difference);
+  }
+
+  @Test
   void killingOneRankFailsTheRunAndAResumeEndsWithTheUninterruptedWeights() throws Exception {
     Path whole = dir.resolve("whole");
     Path wholeYaml = dir.resolve("whole.yaml");
@@ -166,7 +188,13 @@ class DataParallelTransformerTest {
 
   /** Runs the dalle CLI in a child JVM on this test's class path; its exit code. */
   static int dalle(List<String> args) throws IOException, InterruptedException {
-    Process process = start(args);
+    return dalle(args, Map.of());
+  }
+
+  /** {@link #dalle(List)} with more environment variables. */
+  static int dalle(List<String> args, Map<String, String> env)
+      throws IOException, InterruptedException {
+    Process process = start(args, env);
     if (!process.waitFor(300, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("dalle " + args + " did not finish in 300 s");
@@ -176,6 +204,10 @@ class DataParallelTransformerTest {
 
   /** Starts the dalle CLI in a child JVM on this test's class path, its output on this one's. */
   static Process start(List<String> args) throws IOException {
+    return start(args, Map.of());
+  }
+
+  static Process start(List<String> args, Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -186,6 +218,7 @@ class DataParallelTransformerTest {
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().put("DALLE_COLLECTIVE_TIMEOUT_S", "60");
+    builder.environment().putAll(env);
     return builder.start();
   }
 
