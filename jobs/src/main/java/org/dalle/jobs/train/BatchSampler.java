@@ -26,18 +26,9 @@ public final class BatchSampler {
      * @throws IllegalArgumentException when the batch does not split evenly
      */
     public Batch shard(int rank, int ranks) {
+      checkShares(indices.length, rank, ranks);
       if (ranks == 1) {
         return this;
-      }
-      if (indices.length % ranks != 0 || rank < 0 || rank >= ranks) {
-        throw new IllegalArgumentException(
-            "batch of "
-                + indices.length
-                + " cannot give rank "
-                + rank
-                + " an equal share of "
-                + ranks
-                + "; expected batch_size to be a multiple of the process count");
       }
       int size = indices.length / ranks;
       int from = rank * size;
@@ -46,6 +37,25 @@ public final class BatchSampler {
           Arrays.copyOfRange(flips, from, from + size),
           Arrays.copyOfRange(lefts, from, from + size),
           Arrays.copyOfRange(tops, from, from + size));
+    }
+  }
+
+  /**
+   * Checks that a batch of {@code batchSize} gives rank {@code rank} of {@code ranks} an equal
+   * share.
+   *
+   * @throws IllegalArgumentException naming the batch size and the process count otherwise
+   */
+  public static void checkShares(int batchSize, int rank, int ranks) {
+    if (batchSize % ranks != 0 || rank < 0 || rank >= ranks) {
+      throw new IllegalArgumentException(
+          "batch_size "
+              + batchSize
+              + " cannot give rank "
+              + rank
+              + " an equal share of "
+              + ranks
+              + " processes; expected a multiple of the process count");
     }
   }
 

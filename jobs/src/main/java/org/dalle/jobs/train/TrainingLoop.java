@@ -95,13 +95,8 @@ public final class TrainingLoop {
       throws IOException {
     String yaml = ConfigLoader.toYaml(trainer.load());
     TrainingSettings settings = trainer.settings();
-    // Checked before any rank starts, so a bad split fails every rank alike.
-    new BatchSampler.Batch(
-            new int[settings.batchSize()],
-            new boolean[settings.batchSize()],
-            new int[settings.batchSize()],
-            new int[settings.batchSize()])
-        .shard(reducer.rank(), reducer.worldSize());
+    // Checked before any rank writes, so a bad split fails every rank alike.
+    BatchSampler.checkShares(settings.batchSize(), reducer.rank(), reducer.worldSize());
     RunDirectory run =
         reducer.rank() == 0
             ? RunDirectory.open(
