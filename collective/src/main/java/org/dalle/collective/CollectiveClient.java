@@ -106,6 +106,7 @@ public final class CollectiveClient implements AutoCloseable {
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       SocketChannel channel = accept(server, helper, timeouts.rendezvous(), rendezvous.rank());
+      Files.deleteIfExists(socketFile); // connected: the name is no longer needed
       CollectiveClient client =
           new CollectiveClient(rendezvous, timeouts, helper, server, channel, socketFile, segment);
       client.pending.add(new Pending("joining the process group", timeouts.rendezvous()));

@@ -13,8 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A file in shared memory ({@code /dev/shm}) mapped into this process; the collective helper maps
  * the same file, so the bytes a trainer writes are the bytes the helper reduces, with no copy
- * through a socket or pipe. Deleting the file (at {@link #close}) leaves the mappings valid until
- * both processes drop them.
+ * through a socket or pipe. The helper deletes the file as soon as it has mapped it (so a killed
+ * rank leaves nothing behind); the mappings stay valid until both processes drop them.
  */
 public final class SharedSegment implements AutoCloseable {
 

@@ -15,6 +15,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -142,6 +143,9 @@ public final class GlooHelper {
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+      // Both processes have it mapped now: unlinked, its memory goes back when both are gone, so
+      // a rank that is killed leaves nothing behind in /dev/shm.
+      Files.deleteIfExists(file);
       buffer.order(ByteOrder.nativeOrder());
       mapped = buffer;
       segment =
