@@ -1,6 +1,6 @@
 # The jobs image, CPU flavour: DJL's bundled PyTorch CPU natives (inside dalle.jar) on a plain JRE.
 #
-# Build from the repository root after `./mvnw -B -pl jobs -am package -DskipTests`:
+# Build from the repository root after `./mvnw -B -pl jobs,collective -am package -DskipTests`:
 #   docker build -f k8s/images/cpu.Dockerfile -t REGISTRY/dalle-jobs:VERSION-cpu .
 FROM eclipse-temurin:17-jre-jammy
 
@@ -12,6 +12,10 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY jobs/target/dalle.jar /app/dalle.jar
+# The collective helper of data-parallel training (a second JVM per rank, on the JavaCPP PyTorch
+# presets: their libtorch cannot share a JVM with DJL's): its classes and the presets' jars.
+COPY collective/target/dalle-collective.jar collective/target/helper-lib/ /app/collective/
+ENV DALLE_COLLECTIVE_CLASSPATH=/app/collective/*
 # The YAML configs, so Job args can say --config=configs/dvae/paper.yaml.
 COPY configs /app/configs
 

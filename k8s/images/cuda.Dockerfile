@@ -11,7 +11,7 @@
 # capability sm_70), and the CUDA 12.8 builds of 2.7.1 ship kernels for sm_75 and newer only, so on a
 # V100 every operator would fail with "no kernel image is available". CudaImageTest checks the pair.
 #
-# Build from the repository root after `./mvnw -B -pl jobs -am package -DskipTests`:
+# Build from the repository root after `./mvnw -B -pl jobs,collective -am package -DskipTests`:
 #   docker build -f k8s/images/cuda.Dockerfile -t REGISTRY/dalle-jobs:VERSION-cuda .
 FROM pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime
 
@@ -30,6 +30,10 @@ RUN test -f "$PYTORCH_LIBRARY_PATH/libtorch_cuda.so" \
 
 WORKDIR /app
 COPY jobs/target/dalle.jar /app/dalle.jar
+# The collective helper of data-parallel training (a second JVM per rank, on the JavaCPP PyTorch
+# presets: their libtorch cannot share a JVM with DJL's): its classes and the presets' jars.
+COPY collective/target/dalle-collective.jar collective/target/helper-lib/ /app/collective/
+ENV DALLE_COLLECTIVE_CLASSPATH=/app/collective/*
 COPY configs /app/configs
 
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -Djava.awt.headless=true" \

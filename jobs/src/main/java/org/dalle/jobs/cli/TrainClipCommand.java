@@ -112,6 +112,9 @@ public final class TrainClipCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainClipConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     TrainClipResult result =
         TrainingJob.run(new ClipTrainer(resolved, System.err), run.mode(), args, step -> {});
     result.print(System.out);

@@ -116,6 +116,9 @@ public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob 
   public Integer call() throws Exception {
     TrainDvaeConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     TrainDvaeResult result =
         TrainingJob.run(new DvaeTrainer(resolved, System.err), run.mode(), args, step -> {});
     result.print(System.out, resolved);

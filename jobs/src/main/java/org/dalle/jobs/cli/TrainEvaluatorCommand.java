@@ -116,6 +116,9 @@ public final class TrainEvaluatorCommand implements Callable<Integer>, Configure
   public Integer call() throws Exception {
     TrainEvaluatorConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     TrainEvaluatorResult result =
         TrainingJob.run(new EvaluatorTrainer(resolved, System.err), run.mode(), args, step -> {});
     result.print(System.out, resolved.training().out());

@@ -120,6 +120,9 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
   public Integer call() throws Exception {
     TrainTransformerConfig resolved = resolveConfig();
     List<String> args = CommandSupport.originalArgs(spec);
+    if (run.startsRanks()) {
+      return run.startRanks(args, resolved.training().out());
+    }
     TrainTransformerResult result =
         TrainingJob.run(new TransformerTrainer(resolved, System.err), run.mode(), args, step -> {});
     result.print(System.out);

@@ -2,7 +2,11 @@ package org.dalle.jobs.cli;
 
 import static org.dalle.jobs.cli.CommandSupport.put;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.dalle.jobs.distributed.LocalRanks;
 import org.dalle.jobs.train.ResumeMode;
 import picocli.CommandLine.Option;
 
@@ -50,6 +54,36 @@ final class TrainingRunOptions {
   /** How the run treats existing checkpoints, from --resume and --allow-config-change. */
   ResumeMode mode() {
     return ResumeMode.of(resume, allowConfigChange);
+  }
+
+  @Option(
+      names = "--nproc",
+      paramLabel = "N",
+      description =
+          "Train with N processes on this machine, data parallel over PyTorch's Gloo on loopback"
+              + " (like torchrun --standalone): each rank takes batch_size / N examples of every"
+              + " batch, rank 0 writes metrics, checkpoints and the export, the logs of the other"
+              + " ranks go to OUT/ranks/. On a cluster the Indexed Job sets RANK (or"
+              + " JOB_COMPLETION_INDEX), WORLD_SIZE, MASTER_ADDR and MASTER_PORT instead.")
+  int nproc = 1;
+
+  /** Whether this invocation starts {@code --nproc} ranks instead of training itself. */
+  boolean startsRanks() {
+    if (nproc < 1) {
+      throw new IllegalArgumentException("--nproc is " + nproc + "; expected at least 1");
+    }
+    return nproc > 1;
+  }
+
+  /**
+   * Runs this command as {@code --nproc} ranks on loopback and waits for them.
+   *
+   * @param args the command line, from the subcommand's name on
+   * @param out the run directory
+   * @return the exit code
+   */
+  int startRanks(List<String> args, String out) throws IOException, InterruptedException {
+    return LocalRanks.run(nproc, DalleCommand.class.getName(), args, Path.of(out), System.err);
   }
 
   /** The given flags as config overrides: checkpoint_every, keep_checkpoints, threads. */

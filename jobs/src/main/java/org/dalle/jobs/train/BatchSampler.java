@@ -17,7 +17,47 @@ public final class BatchSampler {
    * One batch: example indices, whether to mirror each, and the top-left corner of each one's crop
    * window.
    */
-  public record Batch(int[] indices, boolean[] flips, int[] lefts, int[] tops) {}
+  public record Batch(int[] indices, boolean[] flips, int[] lefts, int[] tops) {
+
+    /**
+     * Rank {@code rank}'s contiguous share of this batch when {@code ranks} processes split it, so
+     * that the ranks together see exactly the batch one process would.
+     *
+     * @throws IllegalArgumentException when the batch does not split evenly
+     */
+    public Batch shard(int rank, int ranks) {
+      checkShares(indices.length, rank, ranks);
+      if (ranks == 1) {
+        return this;
+      }
+      int size = indices.length / ranks;
+      int from = rank * size;
+      return new Batch(
+          Arrays.copyOfRange(indices, from, from + size),
+          Arrays.copyOfRange(flips, from, from + size),
+          Arrays.copyOfRange(lefts, from, from + size),
+          Arrays.copyOfRange(tops, from, from + size));
+    }
+  }
+
+  /**
+   * Checks that a batch of {@code batchSize} gives rank {@code rank} of {@code ranks} an equal
+   * share.
+   *
+   * @throws IllegalArgumentException naming the batch size and the process count otherwise
+   */
+  public static void checkShares(int batchSize, int rank, int ranks) {
+    if (batchSize % ranks != 0 || rank < 0 || rank >= ranks) {
+      throw new IllegalArgumentException(
+          "batch_size "
+              + batchSize
+              + " cannot give rank "
+              + rank
+              + " an equal share of "
+              + ranks
+              + " processes; expected a multiple of the process count");
+    }
+  }
 
   private final long seed;
   private final int examples;

@@ -7,6 +7,11 @@ import ai.djl.nn.ParameterList;
  * and the update. {@link TrainingLoop} calls it at exactly one point of every step, so
  * data-parallel training across processes (an all-reduce over a collective library) plugs in here
  * and nowhere else.
+ *
+ * <p>Around that point the loop also asks it where this process stands ({@link #rank}, {@link
+ * #worldSize}: the loop gives each rank its slice of the global batch, and only rank 0 writes
+ * metrics, checkpoints and the export), to start every rank from rank 0's weights ({@link
+ * #broadcastParameters}) and to average the logged figures and agree on a stop ({@link #mean}).
  */
 @FunctionalInterface
 public interface GradientReducer {
@@ -16,4 +21,22 @@ public interface GradientReducer {
 
   /** Replaces the gradient of every parameter by its mean over all processes. */
   void reduce(ParameterList parameters);
+
+  /** This process's rank, in [0, {@link #worldSize}). */
+  default int rank() {
+    return 0;
+  }
+
+  /** How many processes train together. */
+  default int worldSize() {
+    return 1;
+  }
+
+  /** Replaces every parameter's value by rank 0's. */
+  default void broadcastParameters(ParameterList parameters) {}
+
+  /** The element-wise mean of {@code values} over all processes; every process must call it. */
+  default double[] mean(double[] values) {
+    return values.clone();
+  }
 }

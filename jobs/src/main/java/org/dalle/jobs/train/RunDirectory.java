@@ -137,6 +137,14 @@ public final class RunDirectory {
     return source;
   }
 
+  /**
+   * The run directory {@code dir} as another process (a rank other than 0) sees it: it reads
+   * checkpoints from it and writes nothing.
+   */
+  public static RunDirectory reading(Path dir) {
+    return new RunDirectory(dir);
+  }
+
   /** The versions that decide a run's numbers: this project, DJL, the engine (PyTorch) and Java. */
   public static Map<String, String> versions() {
     Engine engine = Engine.getInstance();

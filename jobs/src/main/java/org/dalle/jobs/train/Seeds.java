@@ -22,6 +22,7 @@ public final class Seeds {
 
   private static final long STEP_STREAM = 0x5354455053454544L; // "STEPSEED"
   private static final long EPOCH_STREAM = 0x45504f4348534544L; // "EPOCHSED"
+  private static final long RANK_STREAM = 0x52414e4b53454544L; // "RANKSEED"
 
   private Seeds() {}
 
@@ -33,6 +34,14 @@ public final class Seeds {
   /** A generator for epoch {@code epoch}'s order, the same whenever the epoch is replayed. */
   public static Random epochRandom(long seed, long epoch) {
     return new Random(mix(seed, EPOCH_STREAM, epoch));
+  }
+
+  /**
+   * The seed rank {@code rank} of a data-parallel run draws its per-step randomness from: the run's
+   * seed on rank 0 (so one process trains as before), an unrelated one on every other rank.
+   */
+  public static long forRank(long seed, int rank) {
+    return rank == 0 ? seed : mix(seed, RANK_STREAM, rank);
   }
 
   /** Seeds the default DJL engine for update {@code step}. */

@@ -3,11 +3,14 @@ package org.dalle.jobs.train;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.LongConsumer;
+import org.dalle.jobs.distributed.TrainingRanks;
 
 /**
  * Runs one {@link ModelTrainer} as a {@code train-*} job does, for the CLI and the quickstart
  * alike: the engine's threads from the trainer's settings, Ctrl-C and SIGTERM as a stop request
- * ({@link StopSignal}), then the {@link TrainingLoop}, its progress and messages on standard error.
+ * ({@link StopSignal}), the ranks of a data-parallel run from the environment ({@link
+ * TrainingRanks}; one process when none are set), then the {@link TrainingLoop}, its progress and
+ * messages on standard error.
  */
 public final class TrainingJob {
   private TrainingJob() {}
@@ -25,8 +28,12 @@ public final class TrainingJob {
       ModelTrainer<P, R> trainer, ResumeMode resume, List<String> args, LongConsumer onStep)
       throws IOException {
     EngineThreads.beforeLoad(trainer.settings().threads());
-    try (StopSignal stop = StopSignal.install()) {
-      return new TrainingLoop(args, stop, System.err).onStep(onStep).run(trainer, resume);
+    try (StopSignal stop = StopSignal.install();
+        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv(), System.err)) {
+      return new TrainingLoop(args, stop, System.err)
+          .reduceGradientsWith(ranks.reducer())
+          .onStep(onStep)
+          .run(trainer, resume);
     }
   }
 }

@@ -32,6 +32,12 @@ import org.dalle.models.optim.ParameterArrays;
  * <p>Each update is: seed the engine, draw the batch, forward and backward pass, stop on a
  * non-finite loss, {@link GradientReducer#reduce reduce the gradients across processes} (the one
  * place distributed training plugs in), apply them, clear them.
+ *
+ * <p>With several processes ({@link GradientReducer#worldSize} above 1) every rank draws the same
+ * global batch and trains on its contiguous share of it, starts from rank 0's weights, and logs the
+ * mean of all ranks' figures; only rank 0 writes {@code config.yaml}, {@code run.json}, metrics,
+ * checkpoints and the export, and every rank resumes from rank 0's checkpoints. The ranks agree on
+ * a stop request after every update, so they stop at the same step.
  */
 public final class TrainingLoop {
 
@@ -104,6 +110,8 @@ public final class TrainingLoop {
     String yaml = ConfigLoader.toYaml(trainer.load());
     TrainingSettings settings = trainer.settings();
     Path out = Path.of(settings.out());
+    // Checked before any rank writes, so a bad split fails every rank alike.
+    BatchSampler.checkShares(settings.batchSize(), reducer.rank(), reducer.worldSize());
     CheckpointStore store =
         new CheckpointStore(out.resolve(RunDirectory.CHECKPOINTS), settings.keepCheckpoints());
     Optional<Checkpoint> latest = store.latestToResume(mode.resumes(), out);
@@ -125,7 +133,10 @@ public final class TrainingLoop {
     Optional<InputFingerprint> input =
         data == null ? Optional.empty() : Optional.of(InputFingerprint.of(data));
     RunDirectory run =
-        RunDirectory.open(out, yaml, Map.of("seed", settings.seed()), commandLine, input, changes);
+        reducer.rank() == 0
+            ? RunDirectory.open(
+                out, yaml, Map.of("seed", settings.seed()), commandLine, input, changes)
+            : RunDirectory.reading(out);
     try (NDManager base = Engine.getInstance().newBaseManager()) {
       Seeds.seedEngineForStep(settings.seed(), 0);
       try (ModelTrainer.Parts parts = trainer.build(base)) {
@@ -146,6 +157,7 @@ public final class TrainingLoop {
     private final RunDirectory run;
     private final CheckpointStore store;
     private final String yaml;
+    private final boolean writes;
 
     Invocation(
         ModelTrainer<P, R> trainer,
@@ -163,6 +175,7 @@ public final class TrainingLoop {
       this.run = run;
       this.store = store;
       this.yaml = yaml;
+      this.writes = reducer.rank() == 0;
     }
 
     R train(Optional<Checkpoint> latest, boolean resume) throws IOException {
@@ -177,46 +190,57 @@ public final class TrainingLoop {
       } else if (resume) {
         log.println(trainer.name() + ": no checkpoint in " + store.root() + "; starting fresh");
       }
+      reducer.broadcastParameters(params);
       BatchSampler sampler = trainer.sampler(position);
       ProgressBar progress = ProgressBar.forLog(settings.steps(), log);
       long firstStep = step;
       long checkpointed = step;
       StepFigures last = null;
       long started = System.nanoTime();
-      try (MetricsLog metrics = MetricsLog.open(run.metrics(), firstStep)) {
-        while (step < settings.steps() && !stop.isRequested()) {
+      boolean stopping = RankFigures.anyStop(reducer, stop.isRequested());
+      try (MetricsLog metrics = writes ? MetricsLog.open(run.metrics(), firstStep) : null) {
+        while (step < settings.steps() && !stopping) {
           long t0 = System.nanoTime();
           last = update(step, sampler);
           step++;
-          metrics.log(step, last.logged((System.nanoTime() - t0) / 1e9));
-          Map<String, Number> evaluation = trainer.evaluate(step);
-          if (!evaluation.isEmpty()) {
-            metrics.log(step, evaluation);
+          Map<String, Number> logged =
+              RankFigures.mean(reducer, last.logged((System.nanoTime() - t0) / 1e9));
+          if (writes) {
+            metrics.log(step, logged);
+            Map<String, Number> evaluation = trainer.evaluate(step);
+            if (!evaluation.isEmpty()) {
+              metrics.log(step, evaluation);
+            }
           }
           progress.update(step, last.shown());
           afterStep.accept(step);
           if (step % settings.checkpointEvery() == 0 && step < settings.steps()) {
-            checkpoint(step, sampler.position());
+            if (writes) {
+              checkpoint(step, sampler.position());
+            }
             checkpointed = step;
           }
+          stopping = RankFigures.anyStop(reducer, stop.isRequested());
         }
         progress.finish(step, last == null ? Map.of() : last.shown());
       }
       double seconds = (System.nanoTime() - started) / 1e9;
-      // The last state is always in a checkpoint: at the end, after a stop, or already written.
-      if (step == checkpointed && store.latest().isPresent()) {
+      // The last state is always in a checkpoint: at the end, after a stop, or already written
+      // (by rank 0).
+      if (writes && step == checkpointed && store.latest().isPresent()) {
         trainer.afterCheckpoint(step);
-      } else {
+      } else if (writes) {
         checkpoint(step, sampler.position());
       }
       boolean finished = step >= settings.steps();
       Path export = run.file(EXPORT_DIR);
-      if (finished) {
+      if (finished && writes) {
         Optional<Ema> ema = parts.ema().filter(Ema::isStarted);
         try (Ema.Swap swap = ema.isPresent() ? ema.get().swapInto(params) : null) {
           trainer.export(step, export, run);
         }
       }
+      reducer.mean(new double[1]); // every rank returns after rank 0's checkpoint and export
       return trainer.result(
           new Outcome(step, finished, stop.exitCode(), export, firstStep, seconds));
     }
@@ -224,8 +248,10 @@ public final class TrainingLoop {
     /** One update from {@code step} earlier ones, all intermediates in a per-step manager. */
     private StepFigures update(long step, BatchSampler sampler) {
       try (NDManager scope = base.newSubManager()) {
-        Seeds.seedEngineForStep(settings.seed(), step);
-        P pass = trainer.backward(step, sampler.next(), scope);
+        // Each rank draws its own dropout and noise for its share of the batch.
+        Seeds.seedEngineForStep(Seeds.forRank(settings.seed(), reducer.rank()), step);
+        BatchSampler.Batch batch = sampler.next().shard(reducer.rank(), reducer.worldSize());
+        P pass = trainer.backward(step, batch, scope);
         double loss = pass.loss();
         if (!Double.isFinite(loss) && !trainer.skipsNonFiniteUpdates()) {
           throw new IllegalStateException(

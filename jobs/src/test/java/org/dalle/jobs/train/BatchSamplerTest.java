@@ -3,6 +3,7 @@ package org.dalle.jobs.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -86,5 +87,22 @@ class BatchSamplerTest {
       assertArrayEquals(a.indices(), c.indices());
       assertArrayEquals(a.flips(), c.flips());
     }
+  }
+
+  @Test
+  void ranksShareEachBatchInContiguousEqualParts() {
+    BatchSampler.Batch batch =
+        new BatchSampler(3, 20, 6, true, 4, true, DataPosition.start()).next();
+    BatchSampler.Batch first = batch.shard(0, 2);
+    BatchSampler.Batch second = batch.shard(1, 2);
+    assertArrayEquals(Arrays.copyOfRange(batch.indices(), 0, 3), first.indices());
+    assertArrayEquals(Arrays.copyOfRange(batch.indices(), 3, 6), second.indices());
+    assertArrayEquals(Arrays.copyOfRange(batch.flips(), 3, 6), second.flips());
+    assertArrayEquals(Arrays.copyOfRange(batch.lefts(), 3, 6), second.lefts());
+    assertArrayEquals(Arrays.copyOfRange(batch.tops(), 3, 6), second.tops());
+    assertEquals(batch, batch.shard(0, 1));
+    IllegalArgumentException uneven =
+        assertThrows(IllegalArgumentException.class, () -> batch.shard(0, 4));
+    assertTrue(uneven.getMessage().contains("batch_size 6"), uneven.getMessage());
   }
 }

@@ -1,0 +1,255 @@
+package org.dalle.jobs.distributed;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.dalle.collective.CollectiveClient;
+import org.dalle.collective.CollectiveOp;
+import org.dalle.collective.CollectiveTimeouts;
+import org.dalle.collective.ElementType;
+import org.dalle.collective.HelperCommand;
+import org.dalle.collective.HelperProtocol.Request;
+import org.dalle.collective.Rendezvous;
+import org.dalle.jobs.train.GradientReducer;
+
+/**
+ * Data-parallel training over PyTorch's c10d Gloo process group, reached through this rank's
+ * collective helper ({@link CollectiveClient}): gradients are averaged over ranks in buckets,
+ * parameters are broadcast from rank 0, and logged figures are averaged.
+ *
+ * <p>How arrays reach the collective: the helper maps the same {@code /dev/shm} segment as this
+ * process. Each gradient's memory is seen as a direct buffer ({@code toByteBuffer(true)} on a
+ * contiguous CPU array aliases its storage), copied with one {@code memcpy} into a bucket slot,
+ * reduced in place by the helper on a tensor that views the slot, and copied back with one {@code
+ * memcpy}. The segment holds a small scratch area (figures, as float64) and {@value #SLOTS} bucket
+ * slots: while the helper reduces bucket k, this process copies bucket k + 1 into the other slot.
+ */
+public final class DataParallel implements GradientReducer, AutoCloseable {
+
+  /** Environment variable: bucket size in MiB (default 16). */
+  public static final String BUCKET_MB = "DALLE_BUCKET_MB";
+
+  static final int SLOTS = 2;
+  private static final long SCRATCH_BYTES = 8192;
+  private static final int MAX_FIGURES = (int) (SCRATCH_BYTES / 8);
+
+  private final CollectiveClient client;
+  private final long bucketBytes;
+  private final PrintStream log;
+  private long reductions;
+  private long reduceNanos;
+  private long collectiveNanos;
+  private long copyNanos;
+  private long reducedBytes;
+
+  private DataParallel(CollectiveClient client, long bucketBytes, PrintStream log) {
+    this.client = client;
+    this.bucketBytes = bucketBytes;
+    this.log = log;
+  }
+
+  /**
+   * Starts this rank's helper, which joins the other ranks while the caller loads its data and
+   * builds its model.
+   *
+   * @param bucketBytes the largest bucket, a positive multiple of 8
+   */
+  public static DataParallel start(
+      Rendezvous rendezvous,
+      CollectiveTimeouts timeouts,
+      HelperCommand command,
+      long bucketBytes,
+      PrintStream log)
+      throws IOException {
+    if (bucketBytes <= 0 || bucketBytes % 8 != 0) {
+      throw new IllegalArgumentException(
+          "bucket of " + bucketBytes + " bytes; expected a positive multiple of 8");
+    }
+    CollectiveClient client =
+        CollectiveClient.start(rendezvous, timeouts, command, SCRATCH_BYTES + SLOTS * bucketBytes);
+    return new DataParallel(client, bucketBytes, log);
+  }
+
+  @Override
+  public int rank() {
+    return client.rendezvous().rank();
+  }
+
+  @Override
+  public int worldSize() {
+    return client.rendezvous().worldSize();
+  }
+
+  @Override
+  public void reduce(ParameterList parameters) {
+    long t0 = System.nanoTime();
+    List<NDArray> weights = arrays(parameters, true);
+    if (weights.isEmpty()) {
+      return;
+    }
+    try (NDManager scope = NDManager.subManagerOf(weights.get(0))) {
+      List<ByteBuffer> gradients = new ArrayList<>(weights.size());
+      for (NDArray weight : weights) {
+        weight.tempAttach(scope); // the gradient handles are freed with the scope
+        gradients.add(memoryOf(weight.getGradient()));
+        reducedBytes += gradients.get(gradients.size() - 1).capacity();
+      }
+      collectiveNanos += transfer(gradients, CollectiveOp.ALL_REDUCE_MEAN, true);
+    }
+    reductions++;
+    reduceNanos += System.nanoTime() - t0;
+  }
+
+  /**
+   * Replaces each array by its mean over ranks, in place; the arrays must be contiguous FLOAT32
+   * arrays on the CPU, the same shapes in the same order on every rank.
+   */
+  void allReduceMean(List<NDArray> arrays) {
+    List<ByteBuffer> memory = new ArrayList<>(arrays.size());
+    for (NDArray array : arrays) {
+      memory.add(memoryOf(array));
+    }
+    collectiveNanos += transfer(memory, CollectiveOp.ALL_REDUCE_MEAN, true);
+  }
+
+  @Override
+  public void broadcastParameters(ParameterList parameters) {
+    List<ByteBuffer> values = new ArrayList<>();
+    for (NDArray weight : arrays(parameters, false)) {
+      values.add(memoryOf(weight));
+    }
+    transfer(values, CollectiveOp.BROADCAST, rank() != 0);
+  }
+
+  @Override
+  public double[] mean(double[] values) {
+    if (values.length > MAX_FIGURES) {
+      throw new IllegalArgumentException(
+          values.length + " figures to average; at most " + MAX_FIGURES + " fit the scratch area");
+    }
+    client.segment().slice(0, 8L * values.length).asDoubleBuffer().put(values);
+    client.run(Request.on(CollectiveOp.ALL_REDUCE_MEAN, ElementType.FLOAT64, 0, values.length, 0));
+    double[] mean = new double[values.length];
+    client.segment().slice(0, 8L * values.length).asDoubleBuffer().get(mean);
+    return mean;
+  }
+
+  /**
+   * Runs {@code op} over the arrays bucket by bucket, two slots in flight.
+   *
+   * @param copyBack whether the reduced bytes go back into the arrays
+   * @return nanoseconds the helper spent in collectives
+   */
+  private long transfer(List<ByteBuffer> arrays, CollectiveOp op, boolean copyBack) {
+    long[] sizes = new long[arrays.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = arrays.get(i).capacity();
+    }
+    List<Buckets.Bucket> buckets = Buckets.cut(sizes, bucketBytes);
+    long nanos = 0;
+    for (int k = 0; k < buckets.size(); k++) {
+      if (k >= SLOTS) {
+        nanos += client.await();
+        copyOut(arrays, buckets.get(k - SLOTS), slot(k - SLOTS), copyBack);
+      }
+      Buckets.Bucket bucket = buckets.get(k);
+      long t0 = System.nanoTime();
+      for (Buckets.Piece piece : bucket.pieces()) {
+        client
+            .segment()
+            .slice(slot(k) + piece.bucketOffset(), piece.bytes())
+            .put(arrays.get(piece.array()).slice((int) piece.arrayOffset(), (int) piece.bytes()));
+      }
+      copyNanos += System.nanoTime() - t0;
+      client.submit(Request.on(op, ElementType.FLOAT32, slot(k), bucket.bytes() / 4, 0));
+    }
+    for (int k = Math.max(0, buckets.size() - SLOTS); k < buckets.size(); k++) {
+      nanos += client.await();
+      copyOut(arrays, buckets.get(k), slot(k), copyBack);
+    }
+    return nanos;
+  }
+
+  private void copyOut(
+      List<ByteBuffer> arrays, Buckets.Bucket bucket, long slot, boolean copyBack) {
+    if (!copyBack) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    for (Buckets.Piece piece : bucket.pieces()) {
+      arrays
+          .get(piece.array())
+          .slice((int) piece.arrayOffset(), (int) piece.bytes())
+          .put(client.segment().slice(slot + piece.bucketOffset(), piece.bytes()));
+    }
+    copyNanos += System.nanoTime() - t0;
+  }
+
+  private long slot(int bucket) {
+    return SCRATCH_BYTES + (bucket % SLOTS) * bucketBytes;
+  }
+
+  /** The parameters' arrays, only those that take gradients when {@code trainable}. */
+  private static List<NDArray> arrays(ParameterList parameters, boolean trainable) {
+    List<NDArray> arrays = new ArrayList<>();
+    for (Pair<String, Parameter> entry : parameters) {
+      Parameter parameter = entry.getValue();
+      if (trainable && !parameter.requiresGradient()) {
+        continue;
+      }
+      NDArray array = parameter.getArray();
+      if (array.getDataType() != DataType.FLOAT32) {
+        throw new IllegalArgumentException(
+            "parameter '" + entry.getKey() + "' is " + array.getDataType() + "; expected FLOAT32");
+      }
+      if (!array.getDevice().equals(Device.cpu())) {
+        throw new UnsupportedOperationException(
+            "parameter '"
+                + entry.getKey()
+                + "' is on "
+                + array.getDevice()
+                + ": data-parallel training copies CPU arrays into shared memory; device arrays"
+                + " would need a device-to-host copy or CUDA IPC, which is not built");
+      }
+      arrays.add(array);
+    }
+    return arrays;
+  }
+
+  /**
+   * The array's own memory as a buffer: for a contiguous CPU array DJL's PyTorch engine returns a
+   * view of its storage, not a copy (a parameter and its gradient are always contiguous).
+   */
+  static ByteBuffer memoryOf(NDArray array) {
+    return ((PtNDArray) array).toByteBuffer(true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (reductions > 0) {
+      log.printf(
+          "data parallel, rank %d of %d: %d gradient all-reduces of %.1f MB, %.1f ms each"
+              + " (%.1f ms in the collective, waiting for the slower rank included; %.2f ms"
+              + " copying to and from shared memory; %.1f ms handing over)%n",
+          rank(),
+          worldSize(),
+          reductions,
+          reducedBytes / 1e6 / reductions,
+          reduceNanos / 1e6 / reductions,
+          collectiveNanos / 1e6 / reductions,
+          copyNanos / 1e6 / reductions,
+          (reduceNanos - collectiveNanos - copyNanos) / 1e6 / reductions);
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,229 @@
+package org.dalle.jobs.distributed;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.dalle.jobs.train.GradientReducer;
+
+/**
+ * PowerSGD gradient compression with error feedback (Vogels et al. 2019), which the paper uses for
+ * the all-reduce between machines (Section 2.5): each gradient matrix M (its first axis against the
+ * rest) plus this rank's error e is approximated at rank k by one power iteration,
+ *
+ * <pre>
+ *   M' = M + e;  P = mean(M' Q);  P = orthonormal(P);  Q = mean(M'ᵀ P);  M ≈ P Qᵀ;  e = M' − P Qᵀ
+ * </pre>
+ *
+ * so the ranks exchange P (n×k) and Q (m×k) instead of M (n×m); Q is kept for the next step (warm
+ * start). k is min(rank, n, m): at full rank P Qᵀ is the mean of the M' exactly, so the result
+ * equals the uncompressed all-reduce up to rounding. Gradients of one axis (biases, gains) are
+ * all-reduced uncompressed. The error and Q stay in memory, not in checkpoints: a resumed run
+ * starts its error feedback from zero.
+ */
+public final class PowerSgd implements GradientReducer {
+
+  /** Averages arrays over ranks in place: a {@link DataParallel}, or nothing for one process. */
+  interface ArrayMean extends Consumer<List<NDArray>> {}
+
+  private final GradientReducer ranks;
+  private final ArrayMean mean;
+  private final int rank;
+  private final NDManager state = NDManager.newBaseManager();
+  private final Map<String, NDArray> errors = new HashMap<>();
+  private final Map<String, NDArray> qs = new HashMap<>();
+  private long sentFloats;
+  private long uncompressedFloats;
+
+  /**
+   * @param ranks where this process stands, the broadcast and the figures' mean
+   * @param mean the all-reduce of P, Q and the uncompressed gradients
+   * @param rank the approximation rank k, at least 1
+   */
+  PowerSgd(GradientReducer ranks, ArrayMean mean, int rank) {
+    if (rank < 1) {
+      throw new IllegalArgumentException("PowerSGD rank " + rank + "; expected at least 1");
+    }
+    this.ranks = ranks;
+    this.mean = mean;
+    this.rank = rank;
+  }
+
+  /** PowerSGD at {@code rank} over the ranks of {@code dataParallel}. */
+  public static PowerSgd over(DataParallel dataParallel, int rank) {
+    return new PowerSgd(dataParallel, dataParallel::allReduceMean, rank);
+  }
+
+  @Override
+  public void reduce(ParameterList parameters) {
+    List<String> names = new ArrayList<>();
+    List<NDArray> weights = new ArrayList<>();
+    for (Pair<String, Parameter> entry : parameters) {
+      if (entry.getValue().requiresGradient()) {
+        names.add(entry.getKey());
+        weights.add(entry.getValue().getArray());
+      }
+    }
+    if (weights.isEmpty()) {
+      return;
+    }
+    try (NDManager scope = NDManager.subManagerOf(weights.get(0))) {
+      List<NDArray> gradients = new ArrayList<>();
+      for (NDArray weight : weights) {
+        weight.tempAttach(scope);
+        gradients.add(weight.getGradient());
+      }
+      List<Integer> matrices = new ArrayList<>();
+      List<NDArray> plain = new ArrayList<>();
+      for (int i = 0; i < gradients.size(); i++) {
+        Shape shape = gradients.get(i).getShape();
+        if (shape.dimension() >= 2) {
+          matrices.add(i);
+        } else {
+          plain.add(gradients.get(i));
+        }
+        uncompressedFloats += shape.size();
+      }
+      // M' = M + e, and P = M' Q for every matrix; then one all-reduce for all P and the rest.
+      List<NDArray> corrected = new ArrayList<>();
+      List<NDArray> ps = new ArrayList<>();
+      for (int i : matrices) {
+        NDArray gradient = gradients.get(i);
+        long n = gradient.getShape().get(0);
+        long m = gradient.getShape().size() / n;
+        int k = (int) Math.min(rank, Math.min(n, m));
+        String name = names.get(i);
+        NDArray matrix = gradient.reshape(n, m);
+        NDArray error = errors.get(name);
+        NDArray withError = error == null ? matrix.duplicate() : matrix.add(error);
+        corrected.add(withError);
+        ps.add(withError.matMul(q(name, m, k, scope)));
+      }
+      List<NDArray> firstRound = new ArrayList<>(ps);
+      firstRound.addAll(plain);
+      mean.accept(firstRound);
+      List<NDArray> newQs = new ArrayList<>();
+      for (int j = 0; j < matrices.size(); j++) {
+        NDArray p = orthonormalColumns(ps.get(j), scope);
+        ps.set(j, p);
+        newQs.add(corrected.get(j).transpose().matMul(p));
+      }
+      mean.accept(newQs);
+      for (int j = 0; j < matrices.size(); j++) {
+        int i = matrices.get(j);
+        NDArray approximation = ps.get(j).matMul(newQs.get(j).transpose());
+        keep(errors, names.get(i), corrected.get(j).sub(approximation));
+        keep(qs, names.get(i), newQs.get(j));
+        DataParallel.memoryOf(gradients.get(i)).put(DataParallel.memoryOf(approximation));
+        sentFloats += ps.get(j).getShape().size() + newQs.get(j).getShape().size();
+      }
+      for (NDArray array : plain) {
+        sentFloats += array.getShape().size();
+      }
+    }
+  }
+
+  /** The fraction of gradient elements not sent, over all reductions so far. */
+  public double compression() {
+    return uncompressedFloats == 0 ? 0 : 1 - (double) sentFloats / uncompressedFloats;
+  }
+
+  /** The error this rank carries for parameter {@code name}, flattened; empty before any step. */
+  float[] errorOf(String name) {
+    NDArray error = errors.get(name);
+    return error == null ? new float[0] : error.toFloatArray();
+  }
+
+  /** This matrix's Q from the last step, or a random start the same on every rank. */
+  private NDArray q(String name, long m, int k, NDManager scope) {
+    NDArray previous = qs.get(name);
+    if (previous != null && previous.getShape().equals(new Shape(m, k))) {
+      return previous;
+    }
+    Random random = new Random(name.hashCode() * 31L + k);
+    float[] values = new float[(int) (m * k)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    return scope.create(values, new Shape(m, k));
+  }
+
+  /** {@code p}'s columns made orthonormal by Gram–Schmidt, in double precision. */
+  static NDArray orthonormalColumns(NDArray p, NDManager scope) {
+    int n = (int) p.getShape().get(0);
+    int k = (int) p.getShape().get(1);
+    float[] values = p.toFloatArray(); // row-major (n, k)
+    double[][] columns = new double[k][n];
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < k; c++) {
+        columns[c][r] = values[r * k + c];
+      }
+    }
+    for (int c = 0; c < k; c++) {
+      double[] v = columns[c];
+      for (int pass = 0; pass < 2; pass++) { // twice is enough (Kahan, Parlett)
+        for (int l = 0; l < c; l++) {
+          double dot = 0;
+          for (int r = 0; r < n; r++) {
+            dot += v[r] * columns[l][r];
+          }
+          for (int r = 0; r < n; r++) {
+            v[r] -= dot * columns[l][r];
+          }
+        }
+      }
+      double norm = 0;
+      for (double x : v) {
+        norm += x * x;
+      }
+      norm = Math.sqrt(norm);
+      for (int r = 0; r < n; r++) {
+        v[r] = norm > 1e-30 ? v[r] / norm : 0; // a direction M' lacks adds nothing
+      }
+    }
+    float[] result = new float[n * k];
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < k; c++) {
+        result[r * k + c] = (float) columns[c][r];
+      }
+    }
+    return scope.create(result, new Shape(n, k));
+  }
+
+  private void keep(Map<String, NDArray> map, String name, NDArray value) {
+    NDArray copy = value.duplicate();
+    copy.attach(state);
+    NDArray old = map.put(name, copy);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  @Override
+  public int rank() {
+    return ranks.rank();
+  }
+
+  @Override
+  public int worldSize() {
+    return ranks.worldSize();
+  }
+
+  @Override
+  public void broadcastParameters(ParameterList parameters) {
+    ranks.broadcastParameters(parameters);
+  }
+
+  @Override
+  public double[] mean(double[] values) {
+    return ranks.mean(values);
+  }
+}
