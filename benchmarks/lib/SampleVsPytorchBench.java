@@ -6,7 +6,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,13 +31,13 @@ import org.dalle.models.transformer.TransformerPrior;
  * sampled with the key/value-cached decoder ({@code PriorSampler}, temperature 1, no truncation, as
  * {@code dalle sample} draws them) for a batch of captions, on a model with random weights.
  *
- * <p>{@code java -cp jobs/target/dalle.jar SampleVsPytorchBench.java SPEC BATCH WARMUP REPEATS DIR}
- * with SPEC {@code layers,d_model,heads,text_length,text_vocab,grid,image_vocab,conv_kernel,dropout}
- * as the reference reads it. Writes the weights ({@code weights.json}, {@code weights.bin}) and the
- * captions ({@code text.bin}) to DIR for the reference to sample from the same model, and the logits
- * of image tokens 0 and 1 after the caption and a fixed first token ({@code logits.bin}), which the
- * reference must reproduce. Prints {@code tokens_per_s}, from the median over REPEATS grids after
- * WARMUP, and {@code tokens_per_cpu_s}, from the median CPU time of the process per grid.
+ * <p>{@code java -cp jobs/target/dalle.jar SampleVsPytorchBench.java SPEC BATCH WARMUP DIR} with
+ * SPEC {@code layers,d_model,heads,text_length,text_vocab,grid,image_vocab,conv_kernel,dropout} as
+ * the reference reads it. First writes the weights ({@code weights.json}, {@code weights.bin}) and
+ * the captions ({@code text.bin}) to DIR for the reference to sample from the same model, and the
+ * logits of image tokens 0 and 1 after the caption and a fixed first token ({@code logits.bin}),
+ * which the reference must reproduce; then, after WARMUP grids, samples timed grids on the commands
+ * of benchmarks/lib/lockstep.py (wall and process CPU time of each).
  */
 public class SampleVsPytorchBench {
 
@@ -48,8 +50,7 @@ public class SampleVsPytorchBench {
     TransformerConfig config = config(args[0]);
     int batch = Integer.parseInt(args[1]);
     int warmup = Integer.parseInt(args[2]);
-    int repeats = Integer.parseInt(args[3]);
-    Path dir = Path.of(args[4]);
+    Path dir = Path.of(args[3]);
     Files.createDirectories(dir);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Engine.getEngine("PyTorch").setRandomSeed(0);
@@ -66,27 +67,26 @@ public class SampleVsPytorchBench {
       for (int r = 0; r < warmup; r++) {
         PriorSampler.sampleImages(model, text, null, options, r).close();
       }
-      long[] nanos = new long[repeats];
-      long[] cpu = new long[repeats];
-      for (int r = 0; r < repeats; r++) {
-        long c0 = OS.getProcessCpuTime();
-        long t0 = System.nanoTime();
-        PriorSampler.sampleImages(model, text, null, options, 1000 + r).close();
-        nanos[r] = System.nanoTime() - t0;
-        cpu[r] = OS.getProcessCpuTime() - c0;
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      System.out.println("@ready");
+      System.out.flush();
+      long seed = 1000;
+      for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
+        int count = Integer.parseInt(line.substring("run ".length()));
+        StringBuilder times = new StringBuilder("@times");
+        for (int i = 0; i < count; i++) {
+          long c0 = OS.getProcessCpuTime();
+          long t0 = System.nanoTime();
+          PriorSampler.sampleImages(model, text, null, options, seed++).close();
+          long wall = System.nanoTime() - t0;
+          times.append(String.format(
+              Locale.ROOT, " %.3f,%.3f", wall / 1e6, (OS.getProcessCpuTime() - c0) / 1e6));
+        }
+        System.out.println(times);
+        System.out.flush();
       }
-      double tokens = (double) batch * config.imageLength();
-      System.out.printf(Locale.ROOT, "grid_ms %.1f%n", median(nanos) / 1e6);
-      System.out.printf(Locale.ROOT, "tokens_per_s %.1f%n", tokens / (median(nanos) / 1e9));
-      System.out.printf(Locale.ROOT, "tokens_per_cpu_s %.1f%n", tokens / (median(cpu) / 1e9));
+      System.out.printf(Locale.ROOT, "@info tokens_per_grid %d%n", batch * config.imageLength());
     }
-  }
-
-  private static double median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
   static TransformerConfig config(String spec) {

@@ -6,15 +6,19 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.dalle.models.optim.AdamW;
@@ -33,15 +37,14 @@ import org.dalle.models.transformer.TransformerPrior;
  * loss scalars read back, global-norm clipping at 4, AdamW (0.9, 0.96, 1e-8, weight decay 4.5e-2 on
  * matrices), EMA 0.99, gradients zeroed), all intermediates in a per-update manager.
  *
- * <p>{@code java -cp jobs/target/dalle.jar TransformerStepBench.java SPEC BATCH WARMUP STEPS [DIR]}
- * with SPEC {@code layers,d_model,heads,text_length,text_vocab,grid,image_vocab,conv_kernel,dropout}
- * (the Python reference reads the same string). The thread count comes from the system property
- * ai.djl.pytorch.num_threads. Prints {@code median_ms_per_step}, the median of the process's CPU
- * time per update ({@code median_cpu_ms_per_step}, steadier than wall time on a loaded machine), the
- * median of each phase and the
- * float32 matrix-product rate of this process ({@code peak_gflops}). With DIR it also writes the
- * initial weights, the batch and the dropout-free loss and gradient norm of that batch there, so the
- * reference can check that it is the same model.
+ * <p>{@code java -cp jobs/target/dalle.jar TransformerStepBench.java SPEC BATCH WARMUP [DIR]} with
+ * SPEC {@code layers,d_model,heads,text_length,text_vocab,grid,image_vocab,conv_kernel,dropout} (the
+ * Python reference reads the same string); the thread count comes from the system property
+ * ai.djl.pytorch.num_threads. After WARMUP updates it takes timed updates on the commands of
+ * benchmarks/lib/lockstep.py (wall and process CPU time of each) and, when told to quit, reports the
+ * median of each phase and the float32 matrix-product rate of this process ({@code peak_gflops}).
+ * With DIR it first writes the initial weights, the batch and the dropout-free loss and gradient norm
+ * of that batch there, so the reference can check that it is the same model.
  */
 public class TransformerStepBench {
 
@@ -56,8 +59,7 @@ public class TransformerStepBench {
     TransformerConfig config = config(args[0]);
     int batch = Integer.parseInt(args[1]);
     int warmup = Integer.parseInt(args[2]);
-    int steps = Integer.parseInt(args[3]);
-    Path dump = args.length > 4 ? Path.of(args[4]) : null;
+    Path dump = args.length > 3 ? Path.of(args[3]) : null;
     try (NDManager base = NDManager.newBaseManager("PyTorch")) {
       Engine.getEngine("PyTorch").setRandomSeed(0);
       TransformerPrior model = new TransformerPrior(config);
@@ -80,28 +82,36 @@ public class TransformerStepBench {
       for (int i = 0; i < warmup; i++) {
         step(model, params, optimizer, ema, config, batch, text, image, base, phases);
       }
-      long[] each = new long[steps];
-      long[] cpu = new long[steps];
-      long[][] phaseEach = new long[PHASES.length][steps];
-      for (int i = 0; i < steps; i++) {
-        long c0 = OS.getProcessCpuTime();
-        long t0 = System.nanoTime();
-        step(model, params, optimizer, ema, config, batch, text, image, base, phases);
-        each[i] = System.nanoTime() - t0;
-        cpu[i] = OS.getProcessCpuTime() - c0;
-        for (int p = 0; p < PHASES.length; p++) {
-          phaseEach[p][i] = phases[p];
+      List<long[]> timed = new ArrayList<>();
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      System.out.println("@ready");
+      System.out.flush();
+      for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
+        int count = Integer.parseInt(line.substring("run ".length()));
+        StringBuilder times = new StringBuilder("@times");
+        for (int i = 0; i < count; i++) {
+          long c0 = OS.getProcessCpuTime();
+          long t0 = System.nanoTime();
+          step(model, params, optimizer, ema, config, batch, text, image, base, phases);
+          long wall = System.nanoTime() - t0;
+          times.append(String.format(
+              Locale.ROOT, " %.3f,%.3f", wall / 1e6, (OS.getProcessCpuTime() - c0) / 1e6));
+          timed.add(phases.clone());
         }
+        System.out.println(times);
+        System.out.flush();
       }
-      StringBuilder line = new StringBuilder("phases (median ms)");
+      StringBuilder line = new StringBuilder("@info phases_ms");
       for (int p = 0; p < PHASES.length; p++) {
-        line.append(String.format(Locale.ROOT, " %s %.1f", PHASES[p], median(phaseEach[p]) / 1e6));
+        long[] values = new long[timed.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = timed.get(i)[p];
+        }
+        line.append(String.format(Locale.ROOT, " %s=%.1f", PHASES[p], median(values) / 1e6));
       }
       System.out.println(line);
-      System.out.printf(Locale.ROOT, "parameters %d%n", model.parameterCount());
-      System.out.printf(Locale.ROOT, "median_ms_per_step %.3f%n", median(each) / 1e6);
-      System.out.printf(Locale.ROOT, "median_cpu_ms_per_step %.3f%n", median(cpu) / 1e6);
-      System.out.printf(Locale.ROOT, "peak_gflops %.1f%n", peakGflops(base));
+      System.out.printf(Locale.ROOT, "@info parameters %d%n", model.parameterCount());
+      System.out.printf(Locale.ROOT, "@info peak_gflops %.1f%n", peakGflops(base));
     }
   }
 

@@ -4,11 +4,10 @@ then one pass per image token over a single position that appends its keys and v
 preallocated caches and attends to every cached key under its mask row; temperature 1, no
 truncation, torch.multinomial on the softmax; torch.no_grad.
 
-usage: python3 sample_reference.py SPEC BATCH THREADS WARMUP REPEATS DIR
+usage: python3 sample_reference.py SPEC BATCH THREADS WARMUP DIR
 DIR holds what SampleVsPytorchBench wrote: the project's weights and captions, and its logits of
-image tokens 0 and 1, which this sampler must reproduce (it exits with an error otherwise).
-prints tokens_per_s, from the median over REPEATS grids after WARMUP, and tokens_per_cpu_s, from the
-median CPU time of the process per grid.
+image tokens 0 and 1, which this sampler must reproduce (it exits with an error otherwise). After
+WARMUP grids it samples timed grids on the commands of lockstep.py.
 """
 import math
 import os
@@ -75,8 +74,8 @@ def sample(model, text, generator):
 
 def main():
     spec = Spec(sys.argv[1])
-    batch, threads, warmup, repeats = (int(a) for a in sys.argv[2:6])
-    directory = sys.argv[6]
+    batch, threads, warmup = (int(a) for a in sys.argv[2:5])
+    directory = sys.argv[5]
     torch.set_num_threads(threads)
     model = Prior(spec)
     model.load_project_weights(directory)
@@ -91,27 +90,22 @@ def main():
         error = (got - expected).abs().max().item()
         if error > 1e-4:
             raise SystemExit("the reference's logits differ from the project's by %g; not the same model" % error)
-        print("logits_max_abs_difference %.2e" % error)
         generator = torch.Generator().manual_seed(0)
         for _ in range(warmup):
             sample(model, text, generator)
-        each, cpu = [], []
-        for _ in range(repeats):
-            c0 = time.process_time()
-            t0 = time.perf_counter()
-            sample(model, text, generator)
-            each.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
-
-    def median(values):
-        values = sorted(values)
-        n = len(values)
-        return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
-
-    tokens = batch * spec.image_length
-    print("grid_ms %.1f" % (median(each) * 1000))
-    print("tokens_per_s %.1f" % (tokens / median(each)))
-    print("tokens_per_cpu_s %.1f" % (tokens / median(cpu)))
+        print("@ready", flush=True)
+        for line in sys.stdin:
+            if line.strip() == "quit":
+                break
+            times = []
+            for _ in range(int(line.split()[1])):
+                c0 = time.process_time()
+                t0 = time.perf_counter()
+                sample(model, text, generator)
+                times.append("%.3f,%.3f" % ((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000))
+            print("@times " + " ".join(times), flush=True)
+    print("@info logits_max_abs_difference %.2e" % error)
+    print("@info tokens_per_grid %d" % (batch * spec.image_length))
 
 
 if __name__ == "__main__":

@@ -3,14 +3,16 @@
 torch.nn.utils.clip_grad_norm_ at 4, torch.optim.AdamW (0.9, 0.96, 1e-8, weight decay 4.5e-2 on
 the matrices), an EMA of every parameter with decay 0.99, on a fixed random batch.
 
-usage: python3 transformer_step_reference.py SPEC BATCH THREADS WARMUP STEPS [--check DIR]
-prints median_ms_per_step, median_cpu_ms_per_step (CPU time of the process), the median of each phase, peak_gflops (float32 2048^2 products in this
-process) and train_gflop (matrix-product GFLOP of one update).
+usage: python3 transformer_step_reference.py SPEC BATCH THREADS WARMUP [--check DIR]
+After WARMUP updates it takes timed updates on the commands of lockstep.py and, when told to quit,
+reports the median of each phase, peak_gflops (float32 2048^2 products in this process) and
+train_gflop (matrix-product GFLOP of one update).
 
 --check DIR loads the initial weights and the batch TransformerStepBench wrote there and prints the
 dropout-free loss and gradient norm of that batch, to compare with the project's (expected.txt).
 """
 import os
+import statistics
 import sys
 import time
 
@@ -43,7 +45,7 @@ def check(model, spec, size, directory):
 
 def main():
     spec = Spec(sys.argv[1])
-    size, threads, warmup, steps = (int(a) for a in sys.argv[2:6])
+    size, threads, warmup = (int(a) for a in sys.argv[2:5])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = Prior(spec)
@@ -55,7 +57,8 @@ def main():
     opt = torch.optim.AdamW(model.decay_groups(4.5e-2), lr=4.5e-4, betas=(0.9, 0.96), eps=1e-8)
     ema = [p.detach().clone() for p in params]
     model.train()
-    phases = {name: [] for name in ("forward+loss", "backward", "clip", "adamw", "ema")}
+    names = ("forward+loss", "backward", "clip", "adamw", "ema")
+    phases = []
 
     def step():
         t0 = time.perf_counter()
@@ -74,32 +77,27 @@ def main():
                 shadow.mul_(0.99).add_(p, alpha=0.01)
         opt.zero_grad(set_to_none=True)
         t5 = time.perf_counter()
-        for name, a, b in zip(phases, (t0, t1, t2, t3, t4), (t1, t2, t3, t4, t5)):
-            phases[name].append(b - a)
+        phases.append([b - a for a, b in zip((t0, t1, t2, t3, t4), (t1, t2, t3, t4, t5))])
 
     for _ in range(warmup):
         step()
-    for values in phases.values():
-        values.clear()
-    each, cpu = [], []
-    for _ in range(steps):
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        step()
-        each.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-
-    def median(values):
-        values = sorted(values)
-        n = len(values)
-        return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
-
-    print("phases (median ms) " + " ".join("%s %.1f" % (k, median(v) * 1000) for k, v in phases.items()))
-    print("parameters %d" % sum(p.numel() for p in params))
-    print("median_ms_per_step %.3f" % (median(each) * 1000))
-    print("median_cpu_ms_per_step %.3f" % (median(cpu) * 1000))
-    print("peak_gflops %.1f" % peak_gflops())
-    print("train_gflop %.3f" % (spec.train_flops(size) / 1e9))
+    phases.clear()
+    print("@ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "quit":
+            break
+        times = []
+        for _ in range(int(line.split()[1])):
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            step()
+            times.append("%.3f,%.3f" % ((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000))
+        print("@times " + " ".join(times), flush=True)
+    medians = [statistics.median(p[i] for p in phases) for i in range(len(names))]
+    print("@info phases_ms " + " ".join("%s=%.1f" % (n, m * 1000) for n, m in zip(names, medians)))
+    print("@info parameters %d" % sum(p.numel() for p in params))
+    print("@info peak_gflops %.1f" % peak_gflops())
+    print("@info train_gflop %.3f" % (spec.train_flops(size) / 1e9))
 
 
 if __name__ == "__main__":
