@@ -155,7 +155,7 @@ final class MaskedSelfAttention extends AbstractBlock {
   private NDList project(ParameterStore store, NDArray x) {
     NDArray weight = store.getValue(qkvWeight, x.getDevice(), false);
     NDArray bias = store.getValue(qkvBias, x.getDevice(), false);
-    NDArray qkv = Linear.linear(x, weight, bias).head(); // (B, n, 3C)
+    NDArray qkv = Affine.apply(x, weight, bias); // (B, n, 3C)
     NDList parts = qkv.split(3, 2); // 3 × (B, n, C)
     NDList heads = new NDList(3);
     for (NDArray part : parts) {
@@ -166,8 +166,10 @@ final class MaskedSelfAttention extends AbstractBlock {
 
   /** {@code softmax(q·kᵀ/√hd + bias)·v}: {@code (B, H, n, hd)}. */
   private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias, boolean training) {
+    // Scaling the queries rather than the scores saves a pass over the (n, m) scores forwards and
+    // backwards; q has hd entries per position where the scores have m.
+    q = Scale.by(q, (float) (1.0 / Math.sqrt(config.headSize())));
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, n, m)
-    scores = Scale.by(scores, (float) (1.0 / Math.sqrt(config.headSize())));
     if (bias != null) {
       scores = scores.add(bias); // (n, m) broadcast over B, H
     }
@@ -185,7 +187,7 @@ final class MaskedSelfAttention extends AbstractBlock {
         y.transpose(0, 2, 1, 3).reshape(shape.get(0), shape.get(2), config.dModel()); // (B, n, C)
     NDArray weight = store.getValue(outWeight, y.getDevice(), false);
     NDArray bias = store.getValue(outBias, y.getDevice(), false);
-    NDArray out = Linear.linear(merged, weight, bias).head(); // (B, n, C)
+    NDArray out = Affine.apply(merged, weight, bias); // (B, n, C)
     if (training && dropout > 0) {
       out = Dropout.dropout(out, dropout, true).head();
     }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -126,8 +125,8 @@ final class ResidualBlock extends AbstractBlock {
     NDArray b1 = store.getValue(fcBias, h.getDevice(), false);
     NDArray w2 = store.getValue(projWeight, h.getDevice(), false);
     NDArray b2 = store.getValue(projBias, h.getDevice(), false);
-    NDArray hidden = Activation.gelu(Linear.linear(h, w1, b1).head()); // (B, T, 4C)
-    NDArray out = Linear.linear(hidden, w2, b2).head(); // (B, T, C)
+    NDArray hidden = Activation.gelu(Affine.apply(h, w1, b1)); // (B, T, 4C)
+    NDArray out = Affine.apply(hidden, w2, b2); // (B, T, C)
     if (training && config.dropout() > 0) {
       out = Dropout.dropout(out, config.dropout(), true).head();
     }
