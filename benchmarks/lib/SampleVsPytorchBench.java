@@ -31,12 +31,13 @@ import org.dalle.models.transformer.TransformerPrior;
  * sampled with the key/value-cached decoder ({@code PriorSampler}, temperature 1, no truncation, as
  * {@code dalle sample} draws them) for a batch of captions, on a model with random weights.
  *
- * <p>{@code java -cp jobs/target/dalle.jar SampleVsPytorchBench.java SPEC BATCH WARMUP DIR} with
+ * <p>{@code java -cp jobs/target/dalle.jar SampleVsPytorchBench.java SPEC BATCH WARMUP SECONDS DIR} with
  * SPEC {@code layers,d_model,heads,text_length,text_vocab,grid,image_vocab,conv_kernel,dropout} as
  * the reference reads it. First writes the weights ({@code weights.json}, {@code weights.bin}) and
  * the captions ({@code text.bin}) to DIR for the reference to sample from the same model, and the
  * logits of image tokens 0 and 1 after the caption and a fixed first token ({@code logits.bin}),
- * which the reference must reproduce; then, after WARMUP grids, samples timed grids on the commands
+ * which the reference must reproduce; then, after WARMUP grids and at least SECONDS of them (for the
+ * JIT compiler), samples timed grids on the commands
  * of benchmarks/lib/lockstep.py (wall and process CPU time of each).
  */
 public class SampleVsPytorchBench {
@@ -50,7 +51,8 @@ public class SampleVsPytorchBench {
     TransformerConfig config = config(args[0]);
     int batch = Integer.parseInt(args[1]);
     int warmup = Integer.parseInt(args[2]);
-    Path dir = Path.of(args[3]);
+    double warmupSeconds = Double.parseDouble(args[3]);
+    Path dir = Path.of(args[4]);
     Files.createDirectories(dir);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Engine.getEngine("PyTorch").setRandomSeed(0);
@@ -64,7 +66,8 @@ public class SampleVsPytorchBench {
       NDArray text = manager.create(ids, new Shape(batch, config.textLength()));
       writeFirstLogits(model, text, dir);
       SamplingOptions options = SamplingOptions.paper();
-      for (int r = 0; r < warmup; r++) {
+      long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+      for (int r = 0; r < warmup || System.nanoTime() < warmupEnd; r++) {
         PriorSampler.sampleImages(model, text, null, options, r).close();
       }
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -37,10 +37,12 @@ import org.dalle.models.transformer.TransformerPrior;
  * loss scalars read back, global-norm clipping at 4, AdamW (0.9, 0.96, 1e-8, weight decay 4.5e-2 on
  * matrices), EMA 0.99, gradients zeroed), all intermediates in a per-update manager.
  *
- * <p>{@code java -cp jobs/target/dalle.jar TransformerStepBench.java SPEC BATCH WARMUP [DIR]} with
- * SPEC {@code layers,d_model,heads,text_length,text_vocab,grid,image_vocab,conv_kernel,dropout} (the
- * Python reference reads the same string); the thread count comes from the system property
- * ai.djl.pytorch.num_threads. After WARMUP updates it takes timed updates on the commands of
+ * <p>{@code java -cp jobs/target/dalle.jar TransformerStepBench.java SPEC BATCH WARMUP SECONDS
+ * [DIR]} with SPEC {@code layers,d_model,heads,text_length,text_vocab,grid,image_vocab,conv_kernel,
+ * dropout} (the Python reference reads the same string); the thread count comes from the system
+ * property ai.djl.pytorch.num_threads. After WARMUP updates, and at least SECONDS of them (the JIT
+ * compiler takes 10 to 15 s to settle on the update's code, and an update of the tiny config is
+ * 10% slower before), it takes timed updates on the commands of
  * benchmarks/lib/lockstep.py (wall and process CPU time of each) and, when told to quit, reports the
  * median of each phase and the float32 matrix-product rate of this process ({@code peak_gflops}).
  * With DIR it first writes the initial weights, the batch and the dropout-free loss and gradient norm
@@ -59,7 +61,8 @@ public class TransformerStepBench {
     TransformerConfig config = config(args[0]);
     int batch = Integer.parseInt(args[1]);
     int warmup = Integer.parseInt(args[2]);
-    Path dump = args.length > 3 ? Path.of(args[3]) : null;
+    double warmupSeconds = Double.parseDouble(args[3]);
+    Path dump = args.length > 4 ? Path.of(args[4]) : null;
     try (NDManager base = NDManager.newBaseManager("PyTorch")) {
       Engine.getEngine("PyTorch").setRandomSeed(0);
       TransformerPrior model = new TransformerPrior(config);
@@ -79,7 +82,8 @@ public class TransformerStepBench {
               .build();
       Ema ema = new Ema(0.99);
       long[] phases = new long[PHASES.length];
-      for (int i = 0; i < warmup; i++) {
+      long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+      for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
         step(model, params, optimizer, ema, config, batch, text, image, base, phases);
       }
       List<long[]> timed = new ArrayList<>();

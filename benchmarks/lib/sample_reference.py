@@ -4,10 +4,11 @@ then one pass per image token over a single position that appends its keys and v
 preallocated caches and attends to every cached key under its mask row; temperature 1, no
 truncation, torch.multinomial on the softmax; torch.no_grad.
 
-usage: python3 sample_reference.py SPEC BATCH THREADS WARMUP DIR
+usage: python3 sample_reference.py SPEC BATCH THREADS WARMUP SECONDS DIR
 DIR holds what SampleVsPytorchBench wrote: the project's weights and captions, and its logits of
 image tokens 0 and 1, which this sampler must reproduce (it exits with an error otherwise). After
-WARMUP grids it samples timed grids on the commands of lockstep.py.
+WARMUP grids, and at least SECONDS of them (as the project's side, whose JIT compiler needs them), it
+samples timed grids on the commands of lockstep.py.
 """
 import math
 import os
@@ -75,7 +76,8 @@ def sample(model, text, generator):
 def main():
     spec = Spec(sys.argv[1])
     batch, threads, warmup = (int(a) for a in sys.argv[2:5])
-    directory = sys.argv[5]
+    warmup_seconds = float(sys.argv[5])
+    directory = sys.argv[6]
     torch.set_num_threads(threads)
     model = Prior(spec)
     model.load_project_weights(directory)
@@ -91,8 +93,11 @@ def main():
         if error > 1e-4:
             raise SystemExit("the reference's logits differ from the project's by %g; not the same model" % error)
         generator = torch.Generator().manual_seed(0)
-        for _ in range(warmup):
+        warmup_end = time.perf_counter() + warmup_seconds
+        done = 0
+        while done < warmup or time.perf_counter() < warmup_end:
             sample(model, text, generator)
+            done += 1
         print("@ready", flush=True)
         for line in sys.stdin:
             if line.strip() == "quit":

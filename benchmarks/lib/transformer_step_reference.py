@@ -3,8 +3,9 @@
 torch.nn.utils.clip_grad_norm_ at 4, torch.optim.AdamW (0.9, 0.96, 1e-8, weight decay 4.5e-2 on
 the matrices), an EMA of every parameter with decay 0.99, on a fixed random batch.
 
-usage: python3 transformer_step_reference.py SPEC BATCH THREADS WARMUP [--check DIR]
-After WARMUP updates it takes timed updates on the commands of lockstep.py and, when told to quit,
+usage: python3 transformer_step_reference.py SPEC BATCH THREADS WARMUP SECONDS [--check DIR]
+After WARMUP updates, and at least SECONDS of them (as the project's side, whose JIT compiler needs
+them), it takes timed updates on the commands of lockstep.py and, when told to quit,
 reports the median of each phase, peak_gflops (float32 2048^2 products in this process) and
 train_gflop (matrix-product GFLOP of one update).
 
@@ -46,6 +47,7 @@ def check(model, spec, size, directory):
 def main():
     spec = Spec(sys.argv[1])
     size, threads, warmup = (int(a) for a in sys.argv[2:5])
+    warmup_seconds = float(sys.argv[5])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = Prior(spec)
@@ -79,8 +81,11 @@ def main():
         t5 = time.perf_counter()
         phases.append([b - a for a, b in zip((t0, t1, t2, t3, t4), (t1, t2, t3, t4, t5))])
 
-    for _ in range(warmup):
+    warmup_end = time.perf_counter() + warmup_seconds
+    done = 0
+    while done < warmup or time.perf_counter() < warmup_end:
         step()
+        done += 1
     phases.clear()
     print("@ready", flush=True)
     for line in sys.stdin:
