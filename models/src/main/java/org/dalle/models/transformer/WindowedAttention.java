@@ -47,9 +47,9 @@ final class WindowedAttention {
     NDArray qText = qParts.get(0);
     NDArray kText = kParts.get(0);
     NDArray vText = vParts.get(0);
-    NDArray qLines = lines(qParts.get(1), windows); // (B, H, W, W, hd)
-    NDArray kLines = lines(kParts.get(1), windows);
-    NDArray vLines = lines(vParts.get(1), windows);
+    NDArray qLines = lines(qParts.get(1), grid, windows); // (B, H, W, W, hd)
+    NDArray kLines = lines(kParts.get(1), grid, windows);
+    NDArray vLines = lines(vParts.get(1), grid, windows);
     NDArray kWindows = window(kLines, windows.linesBack()); // (B, H, W, (R+1)W, hd)
     NDArray vWindows = window(vLines, windows.linesBack());
 
@@ -84,9 +84,8 @@ final class WindowedAttention {
   }
 
   /** Image states {@code (B, H, W², hd)} in raster order as lines, {@code (B, H, W, W, hd)}. */
-  private static NDArray lines(NDArray raster, AttentionWindows windows) {
+  private static NDArray lines(NDArray raster, int grid, AttentionWindows windows) {
     Shape shape = raster.getShape();
-    long grid = Math.round(Math.sqrt(shape.get(2)));
     NDArray rows = raster.reshape(shape.get(0), shape.get(1), grid, grid, shape.get(3));
     return windows.transposed() ? rows.transpose(0, 1, 3, 2, 4) : rows; // [line][offset]
   }
