@@ -17,9 +17,10 @@ import java.util.Arrays;
  *       of a row into the end of the previous row.
  *   <li>{@link Kind#COLUMN} (Figure 11b): {@code d mod W = 0}, the tokens above in the same column.
  *       The paper computes it on transposed image states with mask (c), {@link
- *       #columnMaskInTransposedOrder}, for GPU efficiency. Here attention is dense and masked, so
- *       mask (b) over the raster order is used directly: it is the same set of (query, key) pairs,
- *       merely listed in another order ({@code AttentionMasksTest} checks this).
+ *       #columnMaskInTransposedOrder}, for GPU efficiency. Mask (b) over the raster order is the
+ *       same set of (query, key) pairs, merely listed in another order ({@code AttentionMasksTest}
+ *       checks this); the windowed attention of a whole sequence ({@link AttentionWindows}) reads
+ *       the image transposed as the paper does, the dense form uses mask (b).
  *   <li>{@link Kind#CONVOLUTIONAL} (Figure 11d): a causal {@code k×k} kernel laid over the raster
  *       order, where horizontal offsets wrap into the neighbouring row as in row attention: {@code
  *       d = r·W + c} with {@code r = 0, 0 ≤ c ≤ s} or {@code 1 ≤ r ≤ s, −s ≤ c ≤ s}, {@code s = (k

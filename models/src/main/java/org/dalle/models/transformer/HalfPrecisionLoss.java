@@ -91,15 +91,14 @@ public final class HalfPrecisionLoss {
       NDArray start = embedded.stopGradient().toType(DataType.FLOAT16, false);
       start.setRequiresGradient(true);
       NDArray x = start; // (B, T-1, C) float16
-      Map<AttentionMasks.Kind, NDArray> masks = new EnumMap<>(AttentionMasks.Kind.class);
+      Map<AttentionMasks.Kind, LayerMask> masks = new EnumMap<>(AttentionMasks.Kind.class);
       for (int i = 0; i < blocks.size(); i++) {
         ResidualBlock block = blocks.get(i);
-        NDArray bias =
+        LayerMask mask =
             masks.computeIfAbsent(
-                block.kind(),
-                kind -> model.biases().bias(kind, t, scope).toType(DataType.FLOAT16, false));
+                block.kind(), kind -> model.biases().mask(kind, t, DataType.FLOAT16, scope));
         float scale = gradientScales == null ? 1f : gradientScales[i];
-        x = block.forward(half, x, bias, true, scale); // (B, T-1, C) float16
+        x = block.forward(half, x, mask, true, scale); // (B, T-1, C) float16
       }
       NDArray widened = x.add(scope.zeros(x.getShape(), DataType.FLOAT32)); // differentiable
       PriorLogits logits = model.heads(full, model.finalNorm(full, widened));

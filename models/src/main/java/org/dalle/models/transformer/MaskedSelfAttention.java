@@ -18,9 +18,11 @@ import org.dalle.models.nn.Scale;
  * softmax(q·kᵀ/√d + bias)·v} per head, where the bias is 0 where {@link AttentionMasks} allows a
  * (query, key) pair and −∞ elsewhere, followed by an output projection.
  *
- * <p>Attention is computed densely and masked, which gives exactly what a block-sparse kernel
- * would; {@link #step} is the cached form for decoding, where a single query reads the cached keys
- * under its mask row ({@link DecoderMasks}).
+ * <p>Over a whole sequence under a sparse kind, attention is computed window by window ({@link
+ * WindowedAttention}), the layout of a block-sparse kernel; over a prefix, or under the causal
+ * kind, it is computed densely and masked, which gives the same. {@link #step} is the cached form
+ * for decoding, where a single query reads the cached keys under its mask row ({@link
+ * DecoderMasks}).
  *
  * <p>As a DJL block it takes {@code [x (B, T, C), bias (T, T)]}.
  */
@@ -64,14 +66,25 @@ final class MaskedSelfAttention extends AbstractBlock {
   /**
    * Attention over a whole (prefix of the) sequence.
    *
-   * @param x layer-normed input, {@code (B, T, C)}
-   * @param bias the additive mask of this layer's kind for positions {@code 0..T-1}, {@code (T, T)}
-   * @return {@code (B, T, C)}
+   * @param x layer-normed input, {@code (B, t, C)}
+   * @param mask this layer's kind's mask for positions {@code 0..t-1}
+   * @return {@code (B, t, C)}
    */
-  NDArray forward(ParameterStore store, NDArray x, NDArray bias, boolean training) {
-    NDList qkv = project(store, x); // 3 × (B, H, T, hd)
-    NDArray y = attend(qkv.get(0), qkv.get(1), qkv.get(2), bias, training); // (B, H, T, hd)
-    return output(store, y, training); // (B, T, C)
+  NDArray forward(ParameterStore store, NDArray x, LayerMask mask, boolean training) {
+    if (!mask.isWindowed()) {
+      NDList qkv = project(store, x); // 3 × (B, H, t, hd)
+      NDArray y = attend(qkv.get(0), qkv.get(1), qkv.get(2), mask.dense(), training);
+      return output(store, y, training); // (B, t, C)
+    }
+    // The windows cover the whole sequence, whose last image token the model never reads: a row
+    // of zeros stands in for it, and its output is dropped.
+    Shape shape = x.getShape(); // (B, T-1, C)
+    NDArray last = x.getManager().zeros(new Shape(shape.get(0), 1, shape.get(2)), x.getDataType());
+    NDList qkv = project(store, x.concat(last, 1)); // 3 × (B, H, T, hd)
+    NDArray y = // (B, H, T, hd)
+        WindowedAttention.attend(
+            Scale.by(qkv.get(0), queryScale()), qkv.get(1), qkv.get(2), mask, rate(training));
+    return output(store, y.split(new long[] {shape.get(1)}, 2).get(0), training);
   }
 
   /**
@@ -141,21 +154,14 @@ final class MaskedSelfAttention extends AbstractBlock {
     NDArray weight = store.getValue(qkvWeight, manager.getDevice(), false);
     NDArray bias = store.getValue(qkvBias, manager.getDevice(), false);
     return new KvCache(
-        manager,
-        batch,
-        config.heads(),
-        capacity,
-        config.headSize(),
-        weight,
-        bias,
-        (float) (1.0 / Math.sqrt(config.headSize())));
+        manager, batch, config.heads(), capacity, config.headSize(), weight, bias, queryScale());
   }
 
   /** q, k, v split into heads: 3 × {@code (B, H, n, hd)}. */
   private NDList project(ParameterStore store, NDArray x) {
     NDArray weight = store.getValue(qkvWeight, x.getDevice(), false);
     NDArray bias = store.getValue(qkvBias, x.getDevice(), false);
-    NDArray qkv = Linear.linear(x, weight, bias).head(); // (B, n, 3C)
+    NDArray qkv = Affine.apply(x, weight, bias); // (B, n, 3C)
     NDList parts = qkv.split(3, 2); // 3 × (B, n, C)
     NDList heads = new NDList(3);
     for (NDArray part : parts) {
@@ -166,8 +172,10 @@ final class MaskedSelfAttention extends AbstractBlock {
 
   /** {@code softmax(q·kᵀ/√hd + bias)·v}: {@code (B, H, n, hd)}. */
   private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias, boolean training) {
+    // Scaling the queries rather than the scores saves a pass over the (n, m) scores forwards and
+    // backwards; q has hd entries per position where the scores have m.
+    q = Scale.by(q, queryScale());
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, n, m)
-    scores = Scale.by(scores, (float) (1.0 / Math.sqrt(config.headSize())));
     if (bias != null) {
       scores = scores.add(bias); // (n, m) broadcast over B, H
     }
@@ -178,6 +186,16 @@ final class MaskedSelfAttention extends AbstractBlock {
     return weights.matMul(v); // (B, H, n, hd)
   }
 
+  /** {@code 1/√hd}, the scale of the scores. */
+  private float queryScale() {
+    return (float) (1.0 / Math.sqrt(config.headSize()));
+  }
+
+  /** The dropout rate of the attention weights: 0 unless training. */
+  private float rate(boolean training) {
+    return training ? dropout : 0f;
+  }
+
   /** Heads merged and projected: {@code (B, n, C)}. */
   private NDArray output(ParameterStore store, NDArray y, boolean training) {
     Shape shape = y.getShape();
@@ -185,7 +203,7 @@ final class MaskedSelfAttention extends AbstractBlock {
         y.transpose(0, 2, 1, 3).reshape(shape.get(0), shape.get(2), config.dModel()); // (B, n, C)
     NDArray weight = store.getValue(outWeight, y.getDevice(), false);
     NDArray bias = store.getValue(outBias, y.getDevice(), false);
-    NDArray out = Linear.linear(merged, weight, bias).head(); // (B, n, C)
+    NDArray out = Affine.apply(merged, weight, bias); // (B, n, C)
     if (training && dropout > 0) {
       out = Dropout.dropout(out, dropout, true).head();
     }
@@ -208,7 +226,8 @@ final class MaskedSelfAttention extends AbstractBlock {
       throw new IllegalArgumentException(
           "inputs are " + inputs.size() + " arrays; expected [x (B, T, C), bias (T, T)]");
     }
-    return new NDList(forward(parameterStore, inputs.get(0), inputs.get(1), training));
+    return new NDList(
+        forward(parameterStore, inputs.get(0), LayerMask.dense(inputs.get(1)), training));
   }
 
   @Override

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -76,15 +75,15 @@ final class ResidualBlock extends AbstractBlock {
    * The block over a whole (prefix of the) sequence.
    *
    * @param x {@code (B, T, C)}
-   * @param bias this layer's additive mask, {@code (T, T)}
+   * @param mask this layer's mask
    * @param gradientScale the branches' gradient scale; 1 leaves the backward pass as it is
    * @return {@code (B, T, C)}
    */
   NDArray forward(
-      ParameterStore store, NDArray x, NDArray bias, boolean training, float gradientScale) {
+      ParameterStore store, NDArray x, LayerMask mask, boolean training, float gradientScale) {
     NDArray branchInput = GradientScaling.scale(x, 1f / gradientScale); // identity forward
     NDArray attended =
-        attention.forward(store, norm(store, branchInput, norm1Gain, norm1Shift), bias, training);
+        attention.forward(store, norm(store, branchInput, norm1Gain, norm1Shift), mask, training);
     x = x.add(GradientScaling.scale(attended, gradientScale)); // (B, T, C)
     branchInput = GradientScaling.scale(x, 1f / gradientScale);
     NDArray mlp = mlp(store, norm(store, branchInput, norm2Gain, norm2Shift), training);
@@ -126,8 +125,8 @@ final class ResidualBlock extends AbstractBlock {
     NDArray b1 = store.getValue(fcBias, h.getDevice(), false);
     NDArray w2 = store.getValue(projWeight, h.getDevice(), false);
     NDArray b2 = store.getValue(projBias, h.getDevice(), false);
-    NDArray hidden = Activation.gelu(Linear.linear(h, w1, b1).head()); // (B, T, 4C)
-    NDArray out = Linear.linear(hidden, w2, b2).head(); // (B, T, C)
+    NDArray hidden = Activation.gelu(Affine.apply(h, w1, b1)); // (B, T, 4C)
+    NDArray out = Affine.apply(hidden, w2, b2); // (B, T, C)
     if (training && config.dropout() > 0) {
       out = Dropout.dropout(out, config.dropout(), true).head();
     }
@@ -144,7 +143,8 @@ final class ResidualBlock extends AbstractBlock {
       throw new IllegalArgumentException(
           "inputs are " + inputs.size() + " arrays; expected [x (B, T, C), bias (T, T)]");
     }
-    return new NDList(forward(parameterStore, inputs.get(0), inputs.get(1), training, 1f));
+    return new NDList(
+        forward(parameterStore, inputs.get(0), LayerMask.dense(inputs.get(1)), training, 1f));
   }
 
   @Override

@@ -271,14 +271,15 @@ public final class TransformerPrior extends AbstractBlock {
     if (training && config.dropout() > 0) {
       x = Dropout.dropout(x, config.dropout(), true).head();
     }
-    Map<AttentionMasks.Kind, NDArray> layerBiases = new EnumMap<>(AttentionMasks.Kind.class);
+    Map<AttentionMasks.Kind, LayerMask> masks = new EnumMap<>(AttentionMasks.Kind.class);
     for (int i = 0; i < blocks.size(); i++) {
       ResidualBlock block = blocks.get(i);
-      NDArray bias =
-          layerBiases.computeIfAbsent(
-              block.kind(), kind -> biases.bias(kind, t, tokens.getManager()));
+      DataType type = x.getDataType();
+      LayerMask mask =
+          masks.computeIfAbsent(
+              block.kind(), kind -> biases.mask(kind, t, type, tokens.getManager()));
       float scale = gradientScales == null ? 1f : gradientScales[i];
-      x = block.forward(store, x, bias, training, scale); // (B, t, C)
+      x = block.forward(store, x, mask, training, scale); // (B, t, C)
     }
     return finalNorm(store, x); // (B, t, C)
   }
