@@ -15,7 +15,6 @@ import java.util.function.Function;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -79,15 +78,7 @@ public final class FeatureStatisticsPipeline {
             .apply("AllRejected", Flatten.pCollections())
             .setCoder(AvroCoder.of(Rejected.class));
     List<PCollection<?>> writes = new ArrayList<>();
-    writes.add(
-        rejected
-            .apply(
-                "WriteRejected",
-                AvroIO.write(Rejected.class)
-                    .to(output.stagingPath("rejected/part"))
-                    .withSuffix(".avro")
-                    .<Void>withOutputFilenames())
-            .getPerDestinationOutputFilenames());
+    writes.add(output.writeAvro("WriteRejected", rejected, Rejected.class, "rejected/part"));
 
     PCollection<String> radiusCounts =
         stats

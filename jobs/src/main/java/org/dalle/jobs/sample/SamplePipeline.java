@@ -16,7 +16,6 @@ import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -79,24 +78,9 @@ public final class SamplePipeline {
             .apply("AllRejected", Flatten.pCollections());
     List<PCollection<?>> writes = new ArrayList<>();
     writes.add(
-        sampled
-            .get(SampleCaptions.SAMPLES)
-            .apply(
-                "WriteSamples",
-                AvroIO.write(Sample.class)
-                    .to(output.stagingPath("samples/part"))
-                    .withSuffix(".avro")
-                    .<Void>withOutputFilenames())
-            .getPerDestinationOutputFilenames());
-    writes.add(
-        rejected
-            .apply(
-                "WriteRejected",
-                AvroIO.write(Rejected.class)
-                    .to(output.stagingPath("rejected/part"))
-                    .withSuffix(".avro")
-                    .<Void>withOutputFilenames())
-            .getPerDestinationOutputFilenames());
+        output.writeAvro(
+            "WriteSamples", sampled.get(SampleCaptions.SAMPLES), Sample.class, "samples/part"));
+    writes.add(output.writeAvro("WriteRejected", rejected, Rejected.class, "rejected/part"));
     PCollection<String> counts =
         PCollectionList.of(
                 sampled

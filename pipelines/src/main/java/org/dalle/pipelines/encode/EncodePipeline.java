@@ -67,25 +67,17 @@ public final class EncodePipeline {
             .apply("EncodeImagesToTokens", new EncodeImagesToTokens(config));
     List<PCollection<?>> writes = new ArrayList<>();
     writes.add(
-        result
-            .get(EncodeImagesToTokens.TOKENS)
-            .apply(
-                "WriteTokens",
-                AvroIO.write(TokenizedExample.class)
-                    .to(output.stagingPath("tokens/part"))
-                    .withSuffix(".avro")
-                    .<Void>withOutputFilenames())
-            .getPerDestinationOutputFilenames());
+        output.writeAvro(
+            "WriteTokens",
+            result.get(EncodeImagesToTokens.TOKENS),
+            TokenizedExample.class,
+            "tokens/part"));
     writes.add(
-        result
-            .get(EncodeImagesToTokens.REJECTED)
-            .apply(
-                "WriteRejected",
-                AvroIO.write(Rejected.class)
-                    .to(output.stagingPath("rejected/part"))
-                    .withSuffix(".avro")
-                    .<Void>withOutputFilenames())
-            .getPerDestinationOutputFilenames());
+        output.writeAvro(
+            "WriteRejected",
+            result.get(EncodeImagesToTokens.REJECTED),
+            Rejected.class,
+            "rejected/part"));
     writes.add(
         result
             .get(EncodeImagesToTokens.COUNTS)

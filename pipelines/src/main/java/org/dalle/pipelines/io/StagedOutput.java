@@ -16,12 +16,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * An output directory that appears complete or not at all. A job writes into a fresh staging
@@ -80,6 +82,22 @@ public final class StagedOutput implements Serializable {
   /** The staging path for a file or prefix relative to the output directory. */
   public String stagingPath(String relative) {
     return staging + "/" + relative;
+  }
+
+  /**
+   * Writes {@code records} as Avro files {@code prefix-*.avro} under the staging folder and returns
+   * the names of the written files, for {@link CommitStagedOutput} to wait on.
+   */
+  public <T> PCollection<?> writeAvro(
+      String step, PCollection<T> records, Class<T> type, String prefix) {
+    return records
+        .apply(
+            step,
+            AvroIO.write(type)
+                .to(stagingPath(prefix))
+                .withSuffix(".avro")
+                .<Void>withOutputFilenames())
+        .getPerDestinationOutputFilenames();
   }
 
   public String finalPath(String relative) {

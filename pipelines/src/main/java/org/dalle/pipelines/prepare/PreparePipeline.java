@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -50,25 +49,11 @@ public final class PreparePipeline {
     PCollectionTuple result = pipeline.apply("Prepare", new PrepareDataset(config));
     List<PCollection<?>> writes = new ArrayList<>();
     writes.add(
-        result
-            .get(PrepareDataset.IMAGES)
-            .apply(
-                "WriteImages",
-                AvroIO.write(CaptionedImage.class)
-                    .to(output.stagingPath("images/part"))
-                    .withSuffix(".avro")
-                    .<Void>withOutputFilenames())
-            .getPerDestinationOutputFilenames());
+        output.writeAvro(
+            "WriteImages", result.get(PrepareDataset.IMAGES), CaptionedImage.class, "images/part"));
     writes.add(
-        result
-            .get(PrepareDataset.REJECTED)
-            .apply(
-                "WriteRejected",
-                AvroIO.write(Rejected.class)
-                    .to(output.stagingPath("rejected/part"))
-                    .withSuffix(".avro")
-                    .<Void>withOutputFilenames())
-            .getPerDestinationOutputFilenames());
+        output.writeAvro(
+            "WriteRejected", result.get(PrepareDataset.REJECTED), Rejected.class, "rejected/part"));
     writes.add(writeText(result, PrepareDataset.TOKENIZER_JSON, output, "tokenizer.json"));
     writes.add(
         writeText(result, PrepareDataset.EXACT_DUPLICATES, output, "dedup/exact_duplicates.tsv"));
