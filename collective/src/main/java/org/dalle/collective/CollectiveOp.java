@@ -16,7 +16,12 @@ public enum CollectiveOp {
    */
   ALL_GATHER(5),
   /** Ends the helper after the reply. */
-  CLOSE(6);
+  CLOSE(6),
+  /**
+   * Reduces a region cut into {@code worldSize} equal chunks: afterwards chunk r of rank r holds
+   * the mean over ranks of every rank's chunk r; the other chunks are left undefined.
+   */
+  REDUCE_SCATTER_MEAN(7);
 
   private final int code;
 

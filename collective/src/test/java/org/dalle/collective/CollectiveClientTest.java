@@ -83,7 +83,7 @@ class CollectiveClientTest {
   }
 
   @Test
-  void allReduceBroadcastAndAllGatherAgreeOnBothRanks() throws Exception {
+  void allReduceBroadcastAllGatherAndReduceScatterAgreeOnBothRanks() throws Exception {
     CollectiveClient[] clients = startTwo(TIMEOUTS);
     try {
       onBoth(
@@ -119,6 +119,19 @@ class CollectiveClientTest {
             float[] gathered = new float[6];
             client.segment().slice(256, 24).asFloatBuffer().get(gathered);
             assertArrayEquals(new float[] {0, 0, 0, 1, 1, 1}, gathered);
+
+            // Both fill two chunks of 2 floats; rank r ends with the mean of chunk r.
+            client
+                .segment()
+                .slice(512, 16)
+                .asFloatBuffer()
+                .put(new float[] {rank, 2 * rank, 10 + rank, 20 + 3 * rank});
+            client.run(
+                Request.on(CollectiveOp.REDUCE_SCATTER_MEAN, ElementType.FLOAT32, 512, 4, 0));
+            float[] scattered = new float[2];
+            client.segment().slice(512 + 8L * rank, 8).asFloatBuffer().get(scattered);
+            assertArrayEquals(
+                rank == 0 ? new float[] {0.5f, 1} : new float[] {10.5f, 21.5f}, scattered);
           });
     } finally {
       for (CollectiveClient client : clients) {

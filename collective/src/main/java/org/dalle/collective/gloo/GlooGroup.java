@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
+import org.bytedeco.pytorch.ReduceScatterOptions;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
@@ -123,6 +124,21 @@ final class GlooGroup {
     AllgatherOptions options = new AllgatherOptions();
     options.timeout(timeout);
     run(group._allgather_base(output, input, options));
+  }
+
+  /**
+   * {@code output} becomes the sum over ranks of this rank's chunk of {@code input} (worldSize
+   * equal chunks), or its mean when {@code mean}: c10d's {@code reduce_scatter_tensor}, which Gloo
+   * implements, so each rank receives only its chunk instead of all of them.
+   */
+  void reduceScatter(Tensor output, Tensor input, boolean mean) {
+    ReduceScatterOptions options = new ReduceScatterOptions();
+    options.timeout(timeout);
+    options.reduceOp(new ReduceOp(ReduceOp.RedOpType.SUM));
+    run(group._reduce_scatter_base(output, input, options));
+    if (mean) {
+      output.div_(new org.bytedeco.pytorch.Scalar(worldSize));
+    }
   }
 
   private void run(Work work) {

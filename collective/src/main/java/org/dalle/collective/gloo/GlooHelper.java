@@ -126,16 +126,30 @@ public final class GlooHelper {
       case ALL_REDUCE_MEAN -> group.allReduce(view(request), true);
       case BROADCAST -> group.broadcast(view(request), request.root());
       case ALL_GATHER -> {
-        if (request.count() % worldSize != 0) {
-          throw new IllegalArgumentException(
-              "all-gather of " + request.count() + " elements over " + worldSize + " ranks");
-        }
-        long chunk = request.count() / worldSize;
+        long chunk = chunk(request);
         Tensor whole = view(request);
         group.allGather(whole, whole.narrow(0, rank * chunk, chunk).clone());
       }
+      case REDUCE_SCATTER_MEAN -> {
+        long chunk = chunk(request);
+        Tensor whole = view(request);
+        Tensor mine = whole.narrow(0, rank * chunk, chunk);
+        // Into a separate tensor: the input must stay intact while the collective reads it.
+        Tensor reduced = torch.empty_like(mine);
+        group.reduceScatter(reduced, whole, true);
+        mine.copy_(reduced);
+      }
       default -> throw new IllegalArgumentException("unexpected request " + request.op());
     }
+  }
+
+  /** Elements per rank of a region that {@code request} cuts into worldSize chunks. */
+  private long chunk(Request request) {
+    if (request.count() % worldSize != 0) {
+      throw new IllegalArgumentException(
+          request.op() + " of " + request.count() + " elements over " + worldSize + " ranks");
+    }
+    return request.count() / worldSize;
   }
 
   /** Maps the trainer's segment; the mapping lives as long as this process. */
