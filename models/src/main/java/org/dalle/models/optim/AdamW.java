@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
@@ -64,6 +65,7 @@ public final class AdamW implements AutoCloseable {
   private long step;
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+  private ParameterShard shard; // null: every element
 
   private AdamW(Builder builder) {
     decayFilter = builder.decayFilter;
@@ -113,6 +115,70 @@ public final class AdamW implements AutoCloseable {
   }
 
   /**
+   * From now on keeps moments for, and updates, only the elements {@code shard} owns (ZeRO stage 1:
+   * the optimizer state is partitioned over ranks, each rank updates its slice of every parameter
+   * and the ranks then exchange the updated slices). Moments held now are cut to their owned
+   * slices.
+   */
+  public void shardOver(ParameterShard shard) {
+    this.shard = shard;
+    cutToShard(firstMoments);
+    cutToShard(secondMoments);
+  }
+
+  /** The shard this optimizer keeps state for; empty when it keeps all of it. */
+  public Optional<ParameterShard> shard() {
+    return Optional.ofNullable(shard);
+  }
+
+  /** Bytes of moments held. */
+  public long stateBytes() {
+    long bytes = 0;
+    for (NDArray m : firstMoments.values()) {
+      bytes += 2 * m.getShape().size() * m.getDataType().getNumOfBytes();
+    }
+    return bytes;
+  }
+
+  /**
+   * The global L2 norm of the gradients this optimizer applies ({@link Gradients#globalGradNorm});
+   * with a shard, each rank's owned slices' sum of squares added over the ranks, since a rank may
+   * hold averaged gradients for its slices only (ZeRO stage 2).
+   */
+  public double gradientNorm(ParameterList params) {
+    if (shard == null) {
+      return Gradients.globalGradNorm(params);
+    }
+    double sumOfSquares = 0;
+    for (Pair<String, Parameter> entry : params) {
+      Optional<ParameterShard.Slice> slice = shard.slice(entry.getKey());
+      if (!entry.getValue().requiresGradient() || slice.isEmpty()) {
+        continue;
+      }
+      NDArray weight = entry.getValue().getArray();
+      try (NDManager scope = manager.newSubManager(weight.getDevice())) {
+        weight.tempAttach(scope);
+        NDArray grad = slice.get().of(weight.getGradient()).toType(DataType.FLOAT32, false);
+        sumOfSquares += grad.square().sum().getFloat();
+      }
+    }
+    return Math.sqrt(shard.sumOverRanks(sumOfSquares));
+  }
+
+  /**
+   * Clips the gradients to a global norm of {@code maxNorm} as {@link Gradients#clipByGlobalNorm}
+   * does, with the norm of {@link #gradientNorm}.
+   *
+   * @return the norm before clipping
+   */
+  public double clipGradientNorm(ParameterList params, double maxNorm) {
+    if (shard == null) {
+      return Gradients.clipByGlobalNorm(params, maxNorm);
+    }
+    return Gradients.clipToNorm(params, gradientNorm(params), maxNorm);
+  }
+
+  /**
    * Takes one update of every trainable parameter from its current gradient. Gradients are left as
    * they are; clear them before the next backward pass.
    *
@@ -125,10 +191,11 @@ public final class AdamW implements AutoCloseable {
     }
     List<Pair<String, Parameter>> trainable = new ArrayList<>();
     for (Pair<String, Parameter> entry : params) {
-      NDArray weight = entry.getValue().getArray();
-      if (!entry.getValue().requiresGradient()) {
+      if (!entry.getValue().requiresGradient()
+          || (shard != null && shard.slice(entry.getKey()).isEmpty())) {
         continue;
       }
+      NDArray weight = entry.getValue().getArray();
       if (weight.getDataType() != DataType.FLOAT32) {
         throw new IllegalArgumentException(
             "parameter '" + entry.getKey() + "' is " + weight.getDataType() + ", expected FLOAT32");
@@ -146,12 +213,18 @@ public final class AdamW implements AutoCloseable {
       NDArray weight = entry.getValue().getArray();
       double decay = decayFilter.test(name, entry.getValue()) ? learningRate * weightDecay : 0;
       try (NDManager scope = manager.newSubManager(weight.getDevice())) {
+        weight.tempAttach(scope);
+        NDArray grad = weight.getGradient(); // a new handle, owned by scope
+        if (shard != null) {
+          // Views of the owned elements: the update writes through them into the parameter.
+          ParameterShard.Slice slice = shard.slice(name).orElseThrow();
+          weight = slice.of(weight);
+          grad = slice.of(grad);
+        }
         NDArray m = moment(firstMoments, name, weight);
         NDArray v = moment(secondMoments, name, weight);
-        weight.tempAttach(scope);
         m.tempAttach(scope);
         v.tempAttach(scope);
-        NDArray grad = weight.getGradient(); // a new handle, owned by scope
         // One native call per parameter (DJL's fused Adam, decoupled decay): θ ← θ − η·λ·θ, the
         // moments as above, then θ ← θ − (s·c₂)·m / (√v + ε·c₂), which is s·m / (√v / c₂ + ε)
         // with s = η / (1 − β₁ᵗ) and c₂ = √(1 − β₂ᵗ), rearranged so the native update applies it.
@@ -192,7 +265,10 @@ public final class AdamW implements AutoCloseable {
               + "; the state belongs to a different model");
     }
     for (Pair<String, Parameter> entry : trainable) {
-      Shape expected = entry.getValue().getArray().getShape();
+      Shape expected =
+          shard == null
+              ? entry.getValue().getArray().getShape()
+              : new Shape(shard.slice(entry.getKey()).orElseThrow().length());
       Shape actual = firstMoments.get(entry.getKey()).getShape();
       if (!actual.equals(expected)) {
         throw new IllegalStateException(
@@ -281,6 +357,38 @@ public final class AdamW implements AutoCloseable {
     step = stepArray.getLong();
     first.forEach((name, array) -> firstMoments.put(name, ownCopy(array)));
     second.forEach((name, array) -> secondMoments.put(name, ownCopy(array)));
+    if (shard != null) {
+      cutToShard(firstMoments);
+      cutToShard(secondMoments);
+    }
+  }
+
+  /** Replaces whole-parameter moments by their owned slices and drops those of other ranks. */
+  private void cutToShard(Map<String, NDArray> moments) {
+    if (shard == null) {
+      return;
+    }
+    for (String name : List.copyOf(moments.keySet())) {
+      NDArray moment = moments.get(name);
+      Optional<ParameterShard.Slice> slice = shard.slice(name);
+      if (slice.isEmpty()) {
+        moments.remove(name).close();
+      } else if (moment.getShape().size() == slice.get().size()
+          && slice.get().length() != slice.get().size()) {
+        try (NDManager scope = manager.newSubManager(moment.getDevice())) {
+          moment.tempAttach(scope);
+          NDArray cut = slice.get().of(moment).duplicate();
+          cut.attach(manager);
+          moments.put(name, cut);
+        }
+        moment.close();
+      } else if (moment.getShape().size() == slice.get().size()) {
+        NDArray flat = moment.reshape(-1); // a whole parameter owned by this rank
+        flat.attach(manager);
+        moments.put(name, flat);
+        moment.close();
+      }
+    }
   }
 
   /** Writes {@link #exportState} to {@code out} as an encoded {@link NDList}. */

@@ -11,7 +11,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -30,6 +33,7 @@ public final class Ema implements AutoCloseable {
   private final NDManager manager = NDManager.newBaseManager();
   private final double decay;
   private final Map<String, NDArray> shadows = new LinkedHashMap<>();
+  private ParameterShard shard; // null: every element
 
   /**
    * @param decay the weight of the old average, in [0, 1)
@@ -51,26 +55,78 @@ public final class Ema implements AutoCloseable {
   }
 
   /**
+   * From now on averages only the elements {@code shard} owns (ZeRO stage 1 partitions the EMA like
+   * the optimizer state); averages held now are cut to their owned slices.
+   */
+  public void shardOver(ParameterShard shard) {
+    this.shard = shard;
+    for (String name : List.copyOf(shadows.keySet())) {
+      NDArray shadow = shadows.get(name);
+      Optional<ParameterShard.Slice> slice = shard.slice(name);
+      if (slice.isEmpty()) {
+        shadows.remove(name).close();
+      } else if (shadow.getShape().size() == slice.get().size()) {
+        try (NDManager scope = manager.newSubManager(shadow.getDevice())) {
+          shadow.tempAttach(scope);
+          NDArray cut = slice.get().of(shadow).duplicate();
+          cut.attach(manager);
+          shadows.put(name, cut);
+        }
+        shadow.close();
+      }
+    }
+  }
+
+  /** The shard this average keeps; empty when it keeps every element. */
+  public Optional<ParameterShard> shard() {
+    return Optional.ofNullable(shard);
+  }
+
+  /**
+   * Replaces a sharded average by the whole one, {@code full} as {@link #exportState} writes it.
+   */
+  public void unshard(NDList full) {
+    shard = null;
+    importState(full);
+  }
+
+  /** Bytes of averages held. */
+  public long stateBytes() {
+    long bytes = 0;
+    for (NDArray shadow : shadows.values()) {
+      bytes += shadow.getShape().size() * shadow.getDataType().getNumOfBytes();
+    }
+    return bytes;
+  }
+
+  /**
    * Folds the current parameter values into the average; the first call copies them.
    *
    * @throws IllegalStateException when {@code params} names differ from the averaged ones
    */
   public void update(ParameterList params) {
-    if (shadows.isEmpty()) {
-      for (Pair<String, Parameter> entry : params) {
-        NDArray copy = entry.getValue().getArray().duplicate();
-        copy.attach(manager);
-        shadows.put(entry.getKey(), copy);
-      }
-      return;
+    boolean first = shadows.isEmpty();
+    if (!first) {
+      checkNames(params);
     }
-    checkNames(params);
     for (Pair<String, Parameter> entry : params) {
+      Optional<ParameterShard.Slice> slice =
+          shard == null ? Optional.empty() : shard.slice(entry.getKey());
+      if (shard != null && slice.isEmpty()) {
+        continue;
+      }
       NDArray weight = entry.getValue().getArray();
-      NDArray shadow = shadow(entry.getKey(), weight);
       try (NDManager scope = manager.newSubManager(weight.getDevice())) {
         weight.tempAttach(scope);
-        shadow.muli((float) decay).addi(weight.mul((float) (1 - decay)));
+        NDArray owned = slice.isPresent() ? slice.get().of(weight) : weight;
+        if (first) {
+          NDArray copy = owned.duplicate();
+          copy.attach(manager);
+          shadows.put(entry.getKey(), copy);
+          continue;
+        }
+        NDArray shadow = shadow(entry.getKey(), owned);
+        shadow.muli((float) decay).addi(owned.mul((float) (1 - decay)));
       }
     }
   }
@@ -120,6 +176,9 @@ public final class Ema implements AutoCloseable {
           copy.attach(manager);
           shadows.put(name, copy);
         });
+    if (shard != null) {
+      shardOver(shard);
+    }
   }
 
   /** Writes {@link #exportState} to {@code out} as an encoded {@link NDList}. */
@@ -165,14 +224,24 @@ public final class Ema implements AutoCloseable {
     if (shadows.isEmpty()) {
       throw new IllegalStateException("the EMA has no values yet: call update() or load() first");
     }
+    if (shard != null) {
+      throw new IllegalStateException(
+          "the EMA holds only rank "
+              + shard.rank()
+              + "'s shard: gather the whole average and unshard() it first");
+    }
   }
 
   private void checkNames(ParameterList params) {
-    if (!shadows.keySet().equals(new HashSet<>(params.keys()))) {
-      TreeSet<String> missing = new TreeSet<>(params.keys());
+    Set<String> expected = new HashSet<>(params.keys());
+    if (shard != null) {
+      expected.removeIf(name -> shard.slice(name).isEmpty());
+    }
+    if (!shadows.keySet().equals(expected)) {
+      TreeSet<String> missing = new TreeSet<>(expected);
       missing.removeAll(shadows.keySet());
       TreeSet<String> extra = new TreeSet<>(shadows.keySet());
-      params.keys().forEach(extra::remove);
+      extra.removeAll(expected);
       throw new IllegalStateException(
           "EMA parameters do not match the model: not averaged " + missing + ", unknown " + extra);
     }

@@ -64,10 +64,14 @@ public final class Gradients {
    * @return the global norm before clipping, for logging and for the finiteness check
    */
   public static double clipByGlobalNorm(ParameterList params, double maxNorm) {
+    return clipToNorm(params, globalGradNorm(params), maxNorm);
+  }
+
+  /** {@link #clipByGlobalNorm} with the norm already known (over ranks, for a sharded state). */
+  static double clipToNorm(ParameterList params, double norm, double maxNorm) {
     if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
       throw new IllegalArgumentException("max norm must be positive and finite, got " + maxNorm);
     }
-    double norm = globalGradNorm(params);
     double scale = maxNorm / (norm + CLIP_EPSILON);
     if (Double.isFinite(norm) && scale < 1) {
       forEachGradient(params, grad -> grad.muli((float) scale));
