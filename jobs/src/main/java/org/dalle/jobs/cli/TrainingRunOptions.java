@@ -34,8 +34,8 @@ final class TrainingRunOptions {
       description =
           "Continue exactly from the latest checkpoint in --out (a fresh start if there is none)."
               + " Refused when the resolved config differs from the checkpoint's (the message"
-              + " names the changed keys); out, threads, checkpoint_every and keep_checkpoints may"
-              + " change.")
+              + " names the changed keys); out, threads, checkpoint_every, keep_checkpoints and"
+              + " zero_stage may change.")
   boolean resume;
 
   @Option(
@@ -50,6 +50,15 @@ final class TrainingRunOptions {
       paramLabel = "N",
       description = "CPU threads of the engine's operators (0: the engine's default).")
   Integer threads;
+
+  @Option(
+      names = "--zero-stage",
+      paramLabel = "K",
+      description =
+          "With several ranks, shard the training state over them (ZeRO): 1 the optimizer moments"
+              + " and the EMA, 2 also the averaged gradients, 3 also the parameters between"
+              + " updates; 0 (the default) keeps all of it on every rank.")
+  Integer zeroStage;
 
   /** How the run treats existing checkpoints, from --resume and --allow-config-change. */
   ResumeMode mode() {
@@ -86,10 +95,13 @@ final class TrainingRunOptions {
     return LocalRanks.run(nproc, DalleCommand.class.getName(), args, Path.of(out), System.err);
   }
 
-  /** The given flags as config overrides: checkpoint_every, keep_checkpoints, threads. */
+  /**
+   * The given flags as config overrides: checkpoint_every, keep_checkpoints, threads, zero_stage.
+   */
   void putOverrides(Map<String, Object> overrides) {
     put(overrides, "checkpoint_every", checkpointEvery);
     put(overrides, "keep_checkpoints", keepCheckpoints);
     put(overrides, "threads", threads);
+    put(overrides, "zero_stage", zeroStage);
   }
 }

@@ -23,7 +23,6 @@ import org.dalle.models.clip.ClipLoss;
 import org.dalle.models.clip.ClipModel;
 import org.dalle.models.clip.RetrievalAccuracy;
 import org.dalle.models.optim.AdamW;
-import org.dalle.models.optim.Gradients;
 
 /**
  * The contrastive reranker's part of a {@link TrainingLoop} (section 2.5 of the paper; CLIP,
@@ -136,8 +135,8 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
   public StepFigures update(long step, Pass pass) {
     double gradNorm =
         config.gradientClip() > 0
-            ? Gradients.clipByGlobalNorm(params, config.gradientClip())
-            : Gradients.globalGradNorm(params);
+            ? optimizer.clipGradientNorm(params, config.gradientClip())
+            : optimizer.gradientNorm(params);
     double lr = learningRate.valueAt(step);
     last = ClipFigures.of(pass, lr, gradNorm, config.training().batchSize());
     optimizer.update(params, lr);

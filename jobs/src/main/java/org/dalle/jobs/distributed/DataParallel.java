@@ -122,6 +122,11 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
     collectiveNanos += transfer(memory, CollectiveOp.ALL_REDUCE_MEAN, true);
   }
 
+  /** The flat collectives of sharded training, on this rank's bucket slots. */
+  ShardExchange shardExchange() {
+    return new ShardExchange(client, SCRATCH_BYTES, SLOTS * bucketBytes);
+  }
+
   @Override
   public void broadcastParameters(ParameterList parameters) {
     List<ByteBuffer> values = new ArrayList<>();

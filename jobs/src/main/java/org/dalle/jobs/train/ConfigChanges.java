@@ -20,9 +20,12 @@ import java.util.TreeSet;
  */
 public final class ConfigChanges {
 
-  /** Keys a resumed run may change freely: the output folder, threads and checkpoint cadence. */
+  /**
+   * Keys a resumed run may change freely: the output folder, threads, checkpoint cadence and the
+   * sharding stage (checkpoints always hold the whole state).
+   */
   public static final Set<String> OPERATIONAL =
-      Set.of("out", "threads", "checkpoint_every", "keep_checkpoints");
+      Set.of("out", "threads", "checkpoint_every", "keep_checkpoints", "zero_stage");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

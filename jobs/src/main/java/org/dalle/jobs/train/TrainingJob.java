@@ -29,9 +29,12 @@ public final class TrainingJob {
       throws IOException {
     EngineThreads.beforeLoad(trainer.settings().threads());
     try (StopSignal stop = StopSignal.install();
-        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv(), System.err)) {
+        TrainingRanks ranks =
+            TrainingRanks.fromEnvironment(
+                System.getenv(), System.err, trainer.settings().zeroStage())) {
       return new TrainingLoop(args, stop, System.err)
           .reduceGradientsWith(ranks.reducer())
+          .shardStateWith(ranks.sharding())
           .onStep(onStep)
           .run(trainer, resume);
     }

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.models.optim.Ema;
-import org.dalle.models.optim.Gradients;
 import org.dalle.models.optim.ParameterArrays;
 
 /**
@@ -61,6 +60,7 @@ public final class TrainingLoop {
   private final StopSignal stop;
   private final PrintStream log;
   private GradientReducer reducer = GradientReducer.LOCAL;
+  private StateSharding sharding = StateSharding.NONE;
   private LongConsumer afterStep = step -> {};
 
   /**
@@ -83,6 +83,14 @@ public final class TrainingLoop {
   /** Reduces gradients across processes with {@code reducer} ({@link GradientReducer#LOCAL}). */
   public TrainingLoop reduceGradientsWith(GradientReducer reducer) {
     this.reducer = reducer;
+    return this;
+  }
+
+  /**
+   * Shards the training state over the ranks with {@code sharding} ({@link StateSharding#NONE}).
+   */
+  public TrainingLoop shardStateWith(StateSharding sharding) {
+    this.sharding = sharding;
     return this;
   }
 
@@ -191,6 +199,7 @@ public final class TrainingLoop {
         log.println(trainer.name() + ": no checkpoint in " + store.root() + "; starting fresh");
       }
       reducer.broadcastParameters(params);
+      sharding.shardState(parts);
       BatchSampler sampler = trainer.sampler(position);
       ProgressBar progress = ProgressBar.forLog(settings.steps(), log);
       long firstStep = step;
@@ -201,6 +210,7 @@ public final class TrainingLoop {
       try (MetricsLog metrics = writes ? MetricsLog.open(run.metrics(), firstStep) : null) {
         while (step < settings.steps() && !stopping) {
           long t0 = System.nanoTime();
+          sharding.beforeStep(params);
           last = update(step, sampler);
           step++;
           Map<String, Number> logged =
@@ -215,15 +225,21 @@ public final class TrainingLoop {
           progress.update(step, last.shown());
           afterStep.accept(step);
           if (step % settings.checkpointEvery() == 0 && step < settings.steps()) {
+            sharding.gatherState(parts);
             if (writes) {
               checkpoint(step, sampler.position());
             }
+            sharding.shardState(parts);
             checkpointed = step;
           }
+          sharding.afterStep(params);
           stopping = RankFigures.anyStop(reducer, stop.isRequested());
         }
         progress.finish(step, last == null ? Map.of() : last.shown());
       }
+      // The last checkpoint and the export need the whole state; the run is over, so it stays.
+      sharding.beforeStep(params);
+      sharding.gatherState(parts);
       double seconds = (System.nanoTime() - started) / 1e9;
       // The last state is always in a checkpoint: at the end, after a stop, or already written
       // (by rank 0).
@@ -260,7 +276,8 @@ public final class TrainingLoop {
         }
         reducer.reduce(params);
         StepFigures figures = trainer.update(step, pass);
-        Gradients.zeroGradients(params);
+        sharding.afterUpdate(params);
+        sharding.clearGradients(params);
         return figures;
       }
     }

@@ -17,6 +17,11 @@ import java.io.Serializable;
  * @param keepCheckpoints how many of the newest checkpoints to keep
  * @param seed seed of initialisation, data order and every other random draw of the job
  * @param threads intra-op CPU threads of the engine (0: the engine's default)
+ * @param zeroStage how the ranks of a data-parallel run share the training state (ZeRO, Rajbhandari
+ *     et al. 2020): 0 every rank holds all of it; 1 each rank keeps and updates only its shard of
+ *     the optimizer moments and the EMA; 2 also receives only its shard of the averaged gradients
+ *     (reduce-scatter); 3 also keeps only its shard of the parameters between updates, gathered for
+ *     each forward and backward pass. No effect with one process.
  */
 public record TrainingSettings(
     String out,
@@ -25,7 +30,8 @@ public record TrainingSettings(
     long checkpointEvery,
     int keepCheckpoints,
     long seed,
-    int threads)
+    int threads,
+    int zeroStage)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -45,12 +51,15 @@ public record TrainingSettings(
     atLeast("checkpoint_every", checkpointEvery, 1);
     atLeast("keep_checkpoints", keepCheckpoints, 1);
     atLeast("threads", threads, 0);
+    if (zeroStage < 0 || zeroStage > 3) {
+      throw new IllegalArgumentException("zero_stage is " + zeroStage + "; expected 0, 1, 2 or 3");
+    }
     return this;
   }
 
   /** These settings with another run directory. */
   public TrainingSettings withOut(String other) {
     return new TrainingSettings(
-        other, batchSize, steps, checkpointEvery, keepCheckpoints, seed, threads);
+        other, batchSize, steps, checkpointEvery, keepCheckpoints, seed, threads, zeroStage);
   }
 }

@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import org.dalle.jobs.train.ModelTrainer;
 import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Ema;
-import org.dalle.models.optim.Gradients;
 import org.dalle.models.transformer.BlockGradients;
 import org.dalle.models.transformer.HalfPrecisionLoss;
 import org.dalle.models.transformer.PriorLoss;
@@ -143,8 +142,9 @@ final class PriorUpdate {
         blocksFinite &= finite[layer - 1];
       }
     }
-    // The update runs outside the collector: in-place changes of recorded leaves fail.
-    double norm = Gradients.clipByGlobalNorm(params, config.gradientClip());
+    // The update runs outside the collector: in-place changes of recorded leaves fail. The
+    // optimizer knows the norm over ranks when each holds only its shard of the gradients.
+    double norm = optimizer.clipGradientNorm(params, config.gradientClip());
     boolean applied;
     if (scaler == null) {
       if (!Double.isFinite(total) || !Double.isFinite(norm)) {

@@ -70,7 +70,7 @@ public record TrainTransformerConfig(
         "",
         "",
         TransformerConfig.tiny(),
-        new TrainingSettings("", 32, 10_000, 1_000, 3, 0, 0),
+        new TrainingSettings("", 32, 10_000, 1_000, 3, 0, 0, 0),
         4.5e-4,
         5_000,
         500,
@@ -186,6 +186,14 @@ public record TrainTransformerConfig(
     }
     if (precision == null) {
       throw new IllegalArgumentException("precision is not set; expected fp32 or fp16");
+    }
+    if (precision == Precision.FP16 && training.zeroStage() >= 2) {
+      // Each rank would check only its shard for overflow, and the ranks could disagree on a skip.
+      throw new IllegalArgumentException(
+          "zero_stage "
+              + training.zeroStage()
+              + " with precision fp16: the per-resblock gradient scaling checks whole gradients,"
+              + " which stages 2 and 3 do not keep; use zero_stage 0 or 1, or fp32");
     }
     atLeast("warmup_steps", warmupSteps, 1);
     atLeast("plateau_window", plateauWindow, 1);

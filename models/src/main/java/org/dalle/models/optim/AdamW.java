@@ -126,6 +126,12 @@ public final class AdamW implements AutoCloseable {
     cutToShard(secondMoments);
   }
 
+  /** Replaces a sharded state by the whole one, {@code whole} as {@link #exportState} writes it. */
+  public void unshard(NDList whole) {
+    shard = null;
+    importState(whole);
+  }
+
   /** The shard this optimizer keeps state for; empty when it keeps all of it. */
   public Optional<ParameterShard> shard() {
     return Optional.ofNullable(shard);
