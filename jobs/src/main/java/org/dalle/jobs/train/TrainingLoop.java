@@ -36,7 +36,9 @@ import org.dalle.models.optim.ParameterArrays;
  * global batch and trains on its contiguous share of it, starts from rank 0's weights, and logs the
  * mean of all ranks' figures; only rank 0 writes {@code config.yaml}, {@code run.json}, metrics,
  * checkpoints and the export, and every rank resumes from rank 0's checkpoints. The ranks agree on
- * a stop request after every update, so they stop at the same step.
+ * a stop request after every update, so they stop at the same step. A {@link StateSharding} may
+ * keep only each rank's shard of the optimizer state, EMA, gradients and parameters (ZeRO); it is
+ * made whole around every checkpoint and before the export.
  */
 public final class TrainingLoop {
 
