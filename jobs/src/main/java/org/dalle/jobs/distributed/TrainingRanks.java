@@ -1,12 +1,13 @@
 package org.dalle.jobs.distributed;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.Map;
 import org.dalle.collective.CollectiveTimeouts;
 import org.dalle.collective.HelperCommand;
 import org.dalle.collective.Rendezvous;
 import org.dalle.jobs.train.GradientReducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training processes this process belongs to, as its environment describes them ({@link
@@ -14,51 +15,49 @@ import org.dalle.jobs.train.GradientReducer;
  * DataParallel} reducer whose helper is closed with this object.
  */
 public final class TrainingRanks implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRanks.class);
 
   /** Environment variable: compress gradients with PowerSGD at this rank (unset: plain mean). */
   public static final String POWERSGD_RANK = "DALLE_POWERSGD_RANK";
 
   private final GradientReducer reducer;
   private final DataParallel dataParallel;
-  private final PrintStream log;
 
-  private TrainingRanks(GradientReducer reducer, DataParallel dataParallel, PrintStream log) {
+  private TrainingRanks(GradientReducer reducer, DataParallel dataParallel) {
     this.reducer = reducer;
     this.dataParallel = dataParallel;
-    this.log = log;
   }
 
   /** One process on its own. */
   public static TrainingRanks alone() {
-    return new TrainingRanks(GradientReducer.LOCAL, null, System.err);
+    return new TrainingRanks(GradientReducer.LOCAL, null);
   }
 
   /**
    * The ranks that {@code env} describes; with {@code WORLD_SIZE} above 1 this rank's collective
    * helper starts now and joins the others in the background.
    */
-  public static TrainingRanks fromEnvironment(Map<String, String> env, PrintStream log)
-      throws IOException {
+  public static TrainingRanks fromEnvironment(Map<String, String> env) throws IOException {
     Rendezvous rendezvous = Rendezvous.fromEnvironment(env);
     if (!rendezvous.isDistributed()) {
       return alone();
     }
-    log.printf(
-        "rank %d of %d: joining the process group at %s:%d%n",
-        rendezvous.rank(),
-        rendezvous.worldSize(),
-        rendezvous.masterAddress(),
-        rendezvous.masterPort());
+    LOG.info(
+        String.format(
+            "rank %d of %d: joining the process group at %s:%d",
+            rendezvous.rank(),
+            rendezvous.worldSize(),
+            rendezvous.masterAddress(),
+            rendezvous.masterPort()));
     DataParallel dataParallel =
         DataParallel.start(
             rendezvous,
             CollectiveTimeouts.fromEnvironment(env),
             HelperCommand.locate(env),
-            bucketBytes(env),
-            log);
+            bucketBytes(env));
     String powerSgdRank = env.get(POWERSGD_RANK);
     if (powerSgdRank == null || powerSgdRank.isBlank()) {
-      return new TrainingRanks(dataParallel, dataParallel, log);
+      return new TrainingRanks(dataParallel, dataParallel);
     }
     int rank;
     try {
@@ -68,7 +67,7 @@ public final class TrainingRanks implements AutoCloseable {
       throw new IllegalArgumentException(
           POWERSGD_RANK + " is '" + powerSgdRank + "'; expected a rank such as 4", e);
     }
-    return new TrainingRanks(PowerSgd.over(dataParallel, rank), dataParallel, log);
+    return new TrainingRanks(PowerSgd.over(dataParallel, rank), dataParallel);
   }
 
   /** The reducer for {@link org.dalle.jobs.train.TrainingLoop#reduceGradientsWith}. */
@@ -95,8 +94,9 @@ public final class TrainingRanks implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (reducer instanceof PowerSgd powerSgd) {
-      log.printf(
-          "PowerSGD: %.1f%% of the gradient elements not sent%n", 100 * powerSgd.compression());
+      LOG.info(
+          String.format(
+              "PowerSGD: %.1f%% of the gradient elements not sent", 100 * powerSgd.compression()));
     }
     if (dataParallel != null) {
       dataParallel.close();

@@ -29,8 +29,8 @@ public final class TrainingJob {
       throws IOException {
     EngineThreads.beforeLoad(trainer.settings().threads());
     try (StopSignal stop = StopSignal.install();
-        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv(), System.err)) {
-      return new TrainingLoop(args, stop, System.err)
+        TrainingRanks ranks = TrainingRanks.fromEnvironment(System.getenv())) {
+      return new TrainingLoop(args, stop)
           .reduceGradientsWith(ranks.reducer())
           .onStep(onStep)
           .run(trainer, resume);

@@ -3,7 +3,6 @@ package org.dalle.pipelines.prepare;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +22,8 @@ import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The prepare job: {@link PrepareDataset} plus its sinks, run on any Beam runner. Outputs under
@@ -35,6 +36,7 @@ public final class PreparePipeline {
   public static final String METRICS = "prepare";
 
   public static final String MARKER = "summary.json";
+  private static final Logger LOG = LoggerFactory.getLogger(PreparePipeline.class);
   static final String COUNTS = "counts/counts.tsv";
   static final List<String> OUTPUTS =
       List.of("images", "rejected", "dedup", "counts", "tokenizer.json", "run.json");
@@ -97,9 +99,9 @@ public final class PreparePipeline {
    * @param overwrite replace a complete output already in {@code config.out()}
    */
   public static PrepareSummary run(
-      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
-    StagedRun run = start(config, options, overwrite, log);
-    run.awaitCommit(new PipelineProgress("prepare", METRICS, "processed", 0, log));
+      PrepareConfig config, PipelineOptions options, boolean overwrite) {
+    StagedRun run = start(config, options, overwrite);
+    run.awaitCommit(new PipelineProgress("prepare", METRICS, "processed", 0));
     return PrepareSummary.fromCountLines(run.output().readCommittedLines(COUNTS));
   }
 
@@ -109,21 +111,19 @@ public final class PreparePipeline {
    *
    * @throws IllegalArgumentException when {@code options} would run the job here
    */
-  public static void launch(
-      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+  public static void launch(PrepareConfig config, PipelineOptions options, boolean overwrite) {
     StagedRun.checkCreatesTemplate("prepare", options);
-    start(config, options, overwrite, log).handOver(log);
+    start(config, options, overwrite).handOver();
   }
 
-  private static StagedRun start(
-      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+  private static StagedRun start(PrepareConfig config, PipelineOptions options, boolean overwrite) {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
     StagedRun.configureRunner(options);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, output, toJson(runManifest(config, options)));
-    log.println("prepare: reading " + String.join(", ", config.inputs()) + " into " + config.out());
+    LOG.info("prepare: reading {} into {}", String.join(", ", config.inputs()), config.out());
     return StagedRun.start("prepare", pipeline, output);
   }
 
