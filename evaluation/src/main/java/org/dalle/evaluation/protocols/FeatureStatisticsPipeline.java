@@ -156,7 +156,12 @@ public final class FeatureStatisticsPipeline {
   public static FeatureStatisticsSummary run(
       EvalFeaturesConfig config, PipelineOptions options, boolean overwrite) throws IOException {
     Started started = start(config, options, overwrite);
-    started.run.awaitCommit(new PipelineProgress("eval-features", METRICS, "featurized", 0));
+    started.run.awaitCommit(
+        new PipelineProgress(
+            "eval-features",
+            METRICS,
+            "read",
+            ReadImageInputs.expectedImages(ImageInput.parse(config.images()))));
     return summarize(config, started.description, started.run.output()::readCommittedLines);
   }
 

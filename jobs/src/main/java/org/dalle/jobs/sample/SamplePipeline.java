@@ -184,7 +184,9 @@ public final class SamplePipeline {
             config.keep(),
             description == null ? " (no reranker)" : " by " + description));
     StagedRun run = StagedRun.start("sample", pipeline, output);
-    run.awaitCommit(new PipelineProgress("sample", METRICS, "captions", 0));
+    run.awaitCommit(
+        new PipelineProgress(
+            "sample", METRICS, "captions", ReadCaptions.expectedCaptions(config.captions())));
     return summary(output.readCommittedLines(COUNTS));
   }
 

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
@@ -20,6 +22,8 @@ import org.dalle.pipelines.io.CommitStagedOutput;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
+import org.dalle.pipelines.sources.ImageSource;
+import org.dalle.pipelines.sources.SourceSpec;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
 import org.slf4j.Logger;
@@ -101,7 +105,7 @@ public final class PreparePipeline {
   public static PrepareSummary run(
       PrepareConfig config, PipelineOptions options, boolean overwrite) {
     StagedRun run = start(config, options, overwrite);
-    run.awaitCommit(new PipelineProgress("prepare", METRICS, "processed", 0));
+    run.awaitCommit(new PipelineProgress("prepare", METRICS, "read", expectedRecords(config)));
     return PrepareSummary.fromCountLines(run.output().readCommittedLines(COUNTS));
   }
 
@@ -114,6 +118,23 @@ public final class PreparePipeline {
   public static void launch(PrepareConfig config, PipelineOptions options, boolean overwrite) {
     StagedRun.checkCreatesTemplate("prepare", options);
     start(config, options, overwrite).handOver();
+  }
+
+  /**
+   * The records the job will read from all its sources, training and evaluation sets alike, or 0
+   * when a source cannot tell before the run ({@link ImageSource#expectedRecords}).
+   */
+  static long expectedRecords(PrepareConfig config) {
+    long total = 0;
+    for (String spec :
+        Stream.concat(config.inputs().stream(), config.dedupAgainst().stream()).toList()) {
+      OptionalLong records = SourceSpec.parse(spec, config.source()).expectedRecords();
+      if (records.isEmpty()) {
+        return 0;
+      }
+      total += records.getAsLong();
+    }
+    return total;
   }
 
   private static StagedRun start(PrepareConfig config, PipelineOptions options, boolean overwrite) {

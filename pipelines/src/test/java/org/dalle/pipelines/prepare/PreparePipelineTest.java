@@ -63,6 +63,9 @@ class PreparePipelineTest {
   void writesCompleteConsistentOutputs() throws IOException {
     Path out = dir.resolve("direct");
     PrepareSummary summary = PreparePipeline.run(config(out), direct(), false);
+    // The progress line's total, counted before the run: 40 scenes and 3 image files, all read.
+    assertEquals(43, PreparePipeline.expectedRecords(config(out)));
+    assertEquals(43, summary.read());
 
     assertEquals(43, summary.read());
     assertEquals(41, summary.written());
