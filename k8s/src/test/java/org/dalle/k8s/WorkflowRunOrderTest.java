@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,8 +72,7 @@ class WorkflowRunOrderTest {
             parameters,
             MountPaths.under(root),
             Rendered.REPO,
-            steps,
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            steps)
         .run();
   }
 
@@ -219,8 +215,7 @@ class WorkflowRunOrderTest {
             Map.of(),
             MountPaths.under(root),
             root,
-            new Recorder(),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            new Recorder());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run::run);
     assertTrue(e.getMessage().contains("cycle"), e.getMessage());
   }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.dalle.jobs.logging.ConsoleLog;
 import org.dalle.jobs.workflow.JvmStepLauncher;
 import org.dalle.jobs.workflow.LocalWorkflowRun;
 import org.dalle.jobs.workflow.MountPaths;
@@ -143,7 +144,9 @@ class WorkflowRunTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     long start = System.nanoTime();
     LocalWorkflowRun.Result result;
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+    // The run's progress and failures go to the console log; this test reads them from there.
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ConsoleLog.Redirect console = ConsoleLog.redirectTo(out)) {
       result =
           new LocalWorkflowRun(
                   WorkflowTemplateFile.read(WORKFLOWS.resolve(file)),
@@ -151,8 +154,7 @@ class WorkflowRunTest {
                   MountPaths.under(root),
                   Rendered.REPO,
                   new JvmStepLauncher(
-                      Rendered.REPO, List.of("-Xmx2g", "-Dai.djl.pytorch.num_threads=1")),
-                  out)
+                      Rendered.REPO, List.of("-Xmx2g", "-Dai.djl.pytorch.num_threads=1")))
               .run();
     }
     return new Run(

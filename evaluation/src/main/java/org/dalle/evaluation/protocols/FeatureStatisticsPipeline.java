@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +33,8 @@ import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
 import org.dalle.schemas.Rejected;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code dalle eval-features} job: the FID statistics and Inception Scores of a set of images
@@ -44,6 +45,8 @@ import org.dalle.schemas.Rejected;
  * reason); {@code summary.json} ({@link FeatureStatisticsSummary}), written last.
  */
 public final class FeatureStatisticsPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(FeatureStatisticsPipeline.class);
+
   /** Namespace of the job's Beam counters. */
   public static final String METRICS = "eval-features";
 
@@ -151,10 +154,14 @@ public final class FeatureStatisticsPipeline {
    *     than 2 usable images
    */
   public static FeatureStatisticsSummary run(
-      EvalFeaturesConfig config, PipelineOptions options, boolean overwrite, PrintStream log)
-      throws IOException {
-    Started started = start(config, options, overwrite, log);
-    started.run.awaitCommit(new PipelineProgress("eval-features", METRICS, "featurized", 0, log));
+      EvalFeaturesConfig config, PipelineOptions options, boolean overwrite) throws IOException {
+    Started started = start(config, options, overwrite);
+    started.run.awaitCommit(
+        new PipelineProgress(
+            "eval-features",
+            METRICS,
+            "read",
+            ReadImageInputs.expectedImages(ImageInput.parse(config.images()))));
     return summarize(config, started.description, started.run.output()::readCommittedLines);
   }
 
@@ -165,18 +172,16 @@ public final class FeatureStatisticsPipeline {
    *
    * @throws IllegalArgumentException when {@code options} would run the job here
    */
-  public static void launch(
-      EvalFeaturesConfig config, PipelineOptions options, boolean overwrite, PrintStream log)
+  public static void launch(EvalFeaturesConfig config, PipelineOptions options, boolean overwrite)
       throws IOException {
     StagedRun.checkCreatesTemplate("eval-features", options);
-    start(config, options, overwrite, log).run.handOver(log);
+    start(config, options, overwrite).run.handOver();
   }
 
   private record Started(StagedRun run, String description) {}
 
   private static Started start(
-      EvalFeaturesConfig config, PipelineOptions options, boolean overwrite, PrintStream log)
-      throws IOException {
+      EvalFeaturesConfig config, PipelineOptions options, boolean overwrite) throws IOException {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
     String description;
@@ -189,8 +194,8 @@ public final class FeatureStatisticsPipeline {
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, description, output);
-    log.printf(
-        "eval-features: %s through %s (%s), blur radii %s, into %s%n",
+    LOG.info(
+        "eval-features: {} through {} ({}), blur radii {}, into {}",
         config.images(),
         config.features(),
         hasLogits ? "features and logits" : "features only, no Inception Score",

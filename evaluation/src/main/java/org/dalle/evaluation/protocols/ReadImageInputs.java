@@ -31,6 +31,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.dalle.pipelines.io.InputCounts;
 import org.dalle.pipelines.sources.ImageFileNames;
 import org.dalle.schemas.Rejected;
 
@@ -64,10 +65,9 @@ final class ReadImageInputs extends PTransform<PBegin, PCollectionTuple> {
   }
 
   private PCollectionTuple folder(PBegin begin) {
-    String dir = input.location().endsWith("/") ? input.location() : input.location() + "/";
     PCollection<MatchResult.Metadata> files =
         begin
-            .apply("Pattern", Create.of(dir + "*"))
+            .apply("Pattern", Create.of(folderPattern(input)))
             .apply(
                 "Match",
                 FileIO.matchAll()
@@ -126,6 +126,24 @@ final class ReadImageInputs extends PTransform<PBegin, PCollectionTuple> {
     PCollection<Rejected> none =
         begin.apply("NoRejections", Create.empty(AvroCoder.of(Rejected.class)));
     return PCollectionTuple.of(IMAGES, images).and(REJECTED, none);
+  }
+
+  /**
+   * The images a job reading {@code input} will read, counted before it starts (the total of its
+   * progress line): a folder's image files, a list's entries; 0, for unknown, for Avro records,
+   * which are only counted by reading them whole.
+   */
+  static long expectedImages(ImageInput input) {
+    return switch (input.kind()) {
+      case FOLDER ->
+          InputCounts.files(folderPattern(input), fileName -> ImageFileNames.isImage(fileName));
+      case LIST -> InputCounts.lines(input.location(), (line, number) -> isPath(line));
+      case AVRO -> 0;
+    };
+  }
+
+  private static String folderPattern(ImageInput input) {
+    return (input.location().endsWith("/") ? input.location() : input.location() + "/") + "*";
   }
 
   static boolean isPath(String line) {

@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.commons.io.output.NullOutputStream;
 import org.dalle.evaluation.metrics.FrechetDistance;
 import org.dalle.evaluation.numpy.NpzStatistics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlurSweepScoresTest {
-  private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);
 
   @TempDir Path dir;
 
@@ -33,8 +30,7 @@ class BlurSweepScoresTest {
             1,
             4),
         FeatureFixtures.directRunner(2),
-        false,
-        QUIET);
+        false);
     return dir.resolve(out);
   }
 

@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.commons.io.output.NullOutputStream;
 import org.dalle.evaluation.blur.PilGaussianBlur;
 import org.dalle.evaluation.features.ImageFolderFeatures;
 import org.dalle.evaluation.features.TorchScriptFeatureNetwork;
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ImageFolderFeatures} and {@link FeatureStatistics}), with the tiny TorchScript networks.
  */
 class FeatureStatisticsPipelineTest {
-  private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);
   private static final int SPLITS = 2;
 
   @TempDir Path dir;
@@ -81,10 +78,7 @@ class FeatureStatisticsPipelineTest {
 
     FeatureStatisticsSummary summary =
         FeatureStatisticsPipeline.run(
-            config("folder:" + mixed, network, "stats", 1),
-            FeatureFixtures.directRunner(2),
-            false,
-            QUIET);
+            config("folder:" + mixed, network, "stats", 1), FeatureFixtures.directRunner(2), false);
 
     assertEquals(11, summary.read());
     assertEquals(10, summary.used());
@@ -115,10 +109,7 @@ class FeatureStatisticsPipelineTest {
       }
     }
     FeatureStatisticsPipeline.run(
-        config("folder:" + mixed, network, "batched", 3),
-        FeatureFixtures.directRunner(2),
-        false,
-        QUIET);
+        config("folder:" + mixed, network, "batched", 3), FeatureFixtures.directRunner(2), false);
     for (double radius : List.of(0.0, 2.0)) {
       String file = BlurRadii.statisticsFile(radius);
       FeatureStatistics exact = NpzStatistics.read(out.resolve(file));
@@ -182,20 +173,13 @@ class FeatureStatisticsPipelineTest {
         FeatureStatisticsPipeline.run(
             config(folder.toString(), network, "folder", 2),
             FeatureFixtures.directRunner(1),
-            false,
-            QUIET);
+            false);
     FeatureStatisticsSummary fromAvro =
         FeatureStatisticsPipeline.run(
-            config("avro:" + avro, network, "avro", 5),
-            FeatureFixtures.directRunner(2),
-            false,
-            QUIET);
+            config("avro:" + avro, network, "avro", 5), FeatureFixtures.directRunner(2), false);
     FeatureStatisticsSummary fromList =
         FeatureStatisticsPipeline.run(
-            config("list:" + list, network, "list", 4),
-            FeatureFixtures.directRunner(2),
-            false,
-            QUIET);
+            config("list:" + list, network, "list", 4), FeatureFixtures.directRunner(2), false);
 
     assertEquals(7, fromAvro.read());
     assertEquals(6, fromAvro.used());
@@ -248,8 +232,7 @@ class FeatureStatisticsPipelineTest {
                 FeatureStatisticsPipeline.run(
                     config("folder:" + folder, network, "few-out", 2),
                     FeatureFixtures.directRunner(1),
-                    false,
-                    QUIET));
+                    false));
     assertTrue(tooFew.getMessage().contains("1 of 1 images"), tooFew.getMessage());
     assertFalse(Files.exists(dir.resolve("few-out/summary.json")));
   }

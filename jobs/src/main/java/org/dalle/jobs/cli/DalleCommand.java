@@ -1,6 +1,7 @@
 package org.dalle.jobs.cli;
 
 import java.io.IOException;
+import org.dalle.jobs.logging.ConsoleLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,6 +41,8 @@ import picocli.CommandLine.Command;
 public final class DalleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin LoggingOptions logging;
+
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
@@ -49,6 +52,12 @@ public final class DalleCommand implements Runnable {
     CommandLine cli = new CommandLine(new DalleCommand());
     cli.setUsageHelpAutoWidth(true);
     cli.setUsageHelpLongOptionsMaxWidth(32);
+    cli.setExecutionStrategy(
+        parsed -> {
+          // Set on every run, so an in-process run never inherits the previous one's --quiet.
+          ConsoleLog.setVerbosity(LoggingOptions.verbosity(parsed));
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           // Configuration and input problems are the user's to fix: show the message, not a trace.

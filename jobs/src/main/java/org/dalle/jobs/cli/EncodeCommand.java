@@ -81,10 +81,10 @@ public final class EncodeCommand implements Callable<Integer>, ConfiguredJob {
     if (StagedRun.createsTemplate(options)) {
       // A Flex Template launch: the job runs on Dataflow after this process exits and commits
       // its own output.
-      EncodePipeline.launch(config, options, overwrite, System.out);
+      EncodePipeline.launch(config, options, overwrite);
       return 0;
     }
-    EncodeSummary summary = EncodePipeline.run(config, options, overwrite, System.out);
+    EncodeSummary summary = EncodePipeline.run(config, options, overwrite);
     System.out.printf(
         "encode: done. %d read, %d written (%dx%d image tokens each), %d rejected.%n"
             + "  outputs: %s/tokens/*.avro, summary.json"

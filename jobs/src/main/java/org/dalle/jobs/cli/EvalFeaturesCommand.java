@@ -10,6 +10,8 @@ import org.dalle.evaluation.protocols.EvalFeaturesConfig;
 import org.dalle.evaluation.protocols.FeatureStatisticsPipeline;
 import org.dalle.evaluation.protocols.FeatureStatisticsSummary;
 import org.dalle.pipelines.io.StagedRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +29,8 @@ import picocli.CommandLine.Option;
       ""
     })
 public final class EvalFeaturesCommand implements Callable<Integer>, ConfiguredJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EvalFeaturesCommand.class);
+
   @Option(
       names = "--images",
       required = true,
@@ -132,11 +136,10 @@ public final class EvalFeaturesCommand implements Callable<Integer>, ConfiguredJ
     if (StagedRun.createsTemplate(options)) {
       // A Flex Template launch: the job runs on Dataflow after this process exits and commits
       // its own output.
-      FeatureStatisticsPipeline.launch(config, options, overwrite, System.out);
+      FeatureStatisticsPipeline.launch(config, options, overwrite);
       return 0;
     }
-    FeatureStatisticsSummary summary =
-        FeatureStatisticsPipeline.run(config, options, overwrite, System.out);
+    FeatureStatisticsSummary summary = FeatureStatisticsPipeline.run(config, options, overwrite);
     System.out.printf(
         "eval-features: done. %d images read, %d used, %d rejected (rejected/*.avro says why).%n",
         summary.read(), summary.used(), summary.rejectedTotal());
@@ -155,7 +158,7 @@ public final class EvalFeaturesCommand implements Callable<Integer>, ConfiguredJ
               : "");
     }
     for (String warning : summary.warnings()) {
-      System.out.println("  warning: " + warning);
+      LOG.warn(warning);
     }
     System.out.println("  outputs: " + config.out() + " (summary.json)");
     return 0;

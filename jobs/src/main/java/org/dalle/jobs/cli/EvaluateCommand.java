@@ -137,7 +137,7 @@ public final class EvaluateCommand implements Callable<Integer>, ConfiguredJob {
 
   @Override
   public Integer call() throws IOException {
-    EvaluationJob.Result result = EvaluationJob.run(resolveConfig(), overwrite, System.out);
+    EvaluationJob.Result result = EvaluationJob.run(resolveConfig(), overwrite);
     EvaluationSummary.print(result, System.out);
     return 0;
   }

@@ -213,10 +213,10 @@ public final class PrepareCommand implements Callable<Integer>, ConfiguredJob {
     if (StagedRun.createsTemplate(options)) {
       // A Flex Template launch: the job runs on Dataflow after this process exits and commits
       // its own output.
-      PreparePipeline.launch(resolved, options, overwrite, System.out);
+      PreparePipeline.launch(resolved, options, overwrite);
       return 0;
     }
-    PrepareSummary summary = PreparePipeline.run(resolved, options, overwrite, System.out);
+    PrepareSummary summary = PreparePipeline.run(resolved, options, overwrite);
     System.out.printf(
         "prepare: done. %d read, %d written, %d rejected, %d exact and %d near duplicates removed.%n"
             + "  outputs: %s/images/*.avro, tokenizer.json, summary.json"

@@ -44,7 +44,7 @@ public final class QuickstartCommand implements Callable<Integer> {
       description =
           "Train the reranker and the evaluator (stages 5 and 6) in a second process, one engine"
               + " thread each, while this one trains the dVAE and the prior (its log: RUN_DIR/"
-              + SideProcess.LOG
+              + SideProcess.LOG_FILE
               + "). On by default when the machine has 2 or more cores; --no-parallel runs every"
               + " stage in turn in this process with all cores.")
   boolean parallel;

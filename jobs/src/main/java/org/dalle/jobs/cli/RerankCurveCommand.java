@@ -64,7 +64,7 @@ public final class RerankCurveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<Integer> sorted = sizes.stream().distinct().sorted().toList();
-    RerankCurveJob.Result result = RerankCurveJob.run(samples, captions, sorted, out, System.err);
+    RerankCurveJob.Result result = RerankCurveJob.run(samples, captions, sorted, out);
     PrintWriter printer = spec.commandLine().getOut();
     printer.printf(
         Locale.ROOT,

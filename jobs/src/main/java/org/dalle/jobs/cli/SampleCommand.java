@@ -286,8 +286,7 @@ public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
               config,
               clip == null ? null : RerankerLoader.fromClipPath(clip),
               runner.toPipelineOptions(),
-              overwrite,
-              System.out);
+              overwrite);
       System.out.printf(
           "sample: done. %d images in %s/samples/*.avro; summary.json: %s%n",
           summary.get("images"), config.out(), summary);
@@ -296,7 +295,7 @@ public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
     SampleConfig config = resolveConfig();
     EngineThreads.beforeLoad(threads);
     try (ImageTextScorer scorer = clip == null ? null : RerankerLoader.open(clip)) {
-      CaptionSampler.Result result = CaptionSampler.run(config, scorer, overwrite, System.err);
+      CaptionSampler.Result result = CaptionSampler.run(config, scorer, overwrite);
       System.out.printf(
           "sample: %d images for %d captions in %s (samples.avro, images/, grids/, run.json);"
               + " %.0f image tokens/s%n",

@@ -116,7 +116,7 @@ public final class TrainClipCommand implements Callable<Integer>, ConfiguredJob 
       return run.startRanks(args, resolved.training().out());
     }
     TrainClipResult result =
-        TrainingJob.run(new ClipTrainer(resolved, System.err), run.mode(), args, step -> {});
+        TrainingJob.run(new ClipTrainer(resolved), run.mode(), args, step -> {});
     result.print(System.out);
     return result.exitCode();
   }

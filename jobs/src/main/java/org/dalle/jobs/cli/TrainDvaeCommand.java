@@ -120,7 +120,7 @@ public final class TrainDvaeCommand implements Callable<Integer>, ConfiguredJob 
       return run.startRanks(args, resolved.training().out());
     }
     TrainDvaeResult result =
-        TrainingJob.run(new DvaeTrainer(resolved, System.err), run.mode(), args, step -> {});
+        TrainingJob.run(new DvaeTrainer(resolved), run.mode(), args, step -> {});
     result.print(System.out, resolved);
     return result.exitCode();
   }

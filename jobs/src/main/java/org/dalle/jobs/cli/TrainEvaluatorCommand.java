@@ -120,7 +120,7 @@ public final class TrainEvaluatorCommand implements Callable<Integer>, Configure
       return run.startRanks(args, resolved.training().out());
     }
     TrainEvaluatorResult result =
-        TrainingJob.run(new EvaluatorTrainer(resolved, System.err), run.mode(), args, step -> {});
+        TrainingJob.run(new EvaluatorTrainer(resolved), run.mode(), args, step -> {});
     result.print(System.out, resolved.training().out());
     return result.exitCode();
   }

@@ -124,7 +124,7 @@ public final class TrainTransformerCommand implements Callable<Integer>, Configu
       return run.startRanks(args, resolved.training().out());
     }
     TrainTransformerResult result =
-        TrainingJob.run(new TransformerTrainer(resolved, System.err), run.mode(), args, step -> {});
+        TrainingJob.run(new TransformerTrainer(resolved), run.mode(), args, step -> {});
     result.print(System.out);
     return result.exitCode();
   }

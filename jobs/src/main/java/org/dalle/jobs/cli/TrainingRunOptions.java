@@ -92,7 +92,7 @@ final class TrainingRunOptions {
    * @return the exit code
    */
   int startRanks(List<String> args, String out) throws IOException, InterruptedException {
-    return LocalRanks.run(nproc, DalleCommand.class.getName(), args, Path.of(out), System.err);
+    return LocalRanks.run(nproc, DalleCommand.class.getName(), args, Path.of(out));
   }
 
   /**

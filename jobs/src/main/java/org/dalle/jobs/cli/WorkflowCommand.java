@@ -11,6 +11,8 @@ import org.dalle.jobs.workflow.JvmStepLauncher;
 import org.dalle.jobs.workflow.LocalWorkflowRun;
 import org.dalle.jobs.workflow.MountPaths;
 import org.dalle.jobs.workflow.WorkflowTemplateFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Parameters;
     header = "Run an Argo WorkflowTemplate on this machine (the local mode of dalle submit).",
     subcommands = {WorkflowCommand.Run.class})
 public final class WorkflowCommand implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkflowCommand.class);
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -105,8 +109,7 @@ public final class WorkflowCommand implements Runnable {
               parameters,
               new MountPaths(folders),
               workdir.toAbsolutePath(),
-              new JvmStepLauncher(workdir.toAbsolutePath(), jvmOptions),
-              System.out);
+              new JvmStepLauncher(workdir.toAbsolutePath(), jvmOptions));
       long start = System.nanoTime();
       LocalWorkflowRun.Result result = run.run();
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -121,10 +124,11 @@ public final class WorkflowCommand implements Runnable {
             result.skipped().size(),
             run.stateDir());
       } else {
-        System.err.printf(
-            "workflow %s: step %s failed with exit code %d; fix it and run the same command to"
-                + " resume from that step%n",
-            template.name(), result.failedStep(), result.exitCode());
+        LOG.error(
+            String.format(
+                "workflow %s: step %s failed with exit code %d; fix it and run the same command to"
+                    + " resume from that step",
+                template.name(), result.failedStep(), result.exitCode()));
       }
       return result.exitCode();
     }

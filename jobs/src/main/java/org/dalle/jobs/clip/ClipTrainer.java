@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +22,8 @@ import org.dalle.models.clip.ClipLoss;
 import org.dalle.models.clip.ClipModel;
 import org.dalle.models.clip.RetrievalAccuracy;
 import org.dalle.models.optim.AdamW;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The contrastive reranker's part of a {@link TrainingLoop} (section 2.5 of the paper; CLIP,
@@ -34,6 +35,7 @@ import org.dalle.models.optim.AdamW;
  * <p>The first {@code validation_images} pairs (in record-id order) are held out of training.
  */
 public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainClipResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(ClipTrainer.class);
 
   /** The held-out retrieval accuracies, written at the end. */
   public static final String RETRIEVAL_FILE = "retrieval.json";
@@ -51,7 +53,6 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
   }
 
   private final TrainClipConfig requested;
-  private final PrintStream log;
   private TrainClipConfig config;
   private TrainingPairs data;
   private Schedule learningRate;
@@ -64,11 +65,9 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
 
   /**
    * @param config the resolved config; a model text vocabulary of 0 is taken from the tokenizer
-   * @param log where messages go
    */
-  public ClipTrainer(TrainClipConfig config, PrintStream log) {
+  public ClipTrainer(TrainClipConfig config) {
     this.requested = config.validate();
-    this.log = log;
   }
 
   @Override
@@ -101,9 +100,10 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
     model = new ClipModel(config.model());
     model.initializeParameters(base);
     params = model.getParameters();
-    log.printf(
-        "train-clip: %d parameters; %d training pairs, %d held out%n",
-        model.parameterCount(), data.train().count(), data.validation().count());
+    LOG.info(
+        String.format(
+            "train-clip: %d parameters; %d training pairs, %d held out",
+            model.parameterCount(), data.train().count(), data.validation().count()));
     return new Parts(params, optimizer, Optional.empty());
   }
 

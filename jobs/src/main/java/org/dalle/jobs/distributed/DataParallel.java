@@ -9,7 +9,6 @@ import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.util.Pair;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,8 @@ import org.dalle.collective.HelperCommand;
 import org.dalle.collective.HelperProtocol.Request;
 import org.dalle.collective.Rendezvous;
 import org.dalle.jobs.train.GradientReducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Data-parallel training over PyTorch's c10d Gloo process group, reached through this rank's
@@ -35,6 +36,7 @@ import org.dalle.jobs.train.GradientReducer;
  * slots: while the helper reduces bucket k, this process copies bucket k + 1 into the other slot.
  */
 public final class DataParallel implements GradientReducer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DataParallel.class);
 
   /** Environment variable: bucket size in MiB (default 16). */
   public static final String BUCKET_MB = "DALLE_BUCKET_MB";
@@ -45,17 +47,15 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
 
   private final CollectiveClient client;
   private final long bucketBytes;
-  private final PrintStream log;
   private long reductions;
   private long reduceNanos;
   private long collectiveNanos;
   private long copyNanos;
   private long reducedBytes;
 
-  private DataParallel(CollectiveClient client, long bucketBytes, PrintStream log) {
+  private DataParallel(CollectiveClient client, long bucketBytes) {
     this.client = client;
     this.bucketBytes = bucketBytes;
-    this.log = log;
   }
 
   /**
@@ -65,11 +65,7 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
    * @param bucketBytes the largest bucket, a positive multiple of 8
    */
   public static DataParallel start(
-      Rendezvous rendezvous,
-      CollectiveTimeouts timeouts,
-      HelperCommand command,
-      long bucketBytes,
-      PrintStream log)
+      Rendezvous rendezvous, CollectiveTimeouts timeouts, HelperCommand command, long bucketBytes)
       throws IOException {
     if (bucketBytes <= 0 || bucketBytes % 8 != 0) {
       throw new IllegalArgumentException(
@@ -77,7 +73,7 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
     }
     CollectiveClient client =
         CollectiveClient.start(rendezvous, timeouts, command, SCRATCH_BYTES + SLOTS * bucketBytes);
-    return new DataParallel(client, bucketBytes, log);
+    return new DataParallel(client, bucketBytes);
   }
 
   @Override
@@ -242,18 +238,19 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
   @Override
   public void close() throws IOException {
     if (reductions > 0) {
-      log.printf(
-          "data parallel, rank %d of %d: %d gradient all-reduces of %.1f MB, %.1f ms each"
-              + " (%.1f ms in the collective, waiting for the slower rank included; %.2f ms"
-              + " copying to and from shared memory; %.1f ms handing over)%n",
-          rank(),
-          worldSize(),
-          reductions,
-          reducedBytes / 1e6 / reductions,
-          reduceNanos / 1e6 / reductions,
-          collectiveNanos / 1e6 / reductions,
-          copyNanos / 1e6 / reductions,
-          (reduceNanos - collectiveNanos - copyNanos) / 1e6 / reductions);
+      LOG.info(
+          String.format(
+              "data parallel, rank %d of %d: %d gradient all-reduces of %.1f MB, %.1f ms each"
+                  + " (%.1f ms in the collective, waiting for the slower rank included; %.2f ms"
+                  + " copying to and from shared memory; %.1f ms handing over)",
+              rank(),
+              worldSize(),
+              reductions,
+              reducedBytes / 1e6 / reductions,
+              reduceNanos / 1e6 / reductions,
+              collectiveNanos / 1e6 / reductions,
+              copyNanos / 1e6 / reductions,
+              (reduceNanos - collectiveNanos - copyNanos) / 1e6 / reductions));
     }
     client.close();
   }

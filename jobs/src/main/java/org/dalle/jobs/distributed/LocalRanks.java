@@ -2,7 +2,6 @@ package org.dalle.jobs.distributed;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dalle.collective.Rendezvous;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -24,6 +25,7 @@ import sun.misc.Signal;
  * ended, and the first failure's exit code is returned.
  */
 public final class LocalRanks {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRanks.class);
 
   /** How long the other ranks get to fail on their own after one rank failed. */
   private static final long GRACE_SECONDS = 60;
@@ -62,7 +64,7 @@ public final class LocalRanks {
    * @param out the run directory, for the logs of ranks above 0
    * @return 0 when every rank succeeded, else the exit code of the first rank that failed
    */
-  public static int run(int nproc, String mainClass, List<String> args, Path out, PrintStream log)
+  public static int run(int nproc, String mainClass, List<String> args, Path out)
       throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -76,12 +78,13 @@ public final class LocalRanks {
     command.add(mainClass);
     command.addAll(rankArguments(args, nproc, Runtime.getRuntime().availableProcessors()));
     Path logs = Files.createDirectories(out.resolve("ranks"));
-    log.printf(
-        "starting %d ranks on 127.0.0.1:%d (logs of ranks 1..%d in %s)%n",
-        nproc, port, nproc - 1, logs);
+    LOG.info(
+        String.format(
+            "starting %d ranks on 127.0.0.1:%d (logs of ranks 1..%d in %s)",
+            nproc, port, nproc - 1, logs));
     // Ctrl-C reaches the ranks too (one process group): they agree on a stop, checkpoint and
     // exit, and this process waits for them instead of exiting first.
-    Signal.handle(new Signal("INT"), signal -> log.println("waiting for the ranks to stop"));
+    Signal.handle(new Signal("INT"), signal -> LOG.info("waiting for the ranks to stop"));
     List<Process> ranks = new ArrayList<>();
     Thread reaper = new Thread(() -> stopAll(ranks)); // on SIGTERM: stop them, let them checkpoint
     Runtime.getRuntime().addShutdownHook(reaper);
@@ -102,7 +105,7 @@ public final class LocalRanks {
         }
         ranks.add(builder.start());
       }
-      return waitFor(ranks, log);
+      return waitFor(ranks);
     } finally {
       ranks.forEach(Process::destroy);
       Runtime.getRuntime().removeShutdownHook(reaper);
@@ -122,7 +125,7 @@ public final class LocalRanks {
     }
   }
 
-  private static int waitFor(List<Process> ranks, PrintStream log) throws InterruptedException {
+  private static int waitFor(List<Process> ranks) throws InterruptedException {
     while (true) {
       boolean running = false;
       for (int rank = 0; rank < ranks.size(); rank++) {
@@ -131,7 +134,8 @@ public final class LocalRanks {
           running = true;
         } else if (process.exitValue() != 0) {
           int code = process.exitValue();
-          log.printf("rank %d exited with code %d; waiting for the others%n", rank, code);
+          LOG.info(
+              String.format("rank %d exited with code %d; waiting for the others", rank, code));
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
           for (Process other : ranks) {
             other.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

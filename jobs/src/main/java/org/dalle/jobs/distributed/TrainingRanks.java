@@ -1,13 +1,14 @@
 package org.dalle.jobs.distributed;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.Map;
 import org.dalle.collective.CollectiveTimeouts;
 import org.dalle.collective.HelperCommand;
 import org.dalle.collective.Rendezvous;
 import org.dalle.jobs.train.GradientReducer;
 import org.dalle.jobs.train.StateSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training processes this process belongs to, as its environment describes them ({@link
@@ -16,6 +17,7 @@ import org.dalle.jobs.train.StateSharding;
  * the run's {@code zero_stage}.
  */
 public final class TrainingRanks implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRanks.class);
 
   /** Environment variable: compress gradients with PowerSGD at this rank (unset: plain mean). */
   public static final String POWERSGD_RANK = "DALLE_POWERSGD_RANK";
@@ -23,19 +25,16 @@ public final class TrainingRanks implements AutoCloseable {
   private final GradientReducer reducer;
   private final DataParallel dataParallel;
   private final ZeroSharding sharding;
-  private final PrintStream log;
 
-  private TrainingRanks(
-      GradientReducer reducer, DataParallel dataParallel, ZeroSharding sharding, PrintStream log) {
+  private TrainingRanks(GradientReducer reducer, DataParallel dataParallel, ZeroSharding sharding) {
     this.reducer = reducer;
     this.dataParallel = dataParallel;
     this.sharding = sharding;
-    this.log = log;
   }
 
   /** One process on its own. */
   public static TrainingRanks alone() {
-    return new TrainingRanks(GradientReducer.LOCAL, null, null, System.err);
+    return new TrainingRanks(GradientReducer.LOCAL, null, null);
   }
 
   /**
@@ -44,12 +43,12 @@ public final class TrainingRanks implements AutoCloseable {
    *
    * @param zeroStage how the ranks shard the training state ({@link ZeroSharding})
    */
-  public static TrainingRanks fromEnvironment(
-      Map<String, String> env, PrintStream log, int zeroStage) throws IOException {
+  public static TrainingRanks fromEnvironment(Map<String, String> env, int zeroStage)
+      throws IOException {
     Rendezvous rendezvous = Rendezvous.fromEnvironment(env);
     if (!rendezvous.isDistributed()) {
       if (zeroStage > 0) {
-        log.printf("zero_stage %d has no effect with one process%n", zeroStage);
+        LOG.info(String.format("zero_stage %d has no effect with one process", zeroStage));
       }
       return alone();
     }
@@ -63,22 +62,22 @@ public final class TrainingRanks implements AutoCloseable {
               + ": PowerSGD compresses an all-reduce, and stages 2 and 3 reduce-scatter the"
               + " gradients instead; use zero_stage 0 or 1 with PowerSGD");
     }
-    log.printf(
-        "rank %d of %d: joining the process group at %s:%d%n",
-        rendezvous.rank(),
-        rendezvous.worldSize(),
-        rendezvous.masterAddress(),
-        rendezvous.masterPort());
+    LOG.info(
+        String.format(
+            "rank %d of %d: joining the process group at %s:%d",
+            rendezvous.rank(),
+            rendezvous.worldSize(),
+            rendezvous.masterAddress(),
+            rendezvous.masterPort()));
     DataParallel dataParallel =
         DataParallel.start(
             rendezvous,
             CollectiveTimeouts.fromEnvironment(env),
             HelperCommand.locate(env),
-            bucketBytes(env),
-            log);
+            bucketBytes(env));
     if (!powerSgd) {
-      ZeroSharding sharding = new ZeroSharding(dataParallel, dataParallel, zeroStage, log);
-      return new TrainingRanks(sharding, dataParallel, sharding, log);
+      ZeroSharding sharding = new ZeroSharding(dataParallel, dataParallel, zeroStage);
+      return new TrainingRanks(sharding, dataParallel, sharding);
     }
     int rank;
     try {
@@ -89,8 +88,8 @@ public final class TrainingRanks implements AutoCloseable {
           POWERSGD_RANK + " is '" + powerSgdRank + "'; expected a rank such as 4", e);
     }
     ZeroSharding sharding =
-        new ZeroSharding(dataParallel, PowerSgd.over(dataParallel, rank), zeroStage, log);
-    return new TrainingRanks(sharding, dataParallel, sharding, log);
+        new ZeroSharding(dataParallel, PowerSgd.over(dataParallel, rank), zeroStage);
+    return new TrainingRanks(sharding, dataParallel, sharding);
   }
 
   /** The reducer for {@link org.dalle.jobs.train.TrainingLoop#reduceGradientsWith}. */
@@ -122,11 +121,12 @@ public final class TrainingRanks implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (sharding != null && sharding.stage() > 0) {
-      log.println(sharding.summary());
+      LOG.info(sharding.summary());
     }
     if (sharding != null && sharding.allReduce() instanceof PowerSgd powerSgd) {
-      log.printf(
-          "PowerSGD: %.1f%% of the gradient elements not sent%n", 100 * powerSgd.compression());
+      LOG.info(
+          String.format(
+              "PowerSGD: %.1f%% of the gradient elements not sent", 100 * powerSgd.compression()));
     }
     if (dataParallel != null) {
       dataParallel.close();

@@ -8,7 +8,6 @@ import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -23,6 +22,8 @@ import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Ema;
 import org.dalle.models.optim.Gradients;
 import org.dalle.models.optim.ParameterShard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ZeRO-style sharding of the training state over the ranks of a data-parallel run (Rajbhandari et
@@ -47,12 +48,12 @@ import org.dalle.models.optim.ParameterShard;
  * update. At stage 0 it only logs that figure.
  */
 public final class ZeroSharding implements StateSharding, GradientReducer {
+  private static final Logger LOG = LoggerFactory.getLogger(ZeroSharding.class);
 
   private final DataParallel dataParallel;
   private final GradientReducer allReduce;
   private final ShardExchange exchange;
   private final int stage;
-  private final PrintStream log;
   private ModelTrainer.Parts parts;
   private ParameterShard shard;
   private Map<String, Integer> indices;
@@ -64,7 +65,7 @@ public final class ZeroSharding implements StateSharding, GradientReducer {
   /**
    * @param allReduce the gradient reduction of stages 0 and 1 (plain or PowerSGD)
    */
-  ZeroSharding(DataParallel dataParallel, GradientReducer allReduce, int stage, PrintStream log) {
+  ZeroSharding(DataParallel dataParallel, GradientReducer allReduce, int stage) {
     if (stage < 0 || stage > 3) {
       throw new IllegalArgumentException("ZeRO stage " + stage + "; expected 0, 1, 2 or 3");
     }
@@ -72,7 +73,6 @@ public final class ZeroSharding implements StateSharding, GradientReducer {
     this.allReduce = allReduce;
     this.exchange = dataParallel.shardExchange();
     this.stage = stage;
-    this.log = log;
   }
 
   /** The ZeRO stage, 0 to 3. */
@@ -290,7 +290,7 @@ public final class ZeroSharding implements StateSharding, GradientReducer {
     }
     if (!reported) {
       reported = true;
-      log.println(memory(parameters));
+      LOG.info(memory(parameters));
     }
   }
 

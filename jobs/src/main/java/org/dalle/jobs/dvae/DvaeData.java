@@ -1,8 +1,9 @@
 package org.dalle.jobs.dvae;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import org.dalle.pipelines.prepare.PreparedData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a dVAE run reads before it trains: the training images, the images held out for {@code
@@ -18,9 +19,10 @@ record DvaeData(
     TrainingImages figure,
     int preparedSize,
     HeldOutScenes.Lookup checkScenes) {
+  private static final Logger LOG = LoggerFactory.getLogger(DvaeData.class);
 
   /** Loads the prepared data of {@code config} and says when the check will not run. */
-  static DvaeData load(TrainDvaeConfig config, PrintStream log) throws IOException {
+  static DvaeData load(TrainDvaeConfig config) throws IOException {
     TrainingImages all =
         TrainingImages.load(PreparedData.open(config.data()), config.model().imageSize());
     int heldOut = config.reconstructionImages();
@@ -37,7 +39,7 @@ record DvaeData(
             ? HeldOutScenes.Lookup.none("reconstruction_check_images is 0")
             : HeldOutScenes.fromPreparedData(config.data());
     if (checkScenes.scenes().isEmpty()) {
-      log.println("train-dvae: no reconstruction check at the end: " + checkScenes.reason());
+      LOG.info("train-dvae: no reconstruction check at the end: " + checkScenes.reason());
     }
     return new DvaeData(
         all.range(heldOut, all.count()), all.range(0, heldOut), all.size(), checkScenes);

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.dalle.jobs.train.BatchSampler;
@@ -52,7 +51,6 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   }
 
   private final TrainDvaeConfig config;
-  private final PrintStream log;
   private final DvaeSchedules schedules;
   private DvaeData data;
   private DiscreteVae model;
@@ -73,11 +71,9 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
 
   /**
    * @param config the resolved, validated config
-   * @param log where messages go
    */
-  public DvaeTrainer(TrainDvaeConfig config, PrintStream log) {
+  public DvaeTrainer(TrainDvaeConfig config) {
     this.config = config.validate();
-    this.log = log;
     this.schedules = DvaeSchedules.of(config);
   }
 
@@ -93,7 +89,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
 
   @Override
   public Object load() throws IOException {
-    data = DvaeData.load(config, log);
+    data = DvaeData.load(config);
     return config;
   }
 
@@ -160,7 +156,7 @@ public final class DvaeTrainer implements ModelTrainer<DvaeTrainer.Pass, TrainDv
   @Override
   public void export(long step, Path exportDir, RunDirectory run) throws IOException {
     DvaeExport.write(model, exportDir);
-    check = ReconstructionCheck.atEndOfRun(config, model, base, data, step, run, log);
+    check = ReconstructionCheck.atEndOfRun(config, model, base, data, step, run);
   }
 
   @Override

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +16,8 @@ import org.dalle.jobs.train.MetricsLog;
 import org.dalle.jobs.train.RunDirectory;
 import org.dalle.models.dvae.DiscreteVae;
 import org.dalle.pipelines.synthetic.Scene;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reconstruction check of {@code dalle train-dvae}: does the dVAE keep colour and shape? Images
@@ -32,6 +33,7 @@ import org.dalle.pipelines.synthetic.Scene;
  * colour-destroying function instead of a trained model.
  */
 public final class ReconstructionCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(ReconstructionCheck.class);
 
   /** How many of the first images the {@link Outcome} keeps for the figure. */
   public static final int SHOWN = 16;
@@ -119,8 +121,7 @@ public final class ReconstructionCheck {
       NDManager base,
       DvaeData data,
       long step,
-      RunDirectory run,
-      PrintStream log)
+      RunDirectory run)
       throws IOException {
     if (data.checkScenes().scenes().isEmpty()) {
       return Optional.empty();
@@ -128,8 +129,9 @@ public final class ReconstructionCheck {
     HeldOutScenes scenes = data.checkScenes().scenes().get();
     int preparedSize = data.preparedSize();
     int count = config.reconstructionCheckImages();
-    log.printf(
-        "train-dvae: reconstruction check on %d held-out-split scenes (EMA weights)%n", count);
+    LOG.info(
+        String.format(
+            "train-dvae: reconstruction check on %d held-out-split scenes (EMA weights)", count));
     HeldOutScenes.Rendered images = scenes.render(count, preparedSize, config.model().imageSize());
     Outcome outcome =
         new ReconstructionCheck(

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,6 +27,8 @@ import org.dalle.evaluation.report.BlurCurve;
 import org.dalle.evaluation.report.BlurCurvePlot;
 import org.dalle.jobs.dvae.ReconstructionCheckResult;
 import org.dalle.jobs.train.RunDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code dalle evaluate}: the paper's evaluation of one sampling run in one directory (sections 3.1
@@ -43,6 +44,8 @@ import org.dalle.jobs.train.RunDirectory;
  * numbers.
  */
 public final class EvaluationJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluationJob.class);
+
   public static final String METRICS_FILE = "metrics.json";
   public static final String REPORT_FILE = "report.html";
   static final String PLOT = "fid_vs_blur.png";
@@ -62,8 +65,7 @@ public final class EvaluationJob {
    * @param overwrite replace an existing report directory
    * @throws IllegalStateException when the output exists and {@code overwrite} is false
    */
-  public static Result run(EvaluateConfig config, boolean overwrite, PrintStream log)
-      throws IOException {
+  public static Result run(EvaluateConfig config, boolean overwrite) throws IOException {
     config.validate();
     Path out = Path.of(config.out()).toAbsolutePath();
     if (Files.exists(out) && !overwrite) {
@@ -73,15 +75,16 @@ public final class EvaluationJob {
     Files.createDirectories(out.getParent());
     Path staging = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".");
     try {
-      log.printf("evaluate: reading the samples in %s%n", samples);
+      LOG.info(String.format("evaluate: reading the samples in %s", samples));
       SampleSets.Written sets = SampleSets.write(samples, staging.resolve("samples"));
-      log.printf(
-          "  %d captions, %d candidates each; sets %s%n",
-          sets.captions(), sets.candidates(), sets.images());
+      LOG.info(
+          String.format(
+              "  %d captions, %d candidates each; sets %s",
+              sets.captions(), sets.candidates(), sets.images()));
 
-      log.printf("evaluate: features of the reference images %s%n", config.reference());
+      LOG.info(String.format("evaluate: features of the reference images %s", config.reference()));
       Path referenceFeatures = staging.resolve("features/reference");
-      features(config, config.reference(), referenceFeatures, log);
+      features(config, config.reference(), referenceFeatures);
       List<BlurCurve> curves = new ArrayList<>();
       ObjectNode metrics = JSON.createObjectNode();
       metrics.put("protocol", config.protocol());
@@ -102,9 +105,9 @@ public final class EvaluationJob {
           warnings.add(label + " has " + set.getValue() + " image(s); FID needs at least 2");
           continue;
         }
-        log.printf("evaluate: features of %s (%d images)%n", label, set.getValue());
+        LOG.info(String.format("evaluate: features of %s (%d images)", label, set.getValue()));
         Path generated = staging.resolve("features/" + label);
-        features(config, "folder:" + staging.resolve("samples/" + label), generated, log);
+        features(config, "folder:" + staging.resolve("samples/" + label), generated);
         BlurSweepScores.Result scores = BlurSweepScores.compute(referenceFeatures, generated);
         warnings.addAll(scores.warnings().stream().map(w -> label + ": " + w).toList());
         curves.add(curve(label, scores));
@@ -118,7 +121,7 @@ public final class EvaluationJob {
 
       CompositionalResult compositional = null;
       if (config.captions() != null) {
-        log.printf("evaluate: compositional benchmark against %s%n", config.captions());
+        LOG.info(String.format("evaluate: compositional benchmark against %s", config.captions()));
         compositional =
             new CompositionalEvaluation()
                 .run(staging.resolve("samples"), Path.of(config.captions()), staging);
@@ -175,8 +178,7 @@ public final class EvaluationJob {
     return Optional.of(check);
   }
 
-  private static void features(EvaluateConfig config, String images, Path out, PrintStream log)
-      throws IOException {
+  private static void features(EvaluateConfig config, String images, Path out) throws IOException {
     EvalFeaturesConfig features =
         new EvalFeaturesConfig(
             images,
@@ -188,7 +190,7 @@ public final class EvaluationJob {
             config.splits(),
             1,
             8);
-    FeatureStatisticsPipeline.run(features, PipelineOptionsFactory.create(), true, log);
+    FeatureStatisticsPipeline.run(features, PipelineOptionsFactory.create(), true);
   }
 
   private static BlurCurve curve(String label, BlurSweepScores.Result scores) {

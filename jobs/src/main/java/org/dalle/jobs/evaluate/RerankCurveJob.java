@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +26,8 @@ import org.dalle.evaluation.compositional.SceneChecker;
 import org.dalle.evaluation.report.RerankingCurvePlot;
 import org.dalle.jobs.train.AtomicFiles;
 import org.dalle.schemas.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code dalle rerank-curve}: the top-1 compositional score against the number of candidates the
@@ -35,6 +36,8 @@ import org.dalle.schemas.Sample;
  * a temporary file renamed into place; the JSON, written last, marks a complete output).
  */
 public final class RerankCurveJob {
+  private static final Logger LOG = LoggerFactory.getLogger(RerankCurveJob.class);
+
   public static final String CURVE_FILE = "reranking_curve.json";
   public static final String CURVE_PLOT = "reranking_curve.png";
 
@@ -54,8 +57,7 @@ public final class RerankCurveJob {
 
   private RerankCurveJob() {}
 
-  public static Result run(
-      Path samples, Path captions, List<Integer> sizes, Path out, PrintStream log)
+  public static Result run(Path samples, Path captions, List<Integer> sizes, Path out)
       throws IOException {
     List<CaptionFacts> facts = CaptionFacts.read(captions);
     if (facts.isEmpty()) {
@@ -92,7 +94,7 @@ public final class RerankCurveJob {
                       sample.getScore(),
                       scorer.score(caption, checker.check(image))));
           if (++read % 1024 == 0) {
-            log.printf("rerank-curve: checked %d images%n", read);
+            LOG.info(String.format("rerank-curve: checked %d images", read));
           }
         }
       }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +46,6 @@ public final class EvaluatorTrainer
   }
 
   private final TrainEvaluatorConfig config;
-  private final PrintStream log;
   private final SceneLabels labels = SceneLabels.synthetic();
   private final Schedule learningRate;
   private LabelledImages.Splits splits;
@@ -59,11 +57,9 @@ public final class EvaluatorTrainer
 
   /**
    * @param config the resolved config
-   * @param log where messages go
    */
-  public EvaluatorTrainer(TrainEvaluatorConfig config, PrintStream log) {
+  public EvaluatorTrainer(TrainEvaluatorConfig config) {
     this.config = config.validate();
-    this.log = log;
     learningRate =
         Schedule.cosine(
             config.learningRate(), config.finalLearningRate(), config.training().steps());
@@ -81,7 +77,7 @@ public final class EvaluatorTrainer
 
   @Override
   public Object load() throws IOException {
-    splits = LabelledImages.forTraining(config, labels, log);
+    splits = LabelledImages.forTraining(config, labels);
     return config;
   }
 

@@ -1,7 +1,6 @@
 package org.dalle.jobs.indomain;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,6 +15,8 @@ import org.dalle.evaluation.indomain.SceneLabels;
 import org.dalle.pipelines.image.PngCodec;
 import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Synthetic images with their evaluator targets, held in memory as network inputs ({@link
@@ -36,6 +37,7 @@ import org.dalle.schemas.CaptionedImage;
  * Records are ordered by id, so the same data always gives the same indices whatever the shards.
  */
 public final class LabelledImages {
+  private static final Logger LOG = LoggerFactory.getLogger(LabelledImages.class);
 
   /** The three parts of the data. */
   public record Splits(LabelledImages train, LabelledImages validation, LabelledImages heldout) {}
@@ -68,8 +70,7 @@ public final class LabelledImages {
    *
    * @throws IllegalArgumentException naming the data and the setting to change when they are not
    */
-  static Splits forTraining(TrainEvaluatorConfig config, SceneLabels labels, PrintStream log)
-      throws IOException {
+  static Splits forTraining(TrainEvaluatorConfig config, SceneLabels labels) throws IOException {
     Splits splits =
         load(
             PreparedData.open(config.data()),
@@ -91,9 +92,10 @@ public final class LabelledImages {
                   + " raise it or prepare more images",
               config.validationFraction(), config.data(), splits.validation().count()));
     }
-    log.printf(
-        "train-evaluator: %d training, %d validation and %d heldout-split images%n",
-        splits.train().count(), splits.validation().count(), splits.heldout().count());
+    LOG.info(
+        String.format(
+            "train-evaluator: %d training, %d validation and %d heldout-split images",
+            splits.train().count(), splits.validation().count(), splits.heldout().count()));
     return splits;
   }
 

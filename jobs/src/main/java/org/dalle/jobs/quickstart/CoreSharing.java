@@ -2,6 +2,8 @@ package org.dalle.jobs.quickstart;
 
 import java.util.function.LongConsumer;
 import org.dalle.pipelines.encode.ImageTokenizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the quickstart's first process shares the machine's cores with its {@link SideProcess}: one
@@ -9,6 +11,8 @@ import org.dalle.pipelines.encode.ImageTokenizer;
  * none).
  */
 final class CoreSharing {
+  private static final Logger LOG = LoggerFactory.getLogger(CoreSharing.class);
+
   private final SideProcess side;
   private final int cores;
 
@@ -44,8 +48,9 @@ final class CoreSharing {
       if (!switched[0] && step % 10 == 0 && !side.isAlive()) {
         ImageTokenizer.setEngineThreads(cores);
         switched[0] = true;
-        System.out.printf(
-            "%n  the second process has finished: %d engine threads from here%n", cores);
+        LOG.info(
+            String.format(
+                "%n  the second process has finished: %d engine threads from here", cores));
       }
     };
   }

@@ -21,6 +21,8 @@ import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.pipelines.synthetic.ColourShape;
 import org.dalle.schemas.CaptionedImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The quickstart's last stage, into {@code evaluation/}: sample reranked candidates for captions of
@@ -28,6 +30,8 @@ import org.dalle.schemas.CaptionedImage;
  * IS against blur, the compositional benchmark, the dVAE's reconstruction check, report.html).
  */
 final class EvaluationStage {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluationStage.class);
+
   /** Captions of each split (train, heldout) that the evaluation samples for. */
   static final int CAPTIONS_PER_SPLIT = 24;
 
@@ -79,12 +83,13 @@ final class EvaluationStage {
       SampleConfig config =
           run.sampleConfig(captions.toString(), list, samples, Map.of("batch_size", SAMPLE_BATCH));
       try (ImageTextScorer scorer = RerankerLoader.open(config.clip())) {
-        CaptionSampler.Result result = CaptionSampler.run(config, scorer, true, System.out);
-        System.out.printf("  %d reranked images for %d captions%n", result.images(), list.size());
+        CaptionSampler.Result result = CaptionSampler.run(config, scorer, true);
+        LOG.info(
+            String.format("  %d reranked images for %d captions", result.images(), list.size()));
       }
     }
     EvaluationJob.Result result =
-        EvaluationJob.run(run.evaluateConfig(samples, captions, report()), true, System.out);
+        EvaluationJob.run(run.evaluateConfig(samples, captions, report()), true);
     EvaluationSummary.print(result, System.out);
     return 0;
   }

@@ -8,6 +8,8 @@ import org.dalle.evaluation.indomain.EvaluatorExport;
 import org.dalle.models.clip.ClipExport;
 import org.dalle.pipelines.encode.ImageTokenizer;
 import org.dalle.pipelines.prepare.PrepareConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code dalle quickstart}: the whole chain on the embedded synthetic dataset with the tiny configs
@@ -18,6 +20,8 @@ import org.dalle.pipelines.prepare.PrepareConfig;
  * train-transformer.
  */
 public final class Quickstart {
+  private static final Logger LOG = LoggerFactory.getLogger(Quickstart.class);
+
   /** The prepare config the chain starts from, whose synthetic image count can be replaced. */
   public static final String PREPARE_CONFIG = QuickstartRun.PREPARE_CONFIG;
 
@@ -45,7 +49,7 @@ public final class Quickstart {
 
   /** Runs the chain; returns 0, or the exit code of the stage that did not finish. */
   public int run() throws Exception {
-    StageClock clock = new StageClock(System.out);
+    StageClock clock = new StageClock();
     Files.createDirectories(run.dir());
     PrepareConfig prepare = run.prepareConfig(images);
     StageChain chain = new StageChain(clock, run.fresh(), run.dir().resolve(StageClock.FILE));
@@ -107,9 +111,9 @@ public final class Quickstart {
     // second process looks for them; this process then trains with one thread.
     ImageTokenizer.setEngineThreads(1);
     SideProcess side = SideProcess.start(mainClass, run.dir(), run.fresh());
-    System.out.printf(
-        "%n5/8 train-clip and 6/8 train-evaluator run in a second process from now on, one engine"
-            + " thread each (log: %s)%n",
+    LOG.info(
+        "\n5/8 train-clip and 6/8 train-evaluator run in a second process from now on, one engine"
+            + " thread each (log: {})",
         side.log());
     return side;
   }

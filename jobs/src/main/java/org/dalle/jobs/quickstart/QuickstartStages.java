@@ -37,6 +37,8 @@ import org.dalle.pipelines.encode.EncodeSummary;
 import org.dalle.pipelines.prepare.PrepareConfig;
 import org.dalle.pipelines.prepare.PreparePipeline;
 import org.dalle.pipelines.prepare.PrepareSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The quickstart's stages, each the job a user would run by hand with the same config file ({@link
@@ -44,6 +46,8 @@ import org.dalle.pipelines.prepare.PrepareSummary;
  * latest checkpoint, so an interrupted quickstart continues where it stopped.
  */
 final class QuickstartStages {
+  private static final Logger LOG = LoggerFactory.getLogger(QuickstartStages.class);
+
   private final QuickstartRun run;
   private final CoreSharing cores;
 
@@ -70,13 +74,13 @@ final class QuickstartStages {
         Stage.whenExists(data.resolve(PreparePipeline.MARKER)),
         () -> {
           PrepareSummary summary =
-              PreparePipeline.run(
-                  prepare, PipelineOptionsFactory.create(), run.fresh(), System.out);
-          System.out.printf(
-              "  %d images written, %d rejected, %d duplicates removed%n",
-              summary.written(),
-              summary.rejected(),
-              summary.exactDuplicates() + summary.nearDuplicates());
+              PreparePipeline.run(prepare, PipelineOptionsFactory.create(), run.fresh());
+          LOG.info(
+              String.format(
+                  "  %d images written, %d rejected, %d duplicates removed",
+                  summary.written(),
+                  summary.rejected(),
+                  summary.exactDuplicates() + summary.nearDuplicates()));
           return 0;
         });
   }
@@ -93,7 +97,7 @@ final class QuickstartStages {
           TrainDvaeConfig config = run.dvaeConfig();
           cores.forNextStage();
           return train(
-              new DvaeTrainer(config, System.err),
+              new DvaeTrainer(config),
               cores.allCoresOnceDone(),
               result -> result.print(System.out, config));
         });
@@ -108,11 +112,11 @@ final class QuickstartStages {
         Stage.whenExists(tokens.resolve(EncodePipeline.MARKER)),
         () -> {
           EncodeSummary encoded =
-              EncodePipeline.run(
-                  run.encodeConfig(), PipelineOptionsFactory.create(), run.fresh(), System.out);
-          System.out.printf(
-              "  %d images encoded to %dx%d image tokens, %d rejected%n",
-              encoded.written(), encoded.gridSize(), encoded.gridSize(), encoded.rejected());
+              EncodePipeline.run(run.encodeConfig(), PipelineOptionsFactory.create(), run.fresh());
+          LOG.info(
+              String.format(
+                  "  %d images encoded to %dx%d image tokens, %d rejected",
+                  encoded.written(), encoded.gridSize(), encoded.gridSize(), encoded.rejected()));
           return 0;
         });
   }
@@ -129,7 +133,7 @@ final class QuickstartStages {
           TrainTransformerConfig config = run.transformerConfig();
           cores.forNextStage();
           return train(
-              new TransformerTrainer(config, System.err),
+              new TransformerTrainer(config),
               cores.allCoresOnceDone(),
               result -> result.print(System.out));
         });
@@ -143,9 +147,7 @@ final class QuickstartStages {
         whenComplete(QuickstartRun.export(run.clip()), ClipExport::isComplete),
         () ->
             train(
-                new ClipTrainer(run.clipConfig(), System.err),
-                step -> {},
-                result -> result.print(System.out)));
+                new ClipTrainer(run.clipConfig()), step -> {}, result -> result.print(System.out)));
   }
 
   /** {@code dalle train-evaluator --resume} into {@code evaluator/}: in-domain FID and IS. */
@@ -157,7 +159,7 @@ final class QuickstartStages {
         () -> {
           TrainEvaluatorConfig config = run.evaluatorConfig();
           return train(
-              new EvaluatorTrainer(config, System.err),
+              new EvaluatorTrainer(config),
               step -> {},
               result -> result.print(System.out, config.training().out()));
         });
@@ -175,18 +177,20 @@ final class QuickstartStages {
         () -> {
           int exit = side.await();
           if (exit != 0) {
-            System.out.printf(
-                "  the second process failed (exit %d); the end of %s:%n%s%n"
-                    + "  fix what it says, then run the same command again: finished stages are"
-                    + " skipped%n",
-                exit, side.log(), side.tail(20));
+            LOG.info(
+                String.format(
+                    "  the second process failed (exit %d); the end of %s:%n%s%n"
+                        + "  fix what it says, then run the same command again: finished stages are"
+                        + " skipped",
+                    exit, side.log(), side.tail(20)));
             return exit;
           }
           cores.all();
           Path times = run.dir().resolve(SideProcess.TIMINGS);
-          System.out.printf(
-              "  finished (log: %s; its own stage times: %s)%n",
-              side.log(), Files.isRegularFile(times) ? times : "none");
+          LOG.info(
+              String.format(
+                  "  finished (log: %s; its own stage times: %s)",
+                  side.log(), Files.isRegularFile(times) ? times : "none"));
           return 0;
         });
   }
@@ -213,16 +217,18 @@ final class QuickstartStages {
                   Map.of());
           CaptionSampler.Result result;
           try (ImageTextScorer scorer = RerankerLoader.open(config.clip())) {
-            result = CaptionSampler.run(config, scorer, true, System.out);
+            result = CaptionSampler.run(config, scorer, true);
           }
-          System.out.printf(
-              "  %d images for %d captions, %.0f image tokens/s%n",
-              result.images(), captions.size(), result.imageTokensPerSecond());
+          LOG.info(
+              String.format(
+                  "  %d images for %d captions, %.0f image tokens/s",
+                  result.images(), captions.size(), result.imageTokensPerSecond()));
           for (int i = 0; i < captions.size(); i++) {
             QuickstartCaptions.Caption caption = captions.get(i);
-            System.out.printf(
-                "    grids/c%03d.png  %s%s%n",
-                i, caption.text(), caption.heldOut() ? "  (held out)" : "");
+            LOG.info(
+                String.format(
+                    "    grids/c%03d.png  %s%s",
+                    i, caption.text(), caption.heldOut() ? "  (held out)" : ""));
           }
           return 0;
         });

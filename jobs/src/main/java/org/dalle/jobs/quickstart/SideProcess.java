@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dalle.jobs.train.EngineThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The quickstart's second process: {@code dalle quickstart-side} started from the same jar and JVM
@@ -16,12 +18,14 @@ import org.dalle.jobs.train.EngineThreads;
  * cores busier than one process with two intra-op threads on these small models, and the engine
  * allows one autograd recorder per JVM, so the second model needs its own process.
  *
- * <p>Its output goes to {@value #LOG} in the run directory and its stage times to {@value
+ * <p>Its output goes to {@value #LOG_FILE} in the run directory and its stage times to {@value
  * #TIMINGS}. Closing kills it if it still runs (so does this JVM's exit).
  */
 public final class SideProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SideProcess.class);
+
   /** The second process's log, in the run directory. */
-  public static final String LOG = "side.log";
+  public static final String LOG_FILE = "side.log";
 
   /** The second process's stage times, in the run directory. */
   public static final String TIMINGS = "side-timings.json";
@@ -49,14 +53,14 @@ public final class SideProcess implements AutoCloseable {
         new QuickstartRun(
             runDir, fresh, List.of("quickstart-side", "--run-dir", runDir.toString()));
     if (!Files.isDirectory(run.data())) {
-      System.err.println(
+      LOG.error(
           "quickstart-side: "
               + run.data()
               + " does not exist; run `dalle quickstart` (it prepares it)");
       return 2;
     }
     EngineThreads.beforeLoad(1);
-    StageClock clock = new StageClock(System.out);
+    StageClock clock = new StageClock();
     QuickstartStages stages = new QuickstartStages(run);
     int exit =
         new StageChain(clock, fresh, null)
@@ -74,7 +78,7 @@ public final class SideProcess implements AutoCloseable {
    * @param mainClass the {@code dalle} command's main class
    */
   static SideProcess start(String mainClass, Path runDir, boolean fresh) throws IOException {
-    Path log = runDir.resolve(LOG);
+    Path log = runDir.resolve(LOG_FILE);
     Process process =
         new ProcessBuilder(command(mainClass, runDir, fresh))
             .redirectErrorStream(true)

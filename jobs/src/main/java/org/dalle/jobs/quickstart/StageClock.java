@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.dalle.jobs.train.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wall time of each stage of a chain of stages ({@code dalle quickstart}): prints a header when
@@ -20,6 +21,8 @@ import org.dalle.jobs.train.AtomicFiles;
  * with the total. {@link #write} saves the same figures as {@value #FILE}.
  */
 final class StageClock {
+  private static final Logger LOG = LoggerFactory.getLogger(StageClock.class);
+
   /** Name of the timings file in the run directory. */
   static final String FILE = "timings.json";
 
@@ -40,7 +43,6 @@ final class StageClock {
   /** What {@value #FILE} holds: every finished stage in order, and the time since the start. */
   record Timings(List<StageTime> stages, double totalSeconds) {}
 
-  private final PrintStream out;
   private final LongSupplier nanoTime;
   private final long start;
   private final List<StageTime> stages = new ArrayList<>();
@@ -48,14 +50,13 @@ final class StageClock {
   private long currentStart;
   private boolean currentSkipped;
 
-  /** A clock started now, printing to {@code out}. */
-  StageClock(PrintStream out) {
-    this(out, System::nanoTime);
+  /** A clock started now, logging each stage's header and time. */
+  StageClock() {
+    this(System::nanoTime);
   }
 
   /** A clock that reads the time from {@code nanoTime} (a test's fake clock). */
-  StageClock(PrintStream out, LongSupplier nanoTime) {
-    this.out = out;
+  StageClock(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
     this.start = nanoTime.getAsLong();
   }
@@ -69,15 +70,15 @@ final class StageClock {
     current = name;
     currentStart = nanoTime.getAsLong();
     currentSkipped = false;
-    out.println();
-    out.println("== " + name + " → " + dir);
+    LOG.info("");
+    LOG.info("== " + name + " → " + dir);
   }
 
   /** Marks the current stage as skipped and prints why (its outputs are complete). */
   void skip(String reason) {
     requireStage("skip");
     currentSkipped = true;
-    out.println("  skipped: " + reason);
+    LOG.info("  skipped: " + reason);
   }
 
   /** Ends the current stage and prints its time. */
@@ -87,7 +88,7 @@ final class StageClock {
         new StageTime(current, seconds(nanoTime.getAsLong() - currentStart), currentSkipped);
     stages.add(stage);
     current = null;
-    out.println("  " + (stage.skipped() ? "skipped" : "done") + " in " + format(stage.seconds()));
+    LOG.info("  " + (stage.skipped() ? "skipped" : "done") + " in " + format(stage.seconds()));
     return stage;
   }
 

@@ -1,14 +1,16 @@
 package org.dalle.jobs.sample;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.dalle.jobs.train.ProgressBar;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.schemas.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sampling job in one process (sections 2.3 and 2.5 of the paper): for every caption, N
@@ -17,6 +19,7 @@ import org.dalle.schemas.Sample;
  * {@link SamplePipeline} is the same job on Beam, for many captions.
  */
 public final class CaptionSampler {
+  private static final Logger LOG = LoggerFactory.getLogger(CaptionSampler.class);
 
   /**
    * What a run wrote.
@@ -41,8 +44,7 @@ public final class CaptionSampler {
    * @throws IllegalArgumentException when the settings, the models or the prefix image do not fit
    *     together
    */
-  public static Result run(
-      SampleConfig config, ImageTextScorer scorer, boolean overwrite, PrintStream log)
+  public static Result run(SampleConfig config, ImageTextScorer scorer, boolean overwrite)
       throws IOException {
     config.validate();
     RerankingSampler.checkSettings(config.settings(), scorer != null);
@@ -74,15 +76,16 @@ public final class CaptionSampler {
           index.put(config.captions().get(i).id(), i);
         }
         int total = config.captions().size();
+        ProgressBar progress = ProgressBar.forLog("sample", "caption", total, LOG);
+        progress.update(0, Map.of());
+        int[] done = {0};
         sampler.sample(
             config.captions(),
             new RerankingSampler.Sink() {
               @Override
               public void accept(SampleCaption caption, List<Sample> kept) throws IOException {
                 output.add(index.get(caption.id()), caption, kept);
-                log.printf(
-                    "sample: %d of %d captions (%s)%n",
-                    index.get(caption.id()) + 1, total, caption.id());
+                progress.update(++done[0], Map.of());
               }
 
               @Override
@@ -96,6 +99,7 @@ public final class CaptionSampler {
                         + detail);
               }
             });
+        progress.finish(done[0], Map.of());
         Map<String, Object> manifest =
             SampleManifest.of(config, scorer == null ? null : scorer.describe());
         manifest.put("captions", total);

@@ -21,6 +21,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.dalle.pipelines.captions.CaptionFile;
+import org.dalle.pipelines.io.InputCounts;
 import org.dalle.schemas.Rejected;
 
 /**
@@ -36,6 +37,20 @@ final class ReadCaptions extends PTransform<PBegin, PCollectionTuple> {
 
   ReadCaptions(String pattern) {
     this.pattern = pattern;
+  }
+
+  /**
+   * The captions that {@code pattern}'s text or JSONL files hold, counted before the job starts
+   * (the total of its progress line); 0, for unknown, for Avro files.
+   */
+  static long expectedCaptions(String pattern) {
+    return switch (CaptionFile.Format.of(pattern)) {
+      case AVRO -> 0;
+      case JSONL -> InputCounts.lines(pattern, (line, number) -> !line.isBlank());
+      default ->
+          InputCounts.lines(
+              pattern, (line, number) -> CaptionFiles.parseTextLine(line).isPresent());
+    };
   }
 
   @Override

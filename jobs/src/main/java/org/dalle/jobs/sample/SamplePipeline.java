@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
@@ -37,6 +36,8 @@ import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
 import org.dalle.schemas.Rejected;
 import org.dalle.schemas.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sampling job on Beam, for many captions (COCO-30k and the like): the same {@link
@@ -46,6 +47,8 @@ import org.dalle.schemas.Sample;
  * run.json} and {@code summary.json}, written last: a directory without it is incomplete.
  */
 public final class SamplePipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(SamplePipeline.class);
+
   /** Namespace of the job's Beam counters. */
   public static final String METRICS = "sample";
 
@@ -141,8 +144,7 @@ public final class SamplePipeline {
       SamplePipelineConfig config,
       RerankerLoader.Factory reranker,
       PipelineOptions options,
-      boolean overwrite,
-      PrintStream log)
+      boolean overwrite)
       throws IOException {
     config.validate();
     RerankingSampler.checkSettings(config.settings(), reranker != null);
@@ -173,15 +175,18 @@ public final class SamplePipeline {
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, reranker, output, toJson(manifest));
-    log.printf(
-        "sample: captions %s → %s, %d candidates per caption, keeping %d%s%n",
-        config.captions(),
-        config.out(),
-        config.candidates(),
-        config.keep(),
-        description == null ? " (no reranker)" : " by " + description);
+    LOG.info(
+        String.format(
+            "sample: captions %s → %s, %d candidates per caption, keeping %d%s",
+            config.captions(),
+            config.out(),
+            config.candidates(),
+            config.keep(),
+            description == null ? " (no reranker)" : " by " + description));
     StagedRun run = StagedRun.start("sample", pipeline, output);
-    run.awaitCommit(new PipelineProgress("sample", METRICS, "captions", 0, log));
+    run.awaitCommit(
+        new PipelineProgress(
+            "sample", METRICS, "captions", ReadCaptions.expectedCaptions(config.captions())));
     return summary(output.readCommittedLines(COUNTS));
   }
 

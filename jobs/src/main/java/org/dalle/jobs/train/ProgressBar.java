@@ -1,76 +1,80 @@
 package org.dalle.jobs.train;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.dalle.pipelines.io.ProgressDisplay;
+import org.slf4j.Logger;
 
 /**
- * A terminal progress line for a training loop:
+ * The progress line of work whose total is known: a training loop's steps, a sampler's captions.
  *
  * <pre>
  *   step 250/1000 [=====>               ]  25.0%  12.5 steps/s  ETA 0:01:00  loss=0.1230
  * </pre>
  *
- * On a terminal ({@code System.console() != null}) the line is redrawn in place, at most ten times
- * a second. Elsewhere (CI, {@code kubectl logs}) a full line is printed at the first update, then
- * at most once per interval, and at {@link #finish}, so logs stay short. The rate counts only the
- * updates of this process, so a resumed run's ETA is not skewed by the steps it skipped.
+ * On a terminal ({@link ProgressDisplay#redraws()}) the line is redrawn in place, at most ten times
+ * a second. Elsewhere (CI, {@code kubectl logs}) a full line is logged at the first update, then at
+ * most once per interval, and at {@link #finish}, so logs stay short; with {@code --quiet} nothing
+ * is shown. The rate counts only the updates of this process, so a resumed run's ETA is not skewed
+ * by the steps it skipped.
  */
 public final class ProgressBar {
 
   private static final int WIDTH = 20;
   private static final long REDRAW_NANOS = Duration.ofMillis(100).toNanos();
 
+  private final String label;
+  private final String unit;
   private final long total;
-  private final PrintStream out;
-  private final boolean interactive;
+  private final ProgressDisplay display;
   private final long intervalNanos;
   private final LongSupplier clock;
   private final long startNanos;
   private long startStep = -1;
   private long lastPrintNanos;
   private boolean printed;
-  private int lastLength;
 
   /**
-   * @param total the step the run ends at
-   * @param out where the line goes
-   * @param interactive redraw in place (a terminal) or print whole lines (a log)
-   * @param interval the least time between two printed lines when not interactive
+   * @param label what runs, e.g. {@code sample}, shown before the count; empty for none
+   * @param unit what is counted, singular, e.g. {@code step}; the rate adds an "s"
+   * @param total the count the work ends at
+   * @param display where the line goes
+   * @param interval the least time between two logged lines when the display does not redraw
    * @param nanoClock a monotonic clock in nanoseconds, {@link System#nanoTime} outside tests
    */
   public ProgressBar(
-      long total, PrintStream out, boolean interactive, Duration interval, LongSupplier nanoClock) {
+      String label,
+      String unit,
+      long total,
+      ProgressDisplay display,
+      Duration interval,
+      LongSupplier nanoClock) {
     if (total < 1) {
-      throw new IllegalArgumentException("total steps must be at least 1, got " + total);
+      throw new IllegalArgumentException("total " + unit + "s must be at least 1, got " + total);
     }
+    this.label = label;
+    this.unit = unit;
     this.total = total;
-    this.out = out;
-    this.interactive = interactive;
+    this.display = display;
     this.intervalNanos = interval.toNanos();
     this.clock = nanoClock;
     this.startNanos = nanoClock.getAsLong();
   }
 
   /**
-   * A bar on {@code log} that redraws in place when {@code log} is standard error on a terminal,
-   * and prints a line every 30 s otherwise (a log file, a pipe, a test's stream).
+   * A bar of {@code total} {@code unit}s for a job that logs to {@code log} ({@link
+   * ProgressDisplay#forLog}), logging a line every 30 s when it cannot redraw.
    */
-  public static ProgressBar forLog(long total, PrintStream log) {
+  public static ProgressBar forLog(String label, String unit, long total, Logger log) {
     return new ProgressBar(
-        total,
-        log,
-        System.console() != null && log == System.err,
-        Duration.ofSeconds(30),
-        System::nanoTime);
+        label, unit, total, ProgressDisplay.forLog(log), Duration.ofSeconds(30), System::nanoTime);
   }
 
-  /** A bar on standard error that redraws on a terminal and prints every 30 s otherwise. */
-  public static ProgressBar forConsole(long total) {
-    return new ProgressBar(
-        total, System.err, System.console() != null, Duration.ofSeconds(30), System::nanoTime);
+  /** A training loop's bar of {@code total} steps. */
+  public static ProgressBar forSteps(long total, Logger log) {
+    return forLog("", "step", total, log);
   }
 
   /**
@@ -83,35 +87,27 @@ public final class ProgressBar {
     if (startStep < 0) {
       startStep = step;
     }
-    boolean due = !printed || now - lastPrintNanos >= (interactive ? REDRAW_NANOS : intervalNanos);
-    if (due) {
+    boolean due =
+        !printed || now - lastPrintNanos >= (display.redraws() ? REDRAW_NANOS : intervalNanos);
+    if (due && display.isOn()) {
       print(render(step, now, fields), now);
     }
   }
 
-  /** Prints the final state and ends the line. */
+  /** Shows the final state and ends the line. */
   public void finish(long step, Map<String, ? extends Number> fields) {
     if (startStep < 0) {
       startStep = step;
     }
     long now = clock.getAsLong();
-    print(render(step, now, fields), now);
-    if (interactive) {
-      out.println();
+    if (display.isOn()) {
+      print(render(step, now, fields), now);
+      display.end();
     }
-    out.flush();
   }
 
   private void print(String line, long now) {
-    if (interactive) {
-      // Pad over the tail of a longer previous line.
-      String padding = " ".repeat(Math.max(0, lastLength - line.length()));
-      out.print("\r" + line + padding);
-      lastLength = line.length();
-    } else {
-      out.println(line);
-    }
-    out.flush();
+    display.show(line);
     printed = true;
     lastPrintNanos = now;
   }
@@ -121,7 +117,10 @@ public final class ProgressBar {
     StringBuilder line = new StringBuilder();
     double fraction = Math.min(1.0, Math.max(0.0, step / (double) total));
     int filled = (int) Math.floor(fraction * WIDTH);
-    line.append("step ").append(step).append('/').append(total).append(" [");
+    if (!label.isEmpty()) {
+      line.append(label).append(": ");
+    }
+    line.append(unit).append(' ').append(step).append('/').append(total).append(" [");
     line.append("=".repeat(filled));
     if (filled < WIDTH) {
       line.append('>').append(" ".repeat(WIDTH - filled - 1));
@@ -132,11 +131,11 @@ public final class ProgressBar {
     long done = step - startStep;
     if (done > 0 && seconds > 0) {
       double rate = done / seconds;
-      line.append(String.format(Locale.ROOT, "  %.3g steps/s", rate));
+      line.append(String.format(Locale.ROOT, "  %.3g %ss/s", rate, unit));
       long remaining = Math.max(0, total - step);
       line.append("  ETA ").append(clockTime(Math.round(remaining / rate)));
     } else {
-      line.append("  - steps/s  ETA -:--:--");
+      line.append("  - ").append(unit).append("s/s  ETA -:--:--");
     }
     for (Map.Entry<String, ? extends Number> field : fields.entrySet()) {
       line.append("  ").append(field.getKey()).append('=').append(format(field.getValue()));

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -24,6 +26,7 @@ import sun.misc.SignalHandler;
  * checkpoint write.
  */
 public final class StopSignal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StopSignal.class);
 
   private static final String[] SIGNALS = {"INT", "TERM"};
 
@@ -72,9 +75,10 @@ public final class StopSignal implements AutoCloseable {
       escalate.run();
       return;
     }
-    System.err.println(
-        "\n"
-            + name
+    // A new line first: the progress bar may be halfway through its line on a terminal.
+    System.err.println();
+    LOG.warn(
+        name
             + " received: stopping after the current step and writing a checkpoint"
             + " (send it again to exit at once)");
     request(name, code);

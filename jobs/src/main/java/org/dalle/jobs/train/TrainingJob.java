@@ -30,9 +30,8 @@ public final class TrainingJob {
     EngineThreads.beforeLoad(trainer.settings().threads());
     try (StopSignal stop = StopSignal.install();
         TrainingRanks ranks =
-            TrainingRanks.fromEnvironment(
-                System.getenv(), System.err, trainer.settings().zeroStage())) {
-      return new TrainingLoop(args, stop, System.err)
+            TrainingRanks.fromEnvironment(System.getenv(), trainer.settings().zeroStage())) {
+      return new TrainingLoop(args, stop)
           .reduceGradientsWith(ranks.reducer())
           .shardStateWith(ranks.sharding())
           .onStep(onStep)

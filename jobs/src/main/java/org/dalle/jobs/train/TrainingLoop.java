@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,8 @@ import java.util.function.LongConsumer;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.models.optim.Ema;
 import org.dalle.models.optim.ParameterArrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one training loop every model's {@link ModelTrainer} runs in: opens the run directory ({@code
@@ -41,6 +42,7 @@ import org.dalle.models.optim.ParameterArrays;
  * made whole around every checkpoint and before the export.
  */
 public final class TrainingLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
   /** Where every trainer exports its model for the next stage, inside the run directory. */
   public static final String EXPORT_DIR = "export";
@@ -60,7 +62,6 @@ public final class TrainingLoop {
 
   private final List<String> commandLine;
   private final StopSignal stop;
-  private final PrintStream log;
   private GradientReducer reducer = GradientReducer.LOCAL;
   private StateSharding sharding = StateSharding.NONE;
   private LongConsumer afterStep = step -> {};
@@ -68,12 +69,10 @@ public final class TrainingLoop {
   /**
    * @param commandLine the arguments, recorded in {@code run.json}
    * @param stop polled after every update
-   * @param log where the progress bar and messages go
    */
-  public TrainingLoop(List<String> commandLine, StopSignal stop, PrintStream log) {
+  public TrainingLoop(List<String> commandLine, StopSignal stop) {
     this.commandLine = List.copyOf(commandLine);
     this.stop = stop;
-    this.log = log;
   }
 
   /** Called with the step count after each update (tests use it to interrupt a run). */
@@ -196,14 +195,16 @@ public final class TrainingLoop {
         restore(checkpoint);
         step = checkpoint.step();
         position = checkpoint.data();
-        log.printf("%s: resuming from %s (step %d)%n", trainer.name(), checkpoint.dir(), step);
+        LOG.info(
+            String.format(
+                "%s: resuming from %s (step %d)", trainer.name(), checkpoint.dir(), step));
       } else if (resume) {
-        log.println(trainer.name() + ": no checkpoint in " + store.root() + "; starting fresh");
+        LOG.info(trainer.name() + ": no checkpoint in " + store.root() + "; starting fresh");
       }
       reducer.broadcastParameters(params);
       sharding.shardState(parts);
       BatchSampler sampler = trainer.sampler(position);
-      ProgressBar progress = ProgressBar.forLog(settings.steps(), log);
+      ProgressBar progress = ProgressBar.forSteps(settings.steps(), LOG);
       long firstStep = step;
       long checkpointed = step;
       StepFigures last = null;

@@ -2,11 +2,12 @@ package org.dalle.jobs.transformer;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import org.dalle.models.tokenizer.BpeTokenizer;
 import org.dalle.pipelines.encode.EncodePipeline;
 import org.dalle.pipelines.prepare.PreparedData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a transformer run reads before it trains: the tokenizer (the config's, or else the one of
@@ -19,17 +20,16 @@ import org.dalle.pipelines.prepare.PreparedData;
  */
 record TransformerData(
     TrainTransformerConfig config, String tokenizerJson, BatchBuilder batches, int examples) {
+  private static final Logger LOG = LoggerFactory.getLogger(TransformerData.class);
 
   /** Finds the tokenizer and loads the tokens of {@code requested}. */
-  static TransformerData load(TrainTransformerConfig requested, PrintStream log)
-      throws IOException {
+  static TransformerData load(TrainTransformerConfig requested) throws IOException {
     TrainTransformerConfig located = requested;
     if (requested.tokenizer() == null || requested.tokenizer().isBlank()) {
       // The tokens' run.json names the prepare output they were encoded from.
       PreparedData prepared = PreparedData.open(EncodePipeline.preparedData(requested.data()));
       located = requested.withTokenizer(prepared.tokenizerPath());
-      log.println(
-          "train-transformer: tokenizer " + located.tokenizer() + " (of the prepared data)");
+      LOG.info("train-transformer: tokenizer " + located.tokenizer() + " (of the prepared data)");
     }
     String tokenizerJson;
     try {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -24,6 +23,8 @@ import org.dalle.models.optim.AdamW;
 import org.dalle.models.optim.Ema;
 import org.dalle.models.transformer.PriorExport;
 import org.dalle.models.transformer.TransformerPrior;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transformer prior's part of a {@link TrainingLoop} (section 2.2, 2.4 and appendix B.1 of the
@@ -37,12 +38,12 @@ import org.dalle.models.transformer.TransformerPrior;
  */
 public final class TransformerTrainer
     implements ModelTrainer<PriorUpdate.Backward, TrainTransformerResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(TransformerTrainer.class);
 
   /** The tokenizer copy in every checkpoint. */
   static final String TOKENIZER = "tokenizer.json";
 
   private final TrainTransformerConfig requested;
-  private final PrintStream log;
   private TrainTransformerConfig config;
   private TransformerData data;
   private TransformerPrior model;
@@ -57,11 +58,9 @@ public final class TransformerTrainer
 
   /**
    * @param config the resolved config; a model text vocabulary of 0 is taken from the tokenizer
-   * @param log where messages go
    */
-  public TransformerTrainer(TrainTransformerConfig config, PrintStream log) {
+  public TransformerTrainer(TrainTransformerConfig config) {
     this.requested = config.validate();
-    this.log = log;
   }
 
   @Override
@@ -76,7 +75,7 @@ public final class TransformerTrainer
 
   @Override
   public Object load() throws IOException {
-    data = TransformerData.load(requested, log);
+    data = TransformerData.load(requested);
     config = data.config();
     return config;
   }
@@ -123,9 +122,10 @@ public final class TransformerTrainer
     if (step >= config.warmupSteps() && Double.isFinite(outcome.loss())) {
       OptionalDouble mean = window.add(outcome.loss());
       if (mean.isPresent() && plateau.observe(mean.getAsDouble())) {
-        log.printf(
-            "%ntrain-transformer: loss plateaued at step %d; learning rate halved (%d of %d)%n",
-            step + 1, plateau.state().halvings(), config.maxHalvings());
+        LOG.info(
+            String.format(
+                "%ntrain-transformer: loss plateaued at step %d; learning rate halved (%d of %d)",
+                step + 1, plateau.state().halvings(), config.maxHalvings()));
       }
     }
     long tokensPerUpdate = (long) config.training().batchSize() * config.model().sequenceLength();

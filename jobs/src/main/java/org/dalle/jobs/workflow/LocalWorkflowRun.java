@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dalle.jobs.train.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a WorkflowTemplate's DAG on this machine, the way Argo runs it on a cluster: tasks in
@@ -36,6 +37,8 @@ import org.dalle.jobs.train.AtomicFiles;
  * so a run resumes where it stopped, and a changed parameter reruns the steps it reaches.
  */
 public final class LocalWorkflowRun {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalWorkflowRun.class);
+
   private static final Pattern TAG =
       Pattern.compile(
           "\\{\\{\\s*(workflow\\.parameters|inputs\\.parameters|tasks\\.([A-Za-z0-9_-]+)\\.outputs"
@@ -53,7 +56,6 @@ public final class LocalWorkflowRun {
   private final Path workdir;
   private final StepLauncher launcher;
   private final Path stateDir;
-  private final PrintStream out;
   private final ObjectNode state;
   private final List<String> ran = new ArrayList<>();
   private final List<String> skipped = new ArrayList<>();
@@ -64,15 +66,13 @@ public final class LocalWorkflowRun {
    * @param mounts the pods' mount paths and their local folders; {@code /runs} holds the state
    * @param workdir where relative paths in the args are read from (the image's {@code /app})
    * @param launcher runs one step's args
-   * @param out where progress goes
    */
   public LocalWorkflowRun(
       WorkflowTemplateFile workflow,
       Map<String, String> given,
       MountPaths mounts,
       Path workdir,
-      StepLauncher launcher,
-      PrintStream out)
+      StepLauncher launcher)
       throws IOException {
     for (String name : given.keySet()) {
       if (!workflow.parameters().containsKey(name)) {
@@ -91,7 +91,6 @@ public final class LocalWorkflowRun {
     this.mounts = mounts;
     this.workdir = workdir;
     this.launcher = launcher;
-    this.out = out;
     String runName = parameters.getOrDefault("run-name", null);
     String id = workflow.name() + (runName == null ? "" : "-" + runName);
     Path runs = Path.of(mounts.local("/runs"));
@@ -168,7 +167,7 @@ public final class LocalWorkflowRun {
       if (t.has("when")) {
         String condition = fill(t.get("when").asText(), inputs, name);
         if (!WhenCondition.holds(condition)) {
-          out.printf("%-20s not run: its when (%s) does not hold%n", name, condition);
+          LOG.info(String.format("%-20s not run: its when (%s) does not hold", name, condition));
           continue;
         }
       }
@@ -258,28 +257,31 @@ public final class LocalWorkflowRun {
     if (!rerun
         && recorded != null
         && JSON.convertValue(args, JsonNode.class).equals(recorded.get("args"))) {
-      out.printf("%-20s done before, skipped%n", task);
+      LOG.info(String.format("%-20s done before, skipped", task));
       skipped.add(task);
       return 0;
     }
     Files.createDirectories(stateDir.resolve("logs"));
     Path log = stateDir.resolve("logs").resolve(task.replace('/', '-') + ".log");
-    out.printf("%-20s dalle %s%n", task, String.join(" ", args));
+    LOG.info(String.format("%-20s dalle %s", task, String.join(" ", args)));
     long start = System.nanoTime();
     int code = launcher.run(args, log);
     double seconds = (System.nanoTime() - start) / 1e9;
     if (code != 0) {
       failedStep = task;
-      out.printf(
-          Locale.ROOT,
-          "%-20s failed with exit code %d after %.1f s; log %s:%n",
-          task,
-          code,
-          seconds,
-          log);
+      StringBuilder failure =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "%-20s failed with exit code %d after %.1f s; log %s:",
+                  task,
+                  code,
+                  seconds,
+                  log));
       for (String line : tail(log, 20)) {
-        out.println("  | " + line);
+        failure.append("\n  | ").append(line);
       }
+      LOG.error(failure.toString());
       return code;
     }
     ObjectNode outputs = JSON.createObjectNode();
@@ -288,9 +290,10 @@ public final class LocalWorkflowRun {
       Path local = Path.of(mounts.local(podPath));
       if (!Files.isRegularFile(local)) {
         failedStep = task;
-        out.printf(
-            "%-20s wrote no %s (%s), its output parameter %s%n",
-            task, podPath, local, p.path("name").asText());
+        LOG.error(
+            String.format(
+                "%-20s wrote no %s (%s), its output parameter %s",
+                task, podPath, local, p.path("name").asText()));
         return 1;
       }
       outputs.put(p.path("name").asText(), Files.readString(local, StandardCharsets.UTF_8).trim());
@@ -301,7 +304,7 @@ public final class LocalWorkflowRun {
     record.put("seconds", Math.round(seconds * 10) / 10.0);
     Files.createDirectories(stateDir);
     AtomicFiles.writeString(stateDir.resolve("state.json"), JSON.writeValueAsString(state));
-    out.printf(Locale.ROOT, "%-20s done in %.1f s%n", task, seconds);
+    LOG.info(String.format(Locale.ROOT, "%-20s done in %.1f s", task, seconds));
     ran.add(task);
     return 0;
   }

@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,7 +39,6 @@ class ClipTrainerTest {
       List.of(
           "loss", "image_to_text", "text_to_image", "accuracy", "temperature", "lr", "grad_norm");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
   @TempDir static Path data;
   @TempDir Path dir;
@@ -81,8 +79,8 @@ class ClipTrainerTest {
   void fewStepsWriteMetricsCheckpointsRetrievalAndExport() throws IOException {
     Path out = dir.resolve("run");
     TrainClipResult result =
-        new TrainingLoop(List.of("--steps", "5"), StopSignal.manual(), QUIET)
-            .run(new ClipTrainer(config(out, 5, 2), QUIET), false);
+        new TrainingLoop(List.of("--steps", "5"), StopSignal.manual())
+            .run(new ClipTrainer(config(out, 5, 2)), false);
 
     assertTrue(result.finished());
     assertEquals(5, result.step());
@@ -147,24 +145,24 @@ class ClipTrainerTest {
   @Test
   void resumedRunMatchesTheUninterruptedOne() throws IOException {
     Path whole = dir.resolve("whole");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new ClipTrainer(config(whole, 6, 100), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new ClipTrainer(config(whole, 6, 100)), false);
 
     Path split = dir.resolve("split");
     for (long expected = 1; expected <= 3; expected++) {
       StopSignal stop = StopSignal.manual();
       TrainClipResult part =
-          new TrainingLoop(List.of(), stop, QUIET)
+          new TrainingLoop(List.of(), stop)
               .onStep(step -> stop.request("test", 3))
-              .run(new ClipTrainer(config(split, 6, 100), QUIET), expected > 1);
+              .run(new ClipTrainer(config(split, 6, 100)), expected > 1);
       assertFalse(part.finished());
       assertEquals(expected, part.step());
       assertEquals(3, part.exitCode());
       assertFalse(Files.exists(split.resolve(ClipTrainer.RETRIEVAL_FILE)));
     }
     TrainClipResult end =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new ClipTrainer(config(split, 6, 100), QUIET), true);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new ClipTrainer(config(split, 6, 100)), true);
     assertTrue(end.finished());
 
     List<JsonNode> a = metrics(whole);
@@ -190,15 +188,15 @@ class ClipTrainerTest {
   void refusesToOverwriteACheckpointedRunOrTrainOnTooLittleData() throws IOException {
     Path out = dir.resolve("run");
     StopSignal stop = StopSignal.manual();
-    new TrainingLoop(List.of(), stop, QUIET)
+    new TrainingLoop(List.of(), stop)
         .onStep(step -> stop.request("test", 3))
-        .run(new ClipTrainer(config(out, 3, 100), QUIET), false);
+        .run(new ClipTrainer(config(out, 3, 100)), false);
     IllegalStateException again =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-                    .run(new ClipTrainer(config(out, 3, 100), QUIET), false));
+                new TrainingLoop(List.of(), StopSignal.manual())
+                    .run(new ClipTrainer(config(out, 3, 100)), false));
     assertTrue(again.getMessage().contains("pass --resume"), again.getMessage());
 
     TrainClipConfig tooMany = config(dir.resolve("small"), 3, 100, Map.of("batch_size", 20));
@@ -206,8 +204,8 @@ class ClipTrainerTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-                    .run(new ClipTrainer(tooMany, QUIET), false));
+                new TrainingLoop(List.of(), StopSignal.manual())
+                    .run(new ClipTrainer(tooMany), false));
     assertEquals(
         data + " holds 24 pairs; expected at least validation_images (8) + batch_size (20)",
         small.getMessage());
@@ -221,9 +219,9 @@ class ClipTrainerTest {
   void resumeRefusesAChangedConfigUnlessAllowedAndRecordsIt() throws IOException {
     Path out = dir.resolve("run");
     StopSignal stop = StopSignal.manual();
-    new TrainingLoop(List.of(), stop, QUIET)
+    new TrainingLoop(List.of(), stop)
         .onStep(step -> stop.request("test", 3))
-        .run(new ClipTrainer(config(out, 3, 100), QUIET), ResumeMode.FRESH);
+        .run(new ClipTrainer(config(out, 3, 100)), ResumeMode.FRESH);
     TrainClipConfig changed =
         config(out, 3, 100, Map.of("learning_rate", 1e-3, "threads", 1, "keep_checkpoints", 3));
 
@@ -231,16 +229,16 @@ class ClipTrainerTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-                    .run(new ClipTrainer(changed, QUIET), ResumeMode.RESUME));
+                new TrainingLoop(List.of(), StopSignal.manual())
+                    .run(new ClipTrainer(changed), ResumeMode.RESUME));
     assertTrue(
         refused.getMessage().contains(" in learning_rate: 0.002 -> 0.001. "), refused.getMessage());
     assertTrue(refused.getMessage().contains("--allow-config-change"), refused.getMessage());
     assertEquals(1, runJson(out).get("invocations").size(), "a refused resume leaves no trace");
 
     TrainClipResult end =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new ClipTrainer(changed, QUIET), ResumeMode.RESUME_ALLOWING_CONFIG_CHANGE);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new ClipTrainer(changed), ResumeMode.RESUME_ALLOWING_CONFIG_CHANGE);
     assertTrue(end.finished());
     JsonNode invocations = runJson(out).get("invocations");
     assertEquals(2, invocations.size());

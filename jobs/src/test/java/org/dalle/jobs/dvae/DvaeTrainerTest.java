@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,6 @@ class DvaeTrainerTest {
   private static final DvaeConfig MODEL = new DvaeConfig(16, 3, 32, 8, 16, 1, 2);
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
   @TempDir static Path data;
   @TempDir Path dir;
@@ -83,8 +81,8 @@ class DvaeTrainerTest {
   void fewStepsWriteMetricsCheckpointsFigureAndExport() throws IOException {
     Path out = dir.resolve("run");
     TrainDvaeResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new DvaeTrainer(config(out, 5, 2), QUIET), false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new DvaeTrainer(config(out, 5, 2)), false);
 
     assertTrue(result.finished());
     assertEquals(5, result.step());
@@ -144,29 +142,29 @@ class DvaeTrainerTest {
   @Test
   void resumedRunMatchesTheUninterruptedOneBitForBit() throws IOException {
     Path whole = dir.resolve("whole");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new DvaeTrainer(config(whole, 6, 100), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new DvaeTrainer(config(whole, 6, 100)), false);
 
     Path split = dir.resolve("split");
     StopSignal stop = StopSignal.manual();
     TrainDvaeResult first =
-        new TrainingLoop(List.of(), stop, QUIET)
+        new TrainingLoop(List.of(), stop)
             .onStep(step -> stop.request("test", 3))
-            .run(new DvaeTrainer(config(split, 6, 100), QUIET), false);
+            .run(new DvaeTrainer(config(split, 6, 100)), false);
     assertFalse(first.finished());
     assertEquals(1, first.step());
     // Resume twice more, stopping after each update, then run to the end.
     for (long expected = 2; expected <= 3; expected++) {
       StopSignal again = StopSignal.manual();
       TrainDvaeResult next =
-          new TrainingLoop(List.of(), again, QUIET)
+          new TrainingLoop(List.of(), again)
               .onStep(step -> again.request("test", 3))
-              .run(new DvaeTrainer(config(split, 6, 100), QUIET), true);
+              .run(new DvaeTrainer(config(split, 6, 100)), true);
       assertEquals(expected, next.step());
     }
     TrainDvaeResult end =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new DvaeTrainer(config(split, 6, 100), QUIET), true);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new DvaeTrainer(config(split, 6, 100)), true);
     assertTrue(end.finished());
 
     List<JsonNode> a = metrics(whole);
@@ -190,14 +188,14 @@ class DvaeTrainerTest {
   @Test
   void freshRunRefusesToOverwriteCheckpoints() throws IOException {
     Path out = dir.resolve("run");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new DvaeTrainer(config(out, 1, 100), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new DvaeTrainer(config(out, 1, 100)), false);
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-                    .run(new DvaeTrainer(config(out, 1, 100), QUIET), false));
+                new TrainingLoop(List.of(), StopSignal.manual())
+                    .run(new DvaeTrainer(config(out, 1, 100)), false));
     assertTrue(e.getMessage().contains("--resume"), e.getMessage());
   }
 
@@ -227,9 +225,9 @@ class DvaeTrainerTest {
     List<Long> live = new ArrayList<>();
     NDManager system = root;
     TrainDvaeResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
+        new TrainingLoop(List.of(), StopSignal.manual())
             .onStep(step -> live.add(liveResources(system)))
-            .run(new DvaeTrainer(config(dir.resolve("long"), 120, 1000), QUIET), false);
+            .run(new DvaeTrainer(config(dir.resolve("long"), 120, 1000)), false);
     assertTrue(result.finished());
     // After the optimizer has made its moments (step 1) and EMA its copies (step 2), every later
     // step must free exactly what it made: one leaked array per step would add 100 here.

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReconstructionCheckInTrainingTest {
 
   private static final DvaeConfig MODEL = new DvaeConfig(16, 3, 32, 8, 16, 1, 2);
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
   @TempDir static Path data;
   @TempDir Path dir;
@@ -67,8 +65,8 @@ class ReconstructionCheckInTrainingTest {
         data, "\"synthetic:12,seed=3,size=32\"", "\"seed\": 3, \"held_out_pairs\": []");
     Path out = dir.resolve("run");
     TrainDvaeResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new DvaeTrainer(config(data, out, 2), QUIET), false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new DvaeTrainer(config(data, out, 2)), false);
 
     assertTrue(result.finished());
     assertEquals("", result.reconstructionCheckSkipped());
@@ -97,8 +95,8 @@ class ReconstructionCheckInTrainingTest {
     ShapeData.write(photos, 12, 16);
     HeldOutScenesTest.preparedData(photos, "\"folder:/photos\"", "\"seed\": 0");
     TrainDvaeResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new DvaeTrainer(config(photos, dir.resolve("run"), 1), QUIET), false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new DvaeTrainer(config(photos, dir.resolve("run"), 1)), false);
 
     assertTrue(result.reconstructionCheck().isEmpty());
     assertTrue(

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +69,7 @@ class EvaluationJobTest {
         dvae.resolve(ReconstructionCheckResult.FIGURE),
         png(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB)));
 
-    EvaluationJob.Result result = EvaluationJob.run(config, false, quiet());
+    EvaluationJob.Result result = EvaluationJob.run(config, false);
 
     Path out = result.out();
     for (String file :
@@ -142,8 +141,8 @@ class EvaluationJobTest {
     }
 
     // same inputs, same numbers; an existing report is only replaced on request
-    assertThrows(IllegalStateException.class, () -> EvaluationJob.run(config, false, quiet()));
-    EvaluationJob.Result again = EvaluationJob.run(config, true, quiet());
+    assertThrows(IllegalStateException.class, () -> EvaluationJob.run(config, false));
+    EvaluationJob.Result again = EvaluationJob.run(config, true);
     // the feature moments are merged across bundles in whatever order the runner chooses, so a
     // rerun agrees to float64 rounding, not bit for bit
     assertSameNumbers(metrics.get("sets"), again.metrics().get("sets"), "sets");
@@ -206,8 +205,7 @@ class EvaluationJobTest {
             2,
             dir.resolve("y").toString());
     IllegalArgumentException missing =
-        assertThrows(
-            IllegalArgumentException.class, () -> EvaluationJob.run(noSamples, false, quiet()));
+        assertThrows(IllegalArgumentException.class, () -> EvaluationJob.run(noSamples, false));
     assertTrue(missing.getMessage().contains("dalle sample"), missing.getMessage());
     assertTrue(Files.notExists(dir.resolve("y")));
   }
@@ -290,9 +288,5 @@ class EvaluationJobTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ImageIO.write(image, "png", bytes);
     return bytes.toByteArray();
-  }
-
-  private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream());
   }
 }

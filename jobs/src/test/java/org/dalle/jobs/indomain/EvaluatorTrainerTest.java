@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,6 @@ class EvaluatorTrainerTest {
   private static final EvaluatorConfig MODEL = new EvaluatorConfig(16, List.of(4, 8), 1, 16);
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
   @TempDir static Path data;
   @TempDir Path dir;
@@ -88,8 +86,8 @@ class EvaluatorTrainerTest {
 
     Path out = dir.resolve("run");
     TrainEvaluatorResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new EvaluatorTrainer(config(data, out, 5, 2), QUIET), false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new EvaluatorTrainer(config(data, out, 5, 2)), false);
     assertTrue(result.finished());
     assertEquals(5, result.step());
 
@@ -132,23 +130,23 @@ class EvaluatorTrainerTest {
   @Test
   void resumedRunMatchesTheUninterruptedOneBitForBit() throws IOException {
     Path whole = dir.resolve("whole");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new EvaluatorTrainer(config(data, whole, 6, 100), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new EvaluatorTrainer(config(data, whole, 6, 100)), false);
 
     Path split = dir.resolve("split");
     for (long expected = 1; expected <= 3; expected++) {
       StopSignal stop = StopSignal.manual();
       TrainEvaluatorResult next =
-          new TrainingLoop(List.of(), stop, QUIET)
+          new TrainingLoop(List.of(), stop)
               .onStep(step -> stop.request("test", 3))
-              .run(new EvaluatorTrainer(config(data, split, 6, 100), QUIET), expected > 1);
+              .run(new EvaluatorTrainer(config(data, split, 6, 100)), expected > 1);
       assertFalse(next.finished());
       assertEquals(expected, next.step());
       assertEquals(3, next.exitCode());
     }
     TrainEvaluatorResult end =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new EvaluatorTrainer(config(data, split, 6, 100), QUIET), true);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new EvaluatorTrainer(config(data, split, 6, 100)), true);
     assertTrue(end.finished());
 
     assertEquals(metrics(whole), metrics(split));
@@ -169,14 +167,14 @@ class EvaluatorTrainerTest {
   @Test
   void freshRunRefusesToOverwriteCheckpoints() throws IOException {
     Path out = dir.resolve("run");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new EvaluatorTrainer(config(data, out, 1, 100), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new EvaluatorTrainer(config(data, out, 1, 100)), false);
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-                    .run(new EvaluatorTrainer(config(data, out, 1, 100), QUIET), false));
+                new TrainingLoop(List.of(), StopSignal.manual())
+                    .run(new EvaluatorTrainer(config(data, out, 1, 100)), false));
     assertTrue(e.getMessage().contains("--resume"), e.getMessage());
   }
 
@@ -188,10 +186,8 @@ class EvaluatorTrainerTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-                    .run(
-                        new EvaluatorTrainer(config(photos, dir.resolve("out"), 1, 1), QUIET),
-                        false));
+                new TrainingLoop(List.of(), StopSignal.manual())
+                    .run(new EvaluatorTrainer(config(photos, dir.resolve("out"), 1, 1)), false));
     assertTrue(
         e.getMessage().contains("synthetic dataset's ground-truth attributes"), e.getMessage());
     assertTrue(e.getMessage().contains("0000000000000000"), e.getMessage());

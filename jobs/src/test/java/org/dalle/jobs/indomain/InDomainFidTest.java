@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,11 +57,7 @@ class InDomainFidTest {
         ConfigLoader.load(
             TrainEvaluatorConfig.class, TrainEvaluatorConfig.defaults(), null, settings);
     TrainEvaluatorResult result =
-        new TrainingLoop(
-                List.of(), StopSignal.manual(), new PrintStream(PrintStream.nullOutputStream()))
-            .run(
-                new EvaluatorTrainer(config, new PrintStream(PrintStream.nullOutputStream())),
-                false);
+        new TrainingLoop(List.of(), StopSignal.manual()).run(new EvaluatorTrainer(config), false);
     double colour = result.evaluation().accuracy().get("validation").get("colour");
     assertTrue(colour > 0.4, "validation colour accuracy " + colour + " (chance is 1/8)");
 

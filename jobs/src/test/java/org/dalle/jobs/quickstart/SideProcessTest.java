@@ -44,7 +44,7 @@ class SideProcessTest {
       String tail = side.tail(5);
       assertTrue(tail.contains("does not exist"), tail);
       assertTrue(tail.contains("dalle quickstart"), tail);
-      assertEquals(dir.resolve(SideProcess.LOG), side.log());
+      assertEquals(dir.resolve(SideProcess.LOG_FILE), side.log());
     }
   }
 }

@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.dalle.jobs.logging.ConsoleLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +25,18 @@ class StageChainTest {
 
   private final List<String> ran = new ArrayList<>();
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-  private final StageClock clock =
-      new StageClock(new PrintStream(printed, true, StandardCharsets.UTF_8), () -> 0L);
+  private final StageClock clock = new StageClock(() -> 0L);
+  private ConsoleLog.Redirect console;
+
+  @BeforeEach
+  void captureTheConsole() {
+    console = ConsoleLog.redirectTo(new PrintStream(printed, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreTheConsole() {
+    console.close();
+  }
 
   /** A stage that is complete when {@code complete} holds and returns {@code exit} when run. */
   private Stage stage(String name, boolean complete, int exit) {

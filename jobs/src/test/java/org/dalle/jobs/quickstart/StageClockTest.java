@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.dalle.jobs.logging.ConsoleLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,9 +50,10 @@ class StageClockTest {
   void printsEachStagesTimeAndATableWithTheTotal() throws IOException {
     FakeTime time = new FakeTime();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    StageClock clock =
-        new StageClock(new PrintStream(printed, true, StandardCharsets.UTF_8), () -> time.nanos);
+    StageClock clock = new StageClock(() -> time.nanos);
     time.nanos += SECOND / 2; // loading configs before the first stage counts in the total only
+    ConsoleLog.Redirect console =
+        ConsoleLog.redirectTo(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     clock.begin("1/3 prepare", dir.resolve("data"));
     clock.skip("data/_SUCCESS exists");
@@ -64,6 +66,7 @@ class StageClockTest {
     time.nanos += 3 * SECOND;
     clock.end();
     StageClock.Timings timings = clock.write(dir.resolve(StageClock.FILE));
+    console.close();
 
     assertEquals(new StageClock.StageTime("1/3 prepare", 0.1, true), prepare);
     assertEquals(
@@ -107,7 +110,7 @@ class StageClockTest {
 
   @Test
   void refusesStagesOutOfOrder() {
-    StageClock clock = new StageClock(new PrintStream(new ByteArrayOutputStream()), () -> 0L);
+    StageClock clock = new StageClock(() -> 0L);
     assertThrows(IllegalStateException.class, clock::end);
     assertThrows(IllegalStateException.class, () -> clock.skip("nothing"));
     clock.begin("1/2 prepare", dir);

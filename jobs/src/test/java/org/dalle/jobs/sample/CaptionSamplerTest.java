@@ -18,7 +18,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptionSamplerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
   private static final List<SampleCaption> CAPTIONS =
       List.of(SampleCaption.ofText("A red circle"), new SampleCaption("c-2", "red"));
 
@@ -85,10 +83,10 @@ class CaptionSamplerTest {
   void keepsTheBestKOfNByTheRerankerAndWritesEveryOutput() throws IOException {
     Path all = dir.resolve("all");
     SampleFixtures.Redness scorer = new SampleFixtures.Redness();
-    CaptionSampler.run(config(all, 4, 4, 3, 1), scorer, false, QUIET);
+    CaptionSampler.run(config(all, 4, 4, 3, 1), scorer, false);
     Path best = dir.resolve("best");
     CaptionSampler.Result result =
-        CaptionSampler.run(config(best, 4, 2, 3, 1), new SampleFixtures.Redness(), false, QUIET);
+        CaptionSampler.run(config(best, 4, 2, 3, 1), new SampleFixtures.Redness(), false);
     assertEquals(4, result.images());
     assertEquals(3, scorer.calls, "8 candidates scored in batches of 3");
 
@@ -154,7 +152,7 @@ class CaptionSamplerTest {
     List<Sample> reference = null;
     for (int batch : new int[] {1, 3, 8}) {
       Path out = dir.resolve("b" + batch);
-      CaptionSampler.run(config(out, 4, 3, batch, 7), new SampleFixtures.Redness(), false, QUIET);
+      CaptionSampler.run(config(out, 4, 3, batch, 7), new SampleFixtures.Redness(), false);
       List<Sample> samples = SampleFixtures.readSamples(out.resolve(SampleOutput.SAMPLES));
       if (reference == null) {
         reference = samples;
@@ -163,7 +161,7 @@ class CaptionSamplerTest {
       }
     }
     Path other = dir.resolve("seed8");
-    CaptionSampler.run(config(other, 4, 3, 8, 8), new SampleFixtures.Redness(), false, QUIET);
+    CaptionSampler.run(config(other, 4, 3, 8, 8), new SampleFixtures.Redness(), false);
     assertNotEquals(
         tokens(reference),
         tokens(SampleFixtures.readSamples(other.resolve(SampleOutput.SAMPLES))),
@@ -173,16 +171,14 @@ class CaptionSamplerTest {
     IllegalStateException exists =
         assertThrows(
             IllegalStateException.class,
-            () ->
-                CaptionSampler.run(
-                    config(out, 4, 3, 1, 7), new SampleFixtures.Redness(), false, QUIET));
+            () -> CaptionSampler.run(config(out, 4, 3, 1, 7), new SampleFixtures.Redness(), false));
     assertTrue(exists.getMessage().contains("--overwrite"));
   }
 
   @Test
   void withoutARerankerEveryCandidateIsKeptUnscoredInOrder() throws IOException {
     Path out = dir.resolve("plain");
-    CaptionSampler.run(config(out, 3, 3, 4, 1), null, false, QUIET);
+    CaptionSampler.run(config(out, 3, 3, 4, 1), null, false);
     List<Sample> samples = SampleFixtures.readSamples(out.resolve(SampleOutput.SAMPLES));
     assertEquals(6, samples.size());
     for (int i = 0; i < 6; i++) {
@@ -196,7 +192,7 @@ class CaptionSamplerTest {
         JSON.readTree(out.resolve(SampleOutput.MANIFEST).toFile()).at("/models/reranker").isNull());
     // The unscored candidates are the reranked job's candidates: same seeds, same images.
     Path reranked = dir.resolve("reranked");
-    CaptionSampler.run(config(reranked, 3, 3, 2, 1), new SampleFixtures.Redness(), false, QUIET);
+    CaptionSampler.run(config(reranked, 3, 3, 2, 1), new SampleFixtures.Redness(), false);
     for (Sample s : SampleFixtures.readSamples(reranked.resolve(SampleOutput.SAMPLES))) {
       Sample same = samples.get(3 * CAPTIONS.indexOf(caption(s)) + s.getCandidate());
       assertEquals(same.getImageTokens(), s.getImageTokens());
@@ -205,7 +201,7 @@ class CaptionSamplerTest {
     IllegalArgumentException noReranker =
         assertThrows(
             IllegalArgumentException.class,
-            () -> CaptionSampler.run(config(dir.resolve("x"), 3, 2, 4, 1), null, false, QUIET));
+            () -> CaptionSampler.run(config(dir.resolve("x"), 3, 2, 4, 1), null, false));
     assertTrue(
         noReranker.getMessage().contains("--keep 2 of --candidates 3"), noReranker.getMessage());
     IllegalArgumentException tooMany =
@@ -213,10 +209,7 @@ class CaptionSamplerTest {
             IllegalArgumentException.class,
             () ->
                 CaptionSampler.run(
-                    config(dir.resolve("x"), 3, 4, 4, 1),
-                    new SampleFixtures.Redness(),
-                    false,
-                    QUIET));
+                    config(dir.resolve("x"), 3, 4, 4, 1), new SampleFixtures.Redness(), false));
     assertTrue(tooMany.getMessage().contains("--keep is 4; expected 1..3"), tooMany.getMessage());
     assertFalse(Files.exists(dir.resolve("x")));
   }
@@ -224,7 +217,7 @@ class CaptionSamplerTest {
   @Test
   void prefixImageRowsAreKept() throws IOException {
     Path out = dir.resolve("out");
-    CaptionSampler.run(config(out, 3, 3, 4, 3, prefix.toString(), 2), null, false, QUIET);
+    CaptionSampler.run(config(out, 3, 3, 4, 3, prefix.toString(), 2), null, false);
     long[] expected;
     try (NDManager manager = NDManager.newBaseManager()) {
       DiscreteVae vae = DvaeExport.read(exports.dvae(), manager);
@@ -254,10 +247,7 @@ class CaptionSamplerTest {
             IllegalArgumentException.class,
             () ->
                 CaptionSampler.run(
-                    config(dir.resolve("x"), 3, 3, 4, 3, prefix.toString(), 4),
-                    null,
-                    false,
-                    QUIET));
+                    config(dir.resolve("x"), 3, 3, 4, 3, prefix.toString(), 4), null, false));
     assertTrue(rows.getMessage().contains("--keep-rows is 4"), rows.getMessage());
     assertFalse(Files.exists(dir.resolve("x")));
   }

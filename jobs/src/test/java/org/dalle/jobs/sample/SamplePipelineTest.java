@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Beam variant gives the single-process job's records, and dead-letters bad captions. */
 class SamplePipelineTest {
 
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
   private static final List<SampleCaption> CAPTIONS =
       List.of(
           new SampleCaption("a", "a red circle"),
@@ -70,8 +68,7 @@ class SamplePipelineTest {
             null,
             0),
         new SampleFixtures.Redness(),
-        false,
-        QUIET);
+        false);
     expected = SampleFixtures.readSamples(out.resolve(SampleOutput.SAMPLES));
     assertEquals(9, expected.size());
   }
@@ -143,8 +140,7 @@ class SamplePipelineTest {
             config(avro.toString(), out.toString(), 8),
             SampleFixtures.Redness.FACTORY,
             PipelineOptionsFactory.create(),
-            false,
-            QUIET);
+            false);
     assertEquals(9L, summary.get("images"));
     List<Sample> samples = new ArrayList<>(SampleFixtures.readSamples(out.resolve("samples")));
     samples.sort(Comparator.comparing(Sample::getCaptionId).thenComparing(Sample::getRank));
@@ -163,8 +159,7 @@ class SamplePipelineTest {
                     config(avro.toString(), dir.resolve("x").toString(), 8),
                     null,
                     PipelineOptionsFactory.create(),
-                    false,
-                    QUIET));
+                    false));
     assertTrue(noKeep.getMessage().contains("needs a reranker"), noKeep.getMessage());
     IllegalArgumentException missing =
         assertThrows(
@@ -174,8 +169,7 @@ class SamplePipelineTest {
                     config(dir.resolve("none.jsonl").toString(), dir.resolve("x").toString(), 8),
                     SampleFixtures.Redness.FACTORY,
                     PipelineOptionsFactory.create(),
-                    false,
-                    QUIET));
+                    false));
     assertTrue(missing.getMessage().contains("matches no file"), missing.getMessage());
   }
 

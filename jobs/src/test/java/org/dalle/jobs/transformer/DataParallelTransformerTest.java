@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +42,6 @@ class DataParallelTransformerTest {
 
   private static final int STEPS = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
   @TempDir static Path data;
   static Path tokenizer;
@@ -83,8 +81,8 @@ class DataParallelTransformerTest {
   @Test
   void twoRanksOnHalfBatchesReachTheWeightsOfOneProcessOnWholeBatches() throws Exception {
     Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(one, 8), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(one, 8)), false);
 
     Path two = dir.resolve("two");
     Path yaml = dir.resolve("two.yaml");
@@ -110,8 +108,8 @@ class DataParallelTransformerTest {
     double ema = maxDifference(one, two, Checkpoint.EMA);
     // One process on half batches: what the ranks would reach without the all-reduce.
     Path half = dir.resolve("half");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(half, 4), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(half, 4)), false);
     double unreduced = maxDifference(one, half, Checkpoint.MODEL);
     System.out.printf(
         "data parallel (2 ranks x 4) vs one process (8), after %d updates at lr 3e-3: max |dw| ="
@@ -126,8 +124,8 @@ class DataParallelTransformerTest {
   @Test
   void powerSgdAtFullRankReachesTheWeightsOfUncompressedTraining() throws Exception {
     Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(one, 8), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(one, 8)), false);
     Path compressed = dir.resolve("powersgd");
     Path yaml = dir.resolve("powersgd.yaml");
     Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8)));
@@ -149,8 +147,8 @@ class DataParallelTransformerTest {
   void powerSgdAtRankOneStillLearns() throws Exception {
     long steps = 40;
     Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(one, 8, steps, 100), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(one, 8, steps, 100)), false);
     Path compressed = dir.resolve("rank1");
     Path yaml = dir.resolve("rank1.yaml");
     Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8, steps, 100)));

@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -47,7 +46,6 @@ class TransformerTrainerTest {
   private static final List<String> COMPARED =
       List.of("loss", "text_loss", "image_loss", "grad_norm", "lr", "skipped_updates");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
   @TempDir static Path data;
   static Path tokenizer;
@@ -106,8 +104,8 @@ class TransformerTrainerTest {
   void fewStepsWriteMetricsCheckpointsAndExport() throws IOException {
     Path out = dir.resolve("run");
     TrainTransformerResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new TransformerTrainer(config(out, 5, 2, Precision.FP32), QUIET), false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new TransformerTrainer(config(out, 5, 2, Precision.FP32)), false);
 
     assertTrue(result.finished());
     assertEquals(5, result.step());
@@ -182,10 +180,8 @@ class TransformerTrainerTest {
     more.put("data", tokens.toString());
     more.put("tokenizer", null);
     TrainTransformerResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(
-                new TransformerTrainer(config(out, 1, 1, Precision.FP32, 3e-3, more), QUIET),
-                false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new TransformerTrainer(config(out, 1, 1, Precision.FP32, 3e-3, more)), false);
 
     Checkpoint last = new CheckpointStore(out.resolve("checkpoints"), 2).latest().orElseThrow();
     assertEquals(Files.readString(tokenizer), last.readText(TransformerTrainer.TOKENIZER));
@@ -199,25 +195,23 @@ class TransformerTrainerTest {
   @EnumSource(Precision.class)
   void resumedRunMatchesTheUninterruptedOne(Precision precision) throws IOException {
     Path whole = dir.resolve("whole");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(whole, 6, 100, precision, 0.1), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(whole, 6, 100, precision, 0.1)), false);
 
     Path split = dir.resolve("split");
     for (long expected = 1; expected <= 3; expected++) {
       StopSignal stop = StopSignal.manual();
       TrainTransformerResult part =
-          new TrainingLoop(List.of(), stop, QUIET)
+          new TrainingLoop(List.of(), stop)
               .onStep(step -> stop.request("test", 3))
-              .run(
-                  new TransformerTrainer(config(split, 6, 100, precision, 0.1), QUIET),
-                  expected > 1);
+              .run(new TransformerTrainer(config(split, 6, 100, precision, 0.1)), expected > 1);
       assertFalse(part.finished());
       assertEquals(expected, part.step());
       assertEquals(3, part.exitCode());
     }
     TrainTransformerResult end =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new TransformerTrainer(config(split, 6, 100, precision, 0.1), QUIET), true);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new TransformerTrainer(config(split, 6, 100, precision, 0.1)), true);
     assertTrue(end.finished());
 
     List<JsonNode> a = metrics(whole);
@@ -245,11 +239,11 @@ class TransformerTrainerTest {
   void fp16StepsTrackTheFp32LossAndGrowTheGradientScales() throws IOException {
     Path fp32 = dir.resolve("fp32");
     Path fp16 = dir.resolve("fp16");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(fp32, 3, 100, Precision.FP32), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(fp32, 3, 100, Precision.FP32)), false);
     TrainTransformerResult half =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new TransformerTrainer(config(fp16, 3, 100, Precision.FP16), QUIET), false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new TransformerTrainer(config(fp16, 3, 100, Precision.FP16)), false);
     assertEquals(0, half.skippedUpdates());
     List<JsonNode> a = metrics(fp32);
     List<JsonNode> b = metrics(fp16);
@@ -274,8 +268,8 @@ class TransformerTrainerTest {
     TrainTransformerConfig overflowing =
         config(dir.resolve("overflow"), 3, 100, Precision.FP16, 3e-3, Map.of("replicas", 1 << 20));
     TrainTransformerResult result =
-        new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-            .run(new TransformerTrainer(overflowing, QUIET), false);
+        new TrainingLoop(List.of(), StopSignal.manual())
+            .run(new TransformerTrainer(overflowing), false);
     assertEquals(3, result.skippedUpdates());
     List<JsonNode> lines = metrics(dir.resolve("overflow"));
     double start = Math.pow(2, 33);
@@ -291,15 +285,14 @@ class TransformerTrainerTest {
   @Test
   void freshRunRefusesToOverwriteCheckpoints() throws IOException {
     Path out = dir.resolve("run");
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(out, 1, 100, Precision.FP32), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(out, 1, 100, Precision.FP32)), false);
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-                    .run(
-                        new TransformerTrainer(config(out, 1, 100, Precision.FP32), QUIET), false));
+                new TrainingLoop(List.of(), StopSignal.manual())
+                    .run(new TransformerTrainer(config(out, 1, 100, Precision.FP32)), false));
     assertTrue(e.getMessage().contains("--resume"), e.getMessage());
   }
 

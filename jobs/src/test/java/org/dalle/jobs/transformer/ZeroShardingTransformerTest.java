@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,7 +43,6 @@ class ZeroShardingTransformerTest {
   /** Eight updates with a checkpoint every two: checkpoints gather the sharded state mid-run. */
   private static final long STEPS = 8;
 
-  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
   private static final Pattern MEMORY =
       Pattern.compile(
           "ZeRO stage (\\d) between updates: parameters (\\d+) bytes, gradients (\\d+) bytes,"
@@ -61,8 +59,8 @@ class ZeroShardingTransformerTest {
     System.setProperty("ai.djl.offline", "true");
     tokenizer = data.resolve("tokenizer.json");
     TokenData.write(data, 24, TokenData.writeTokenizer(tokenizer, 24), 8, 4, 16);
-    new TrainingLoop(List.of(), StopSignal.manual(), QUIET)
-        .run(new TransformerTrainer(config(reference.resolve("one")), QUIET), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(reference.resolve("one"))), false);
   }
 
   static TrainTransformerConfig config(Path out) {

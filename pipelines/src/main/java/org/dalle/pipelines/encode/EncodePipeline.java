@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +26,8 @@ import org.dalle.pipelines.prepare.PreparedData;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
 import org.dalle.schemas.TokenizedExample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The encode job: a prepare output's {@code images/*.avro} through {@link EncodeImagesToTokens}, on
@@ -35,6 +36,8 @@ import org.dalle.schemas.TokenizedExample;
  * last: a directory without it is incomplete.
  */
 public final class EncodePipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(EncodePipeline.class);
+
   /** Namespace of the job's Beam counters. */
   public static final String METRICS = "encode";
 
@@ -109,11 +112,9 @@ public final class EncodePipeline {
    *
    * @param overwrite replace a complete output already in {@code config.out()}
    */
-  public static EncodeSummary run(
-      EncodeConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
-    Started started = start(config, options, overwrite, log);
-    started.run.awaitCommit(
-        new PipelineProgress("encode", METRICS, "encoded", started.expected, log));
+  public static EncodeSummary run(EncodeConfig config, PipelineOptions options, boolean overwrite) {
+    Started started = start(config, options, overwrite);
+    started.run.awaitCommit(new PipelineProgress("encode", METRICS, "encoded", started.expected));
     return EncodeSummary.fromCountLines(
         started.run.output().readCommittedLines(COUNTS), started.model.gridSize());
   }
@@ -125,16 +126,14 @@ public final class EncodePipeline {
    *
    * @throws IllegalArgumentException when {@code options} would run the job here
    */
-  public static void launch(
-      EncodeConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+  public static void launch(EncodeConfig config, PipelineOptions options, boolean overwrite) {
     StagedRun.checkCreatesTemplate("encode", options);
-    start(config, options, overwrite, log).run.handOver(log);
+    start(config, options, overwrite).run.handOver();
   }
 
   private record Started(StagedRun run, DvaeConfig model, long expected) {}
 
-  private static Started start(
-      EncodeConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+  private static Started start(EncodeConfig config, PipelineOptions options, boolean overwrite) {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
     long expected = PreparedData.open(config.data()).writtenImages();
@@ -148,16 +147,17 @@ public final class EncodePipeline {
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, model.gridSize(), output, toJson(runManifest(config, model, options)));
-    log.printf(
-        "encode: %d images from %s into %s with the dVAE %s (%dx%d images → %dx%d tokens)%n",
-        expected,
-        config.data(),
-        config.out(),
-        config.dvae(),
-        model.imageSize(),
-        model.imageSize(),
-        model.gridSize(),
-        model.gridSize());
+    LOG.info(
+        String.format(
+            "encode: %d images from %s into %s with the dVAE %s (%dx%d images → %dx%d tokens)",
+            expected,
+            config.data(),
+            config.out(),
+            config.dvae(),
+            model.imageSize(),
+            model.imageSize(),
+            model.gridSize(),
+            model.gridSize()));
     return new Started(StagedRun.start("encode", pipeline, output), model, expected);
   }
 

@@ -1,58 +1,94 @@
 package org.dalle.pipelines.io;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Waits for a pipeline while printing one progress line from its counters: records done, records
- * per second and elapsed time, plus an ETA when the total is known. On a terminal the line is
- * redrawn in place; otherwise a line is printed every 10 seconds.
+ * Waits for a pipeline while showing one progress line from its counters: records done (of the
+ * total, when it is known before the run), the other counters, records per second, elapsed time
+ * and, with a total, the time remaining:
+ *
+ * <pre>
+ *   prepare: 120/2000 read (6.0%), 118 processed | 12.0/s | elapsed 00:00:10 | ETA 00:02:37
+ * </pre>
+ *
+ * On a terminal the line is redrawn in place; in a log a line is printed at once, then every 10
+ * seconds, and at the end ({@link ProgressDisplay}).
  */
 public final class PipelineProgress {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineProgress.class);
+  private static final long LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+  private static final org.joda.time.Duration POLL = org.joda.time.Duration.millis(500);
+
   private final String label;
   private final String namespace;
   private final String doneCounter;
   private final long expectedTotal;
-  private final PrintStream out;
+  private final ProgressDisplay display;
+  private final LongSupplier clock;
 
   /**
-   * @param doneCounter the counter that measures progress
-   * @param expectedTotal total records expected, or 0 when unknown (no ETA then)
+   * @param doneCounter the counter that measures progress, one per record of the total
+   * @param expectedTotal records expected, or 0 when unknown (no percentage or ETA then)
    */
-  public PipelineProgress(
-      String label, String namespace, String doneCounter, long expectedTotal, PrintStream out) {
+  public PipelineProgress(String label, String namespace, String doneCounter, long expectedTotal) {
+    this(
+        label,
+        namespace,
+        doneCounter,
+        expectedTotal,
+        ProgressDisplay.forLog(LOG),
+        System::nanoTime);
+  }
+
+  /**
+   * @param display where the line goes
+   * @param nanoClock a monotonic clock in nanoseconds, {@link System#nanoTime} outside tests
+   */
+  PipelineProgress(
+      String label,
+      String namespace,
+      String doneCounter,
+      long expectedTotal,
+      ProgressDisplay display,
+      LongSupplier nanoClock) {
     this.label = label;
     this.namespace = namespace;
     this.doneCounter = doneCounter;
     this.expectedTotal = expectedTotal;
-    this.out = out;
+    this.display = display;
+    this.clock = nanoClock;
   }
 
   /** Blocks until the pipeline finishes and returns its final state. */
   public PipelineResult.State await(PipelineResult result) {
-    boolean terminal = System.console() != null;
-    long start = System.nanoTime();
-    long lastPrint = 0;
+    long start = clock.getAsLong();
+    long lastShown = 0;
+    boolean shown = false;
     PipelineResult.State state;
-    while ((state = result.waitUntilFinish(org.joda.time.Duration.millis(500))) == null
-        || !state.isTerminal()) {
-      long now = System.nanoTime();
-      if (terminal || now - lastPrint > Duration.ofSeconds(10).toNanos()) {
-        out.print(
-            (terminal ? "\r" : "") + line(counters(result), now - start) + (terminal ? "" : "\n"));
-        out.flush();
-        lastPrint = now;
+    while ((state = result.waitUntilFinish(POLL)) == null || !state.isTerminal()) {
+      long now = clock.getAsLong();
+      if (display.isOn()
+          && (display.redraws() || !shown || now - lastShown >= LOG_INTERVAL_NANOS)) {
+        display.show(line(counters(result), now - start));
+        lastShown = now;
+        shown = true;
       }
     }
-    out.println((terminal ? "\r" : "") + line(counters(result), System.nanoTime() - start));
+    if (display.isOn()) {
+      display.show(line(counters(result), clock.getAsLong() - start));
+      display.end();
+    }
     return state;
   }
 
@@ -65,13 +101,16 @@ public final class PipelineProgress {
       line.append('/').append(expectedTotal);
     }
     line.append(' ').append(doneCounter);
+    if (expectedTotal > 0) {
+      line.append(String.format(Locale.ROOT, " (%.1f%%)", 100.0 * done / expectedTotal));
+    }
     counters.forEach(
         (name, value) -> {
           if (!name.equals(doneCounter) && value > 0) {
             line.append(", ").append(value).append(' ').append(name);
           }
         });
-    line.append(String.format(Locale.ROOT, " | %.1f/s | %s", rate, clock(seconds)));
+    line.append(String.format(Locale.ROOT, " | %.1f/s | elapsed %s", rate, clock(seconds)));
     if (expectedTotal > 0 && rate > 0 && done < expectedTotal) {
       line.append(" | ETA ").append(clock((expectedTotal - done) / rate));
     }

@@ -1,12 +1,13 @@
 package org.dalle.pipelines.io;
 
-import java.io.PrintStream;
 import org.apache.beam.runners.dataflow.DataflowRunner;
 import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A batch pipeline that writes into a {@link StagedOutput} and commits it as its own last step
@@ -16,6 +17,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * to run and commit without this process.
  */
 public final class StagedRun {
+  private static final Logger LOG = LoggerFactory.getLogger(StagedRun.class);
+
   private final String job;
   private final StagedOutput output;
   private final PipelineResult result;
@@ -116,11 +119,13 @@ public final class StagedRun {
    * Leaves the job to the runner that will run it from its template, saying where its output
    * appears. Nothing is removed: the job writes into the staging directory later.
    */
-  public void handOver(PrintStream log) {
-    log.printf(
-        "%s: the job's template is written; the job commits %s when it finishes (%s marks it"
-            + " complete)%n",
-        job, output.finalPath(""), output.markerPath());
+  public void handOver() {
+    LOG.info(
+        "{}: the job's template is written; the job commits {} when it finishes ({} marks it"
+            + " complete)",
+        job,
+        output.finalPath(""),
+        output.markerPath());
   }
 
   /** The finisher's exception when the job refused its output; {@code e} otherwise. */

@@ -3,11 +3,12 @@ package org.dalle.pipelines.prepare;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
@@ -21,8 +22,12 @@ import org.dalle.pipelines.io.CommitStagedOutput;
 import org.dalle.pipelines.io.PipelineProgress;
 import org.dalle.pipelines.io.StagedOutput;
 import org.dalle.pipelines.io.StagedRun;
+import org.dalle.pipelines.sources.ImageSource;
+import org.dalle.pipelines.sources.SourceSpec;
 import org.dalle.schemas.CaptionedImage;
 import org.dalle.schemas.Rejected;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The prepare job: {@link PrepareDataset} plus its sinks, run on any Beam runner. Outputs under
@@ -35,6 +40,7 @@ public final class PreparePipeline {
   public static final String METRICS = "prepare";
 
   public static final String MARKER = "summary.json";
+  private static final Logger LOG = LoggerFactory.getLogger(PreparePipeline.class);
   static final String COUNTS = "counts/counts.tsv";
   static final List<String> OUTPUTS =
       List.of("images", "rejected", "dedup", "counts", "tokenizer.json", "run.json");
@@ -97,9 +103,9 @@ public final class PreparePipeline {
    * @param overwrite replace a complete output already in {@code config.out()}
    */
   public static PrepareSummary run(
-      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
-    StagedRun run = start(config, options, overwrite, log);
-    run.awaitCommit(new PipelineProgress("prepare", METRICS, "processed", 0, log));
+      PrepareConfig config, PipelineOptions options, boolean overwrite) {
+    StagedRun run = start(config, options, overwrite);
+    run.awaitCommit(new PipelineProgress("prepare", METRICS, "read", expectedRecords(config)));
     return PrepareSummary.fromCountLines(run.output().readCommittedLines(COUNTS));
   }
 
@@ -109,21 +115,36 @@ public final class PreparePipeline {
    *
    * @throws IllegalArgumentException when {@code options} would run the job here
    */
-  public static void launch(
-      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+  public static void launch(PrepareConfig config, PipelineOptions options, boolean overwrite) {
     StagedRun.checkCreatesTemplate("prepare", options);
-    start(config, options, overwrite, log).handOver(log);
+    start(config, options, overwrite).handOver();
   }
 
-  private static StagedRun start(
-      PrepareConfig config, PipelineOptions options, boolean overwrite, PrintStream log) {
+  /**
+   * The records the job will read from all its sources, training and evaluation sets alike, or 0
+   * when a source cannot tell before the run ({@link ImageSource#expectedRecords}).
+   */
+  static long expectedRecords(PrepareConfig config) {
+    long total = 0;
+    for (String spec :
+        Stream.concat(config.inputs().stream(), config.dedupAgainst().stream()).toList()) {
+      OptionalLong records = SourceSpec.parse(spec, config.source()).expectedRecords();
+      if (records.isEmpty()) {
+        return 0;
+      }
+      total += records.getAsLong();
+    }
+    return total;
+  }
+
+  private static StagedRun start(PrepareConfig config, PipelineOptions options, boolean overwrite) {
     config.validate();
     FileSystems.setDefaultPipelineOptions(options);
     StagedRun.configureRunner(options);
     StagedOutput output = StagedOutput.begin(config.out(), MARKER, overwrite, OUTPUTS);
     Pipeline pipeline = Pipeline.create(options);
     build(pipeline, config, output, toJson(runManifest(config, options)));
-    log.println("prepare: reading " + String.join(", ", config.inputs()) + " into " + config.out());
+    LOG.info("prepare: reading {} into {}", String.join(", ", config.inputs()), config.out());
     return StagedRun.start("prepare", pipeline, output);
   }
 

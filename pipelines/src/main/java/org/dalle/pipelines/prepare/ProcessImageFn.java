@@ -51,6 +51,8 @@ final class ProcessImageFn extends DoFn<RawExample, CaptionedImage> {
   public void process(@Element RawExample raw, MultiOutputReceiver out) {
     String source = raw.getSource();
     String key = raw.getSourceKey();
+    // One per record of the progress line's total, whether it is kept or rejected.
+    Metrics.counter(PreparePipeline.METRICS, "read").inc();
     try {
       String caption =
           captionRequired

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
@@ -13,6 +14,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.dalle.pipelines.io.InputCounts;
 import org.dalle.schemas.RawExample;
 import org.dalle.schemas.Rejected;
 
@@ -47,6 +49,14 @@ public final class FolderSource extends ImageSource {
   @Override
   public String kind() {
     return KIND;
+  }
+
+  /** The image files under the directory, which {@link #expand} reads one record each from. */
+  @Override
+  public OptionalLong expectedRecords() {
+    return OptionalLong.of(
+        InputCounts.files(
+            DirectoryArgument.withTrailingSlash(directory) + "**", ImageFileNames::isImage));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.dalle.pipelines.sources;
 
+import java.util.OptionalLong;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -24,4 +25,14 @@ public abstract class ImageSource extends PTransform<PBegin, PCollectionTuple> {
    * webdataset.
    */
   public abstract String kind();
+
+  /**
+   * How many records this source will read, when that can be learnt cheaply before the job runs:
+   * the total of the prepare job's progress line, which then shows an ETA. Empty when it cannot
+   * (records inside archives or annotation files); a missing input counts 0, and the job reports
+   * it.
+   */
+  public OptionalLong expectedRecords() {
+    return OptionalLong.empty();
+  }
 }

@@ -1,6 +1,7 @@
 package org.dalle.pipelines.sources;
 
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
@@ -58,6 +59,12 @@ public final class SyntheticSource extends ImageSource {
   @Override
   public String kind() {
     return SyntheticExampleGenerator.SOURCE;
+  }
+
+  /** N of {@code synthetic:N}: every scene is rendered, none is rejected at the source. */
+  @Override
+  public OptionalLong expectedRecords() {
+    return OptionalLong.of(spec.examples());
   }
 
   public SyntheticSpec spec() {

@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -22,6 +23,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.dalle.pipelines.io.InputCounts;
 import org.dalle.pipelines.sources.http.FetchResult;
 import org.dalle.pipelines.sources.http.ImageFetcher;
 import org.dalle.pipelines.sources.http.UrlCaptionRows;
@@ -90,6 +92,18 @@ public final class TsvSource extends ImageSource {
   /** The file path or glob this source reads. */
   public String filepattern() {
     return filepattern;
+  }
+
+  /**
+   * The url–caption rows of the files (headers and malformed lines left out): one pass over the
+   * text before the job fetches anything.
+   */
+  @Override
+  public OptionalLong expectedRecords() {
+    return OptionalLong.of(
+        InputCounts.lines(
+            filepattern,
+            (line, number) -> UrlCaptionRows.parse(line, number) instanceof ParsedRow.Row));
   }
 
   @Override

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The whole encode job, sinks and staged output included, on the Direct runner. */
 class EncodePipelineTest {
-  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
   @TempDir Path dir;
 
   @Test
@@ -55,8 +52,7 @@ class EncodePipelineTest {
         EncodePipeline.run(
             new EncodeConfig(data.toString(), export.toString(), out.toString(), 3, 0),
             direct(),
-            false,
-            QUIET);
+            false);
 
     assertEquals(new EncodeSummary(8, 7, 1, Map.of("encode/wrong_size", 1L), 8), summary);
     JsonNode json = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -94,8 +90,7 @@ class EncodePipelineTest {
                 EncodePipeline.run(
                     new EncodeConfig(data.toString(), export.toString(), out.toString(), 3, 0),
                     direct(),
-                    false,
-                    QUIET));
+                    false));
     assertTrue(again.getMessage().contains("already complete"), again.getMessage());
   }
 
@@ -109,8 +104,7 @@ class EncodePipelineTest {
         new EncodeConfig(data.toString(), export.toString(), dir.resolve("o").toString(), 4, 0);
     IllegalArgumentException incomplete =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> EncodePipeline.run(config, direct(), false, QUIET));
+            IllegalArgumentException.class, () -> EncodePipeline.run(config, direct(), false));
     assertTrue(
         incomplete.getMessage().contains("is not a complete prepare output"),
         incomplete.getMessage());
@@ -125,8 +119,7 @@ class EncodePipelineTest {
             0);
     IllegalArgumentException missing =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> EncodePipeline.run(noModel, direct(), false, QUIET));
+            IllegalArgumentException.class, () -> EncodePipeline.run(noModel, direct(), false));
     assertTrue(missing.getMessage().contains("dvae-config.json"), missing.getMessage());
     assertFalse(Files.exists(dir.resolve("o")), "nothing is written before the checks pass");
   }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * refused its output; a template launch recognised, so that nobody waits for it.
  */
 class StagedRunTest {
-  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
   @TempDir Path dir;
 
   private StagedRun start(Path out, String finisherFails) {
@@ -58,7 +55,7 @@ class StagedRunTest {
   }
 
   private static PipelineProgress progress() {
-    return new PipelineProgress("letters", "letters", "written", 0, QUIET);
+    return new PipelineProgress("letters", "letters", "written", 0);
   }
 
   @Test
