@@ -26,6 +26,7 @@ const SETS = [
   "overlays/gke-v100/jobs",
   "overlays/cpu",
   "overlays/cpu/jobs",
+  "overlays/cpu/jobs-multi-pod",
 ];
 
 // Kinds no package registry publishes a schema for: Argo Events ships its CRDs with

@@ -125,12 +125,18 @@ class KubernetesObjectsTest {
                           rules.toString());
                       // spec.activeDeadlineSeconds bounds the whole Job, retries included; the
                       // pod's bounds one attempt. A deadline no longer than one attempt would
-                      // leave a preempted week-long run no time to resume.
+                      // leave a preempted week-long run no time to resume. The pods of a
+                      // multi-pod Job fail together, each counting against backoffLimit.
+                      int parallelism =
+                          job.getSpec().getParallelism() == null
+                              ? 1
+                              : job.getSpec().getParallelism();
                       assertTrue(
                           job.getSpec().getActiveDeadlineSeconds()
-                              >= (job.getSpec().getBackoffLimit() + 1L)
+                              >= (job.getSpec().getBackoffLimit() / parallelism + 1L)
                                   * pod.getActiveDeadlineSeconds(),
-                          "the Job's deadline must cover backoffLimit + 1 attempts of the pod's");
+                          "the Job's deadline must cover backoffLimit / parallelism + 1 attempts"
+                              + " of the pod's");
                       V1Container dalle = pod.getContainers().get(0);
                       assertEquals("dalle", dalle.getName());
                       assertTrue(
@@ -166,7 +172,12 @@ class KubernetesObjectsTest {
 
   @Test
   void theTransformerJobIsIndexedBehindAHeadlessService() {
-    for (String jobs : List.of("base/jobs", "overlays/gke-v100/jobs", "overlays/cpu/jobs")) {
+    for (String jobs :
+        List.of(
+            "base/jobs",
+            "overlays/gke-v100/jobs",
+            "overlays/cpu/jobs",
+            "overlays/cpu/jobs-multi-pod")) {
       V1Job job =
           strict(find(Rendered.all().get(jobs), "Job", "dalle-train-transformer"), V1Job.class);
       V1Service service =

@@ -28,7 +28,8 @@ final class Rendered {
               "overlays/gke-v100",
               "overlays/gke-v100/jobs",
               "overlays/cpu",
-              "overlays/cpu/jobs")) {
+              "overlays/cpu/jobs",
+              "overlays/cpu/jobs-multi-pod")) {
         try {
           SETS.put(name, Kustomize.render(K8S.resolve(name)));
         } catch (IOException e) {
@@ -40,17 +41,22 @@ final class Rendered {
   }
 
   /**
-   * The set installed beside {@code set}: for the Job templates of {@code X/jobs}, the objects of
-   * {@code X} (the ConfigMap and claims their pods use); otherwise {@code set} itself.
+   * The set installed beside {@code set}: for the Job templates of {@code X/jobs} or {@code
+   * X/jobs-*}, the objects of {@code X} (the ConfigMap, claims and Service their pods use);
+   * otherwise {@code set} itself.
    */
   static List<Manifest> installedWith(String set) {
-    return all()
-        .get(set.endsWith("/jobs") ? set.substring(0, set.length() - "/jobs".length()) : set);
+    return all().get(isJobTemplates(set) ? set.substring(0, set.lastIndexOf("/jobs")) : set);
   }
 
   /** Whether {@code set} is what an operator applies ({@code kubectl apply -k}). */
   static boolean applied(String set) {
-    return set.startsWith("overlays/") && !set.endsWith("/jobs");
+    return set.startsWith("overlays/") && !isJobTemplates(set);
+  }
+
+  /** Whether {@code set} holds Job templates for {@code dalle submit --job}, never applied. */
+  static boolean isJobTemplates(String set) {
+    return set.endsWith("/jobs") || set.contains("/jobs-");
   }
 
   /** (set name, manifest) for every manifest of every set. */

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       EvalFeaturesCommand.class,
       EvaluateCommand.class,
       RerankCurveCommand.class,
+      PlanClusterCommand.class,
       SubmitCommand.class,
       WorkflowCommand.class,
       StatusCommand.class,

@@ -137,6 +137,7 @@ public final class StageJobs {
               + " REGISTRY/dalle-jobs:TAG, or --manifests rendered from an overlay's jobs/"
               + " (kubectl kustomize k8s/overlays/<cluster>/jobs)");
     }
+    checkRanks(base, job, container);
     List<V1EnvVar> env = container.getEnv() == null ? new ArrayList<>() : container.getEnv();
     env.removeIf(v -> v.getName().equals("RUN_NAME"));
     env.add(0, new V1EnvVar().name("RUN_NAME").value(runName));
@@ -149,6 +150,34 @@ public final class StageJobs {
       }
     }
     return job;
+  }
+
+  /**
+   * A data-parallel Job runs one rank per pod: its {@code WORLD_SIZE} must be its completion count
+   * and its parallelism, or the ranks that start wait at the rendezvous for ranks that never do.
+   */
+  static void checkRanks(String name, V1Job job, V1Container container) {
+    if (container.getEnv() == null) {
+      return;
+    }
+    for (V1EnvVar var : container.getEnv()) {
+      if (var.getName().equals("WORLD_SIZE") && var.getValue() != null) {
+        int completions = value(job.getSpec().getCompletions(), 1);
+        int parallelism = value(job.getSpec().getParallelism(), 1);
+        if (!var.getValue().trim().equals(String.valueOf(completions))
+            || parallelism != completions) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "Job %s has WORLD_SIZE %s, completions %d and parallelism %d; expected all three"
+                      + " equal: each rank is one pod",
+                  name, var.getValue(), completions, parallelism));
+        }
+      }
+    }
+  }
+
+  private static int value(Integer value, int absent) {
+    return value == null ? absent : value;
   }
 
   /** Whether {@code image} names a tag or a digest after its repository. */

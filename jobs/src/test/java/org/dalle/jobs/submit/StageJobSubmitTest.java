@@ -251,6 +251,50 @@ class StageJobSubmitTest {
   }
 
   @Test
+  void aWorldSizeThatIsNotTheCompletionCountIsRefusedBeforeAnythingIsCreated() throws Exception {
+    Path rendered = dir.resolve("ranks.yaml");
+    Files.writeString(
+        rendered,
+        String.join(
+            "\n",
+            "apiVersion: batch/v1",
+            "kind: Job",
+            "metadata: {name: dalle-train-transformer}",
+            "spec:",
+            "  completionMode: Indexed",
+            "  completions: 4",
+            "  parallelism: 4",
+            "  template:",
+            "    spec:",
+            "      restartPolicy: Never",
+            "      containers:",
+            "        - name: dalle",
+            "          image: registry.local/dalle-jobs:cpu",
+            "          args: [train-transformer]",
+            "          env: [{name: WORLD_SIZE, value: '2'}]",
+            ""));
+    FakeApiServer.Result result =
+        api.run(
+            "submit",
+            "--job",
+            "train-transformer",
+            "--run-name",
+            "r",
+            "--manifests",
+            rendered.toString(),
+            "--no-wait");
+    assertEquals(2, result.code(), result.out());
+    assertTrue(
+        result
+            .err()
+            .contains(
+                "Job dalle-train-transformer has WORLD_SIZE 2, completions 4 and parallelism 4;"
+                    + " expected all three equal"),
+        result.err());
+    api.server.verify(0, postRequestedFor(urlEqualTo(JOBS)));
+  }
+
+  @Test
   void flagsOfTheOtherModeAreRefused() {
     FakeApiServer.Result noRun = api.run("submit", "--job", "sample");
     assertEquals(2, noRun.code());
