@@ -195,6 +195,29 @@ class ReadmeCommandsTest {
     }
   }
 
+  @Test
+  void everyDocumentTheSourcesPointToExists() throws IOException {
+    Pattern document = Pattern.compile("\\bdocs/[A-Za-z0-9_-]+\\.md\\b");
+    List<String> problems = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(REPO)) {
+      for (Path file :
+          files
+              .filter(Files::isRegularFile)
+              .filter(f -> f.toString().matches(".*/src/main/.*\\.java$|.*\\.ya?ml$"))
+              .filter(f -> !REPO.relativize(f).toString().matches("(runs|target|\\.git)(/.*)?"))
+              .filter(f -> !f.toString().contains("/target/") && !f.toString().contains("node_"))
+              .toList()) {
+        Matcher m = document.matcher(Files.readString(file));
+        while (m.find()) {
+          if (!Files.isRegularFile(REPO.resolve(m.group()))) {
+            problems.add(REPO.relativize(file) + " points to " + m.group() + ", which is gone");
+          }
+        }
+      }
+    }
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
   private static boolean isScript(Path file) {
     return file.getFileName().toString().equals("dalle") || file.toString().endsWith("/.ci/run");
   }
