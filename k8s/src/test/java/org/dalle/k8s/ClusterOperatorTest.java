@@ -346,7 +346,7 @@ class ClusterOperatorTest {
           .forEach(files::add);
     }
     files.add(Rendered.REPO.resolve(".github/workflows/retrain.yml"));
-    files.add(Rendered.REPO.resolve("README.md"));
+    files.addAll(documents());
     for (Path file : files) {
       Matcher m = cited.matcher(Files.readString(file));
       while (m.find()) {
@@ -368,7 +368,7 @@ class ClusterOperatorTest {
     try (Stream<Path> walk = Files.walk(Rendered.K8S.resolve("base"))) {
       walk.filter(p -> p.toString().endsWith(".yaml")).forEach(files::add);
     }
-    files.add(Rendered.REPO.resolve("README.md"));
+    files.addAll(documents());
     for (Path file : files) {
       Matcher m = missing.matcher(Files.readString(file));
       while (m.find()) {
@@ -378,5 +378,15 @@ class ClusterOperatorTest {
             file + " says " + command + " is not in the CLI, but dalle " + command + " exists");
       }
     }
+  }
+
+  /** README.md and the per-command documents under docs/ it links to. */
+  private static List<Path> documents() throws IOException {
+    List<Path> documents = new ArrayList<>();
+    documents.add(Rendered.REPO.resolve("README.md"));
+    try (Stream<Path> docs = Files.list(Rendered.REPO.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
+    }
+    return documents;
   }
 }

@@ -18,10 +18,10 @@ import org.dalle.evaluation.metrics.FeatureMatrix;
 
 /**
  * A feature network loaded from a TorchScript file (DJL, PyTorch engine), such as the FID
- * Inception-v3 ({@code pt_inception-2015-12-05}) exported as the README describes: it takes a batch
- * (N, 3, size, size) of images in [−1, 1] ({@link InceptionPreprocessing}) and returns one feature
- * vector per image, (N, D) or (N, D, 1, 1) — for Inception-v3 the 2048-d pool features. A module
- * that returns a pair (features, logits) also gives class logits for the Inception Score.
+ * Inception-v3 ({@code pt_inception-2015-12-05}) exported as docs/evaluation.md describes: it takes
+ * a batch (N, 3, size, size) of images in [−1, 1] ({@link InceptionPreprocessing}) and returns one
+ * feature vector per image, (N, D) or (N, D, 1, 1) — for Inception-v3 the 2048-d pool features. A
+ * module that returns a pair (features, logits) also gives class logits for the Inception Score.
  */
 public final class TorchScriptFeatureNetwork implements FeatureNetwork {
   private final Model model;
@@ -45,7 +45,9 @@ public final class TorchScriptFeatureNetwork implements FeatureNetwork {
   public static TorchScriptFeatureNetwork load(Path file, int inputSize) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(
-          file.toString(), null, "no TorchScript feature network (see the README to export one)");
+          file.toString(),
+          null,
+          "no TorchScript feature network (docs/evaluation.md explains how to export one)");
     }
     if (inputSize < 1) {
       throw new IllegalArgumentException("input size must be at least 1 but was " + inputSize);

@@ -37,7 +37,7 @@ public final class FidJob {
       throw new IllegalArgumentException(
           (a.kind() == FidInput.Kind.IMAGES ? a.path() : b.path())
               + " is a folder of images; give --features PATH to a TorchScript feature network"
-              + " (the README explains how to export Inception-v3) or to the export directory of"
+              + " (docs/evaluation.md explains how to export Inception-v3) or to the export directory of"
               + " `dalle train-evaluator`");
     }
     List<String> warnings = new ArrayList<>();

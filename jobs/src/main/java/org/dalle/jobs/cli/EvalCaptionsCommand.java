@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Writes the caption file of an evaluation protocol of the paper (section 3.2) and the list of its reference images, under --out: captions.jsonl (one {\"id\", \"caption\", \"image\"} object per line, for dalle sample --captions), reference_images.txt (one image path per line, for dalle eval-features --images list:FILE) and selection.json (settings and counts), written last.",
       "coco30k: --count images (default 30,000) of the validation annotations with at least one caption, chosen by a SHA-256 hash of (--seed, image id), and one caption each, chosen by a hash of (--seed, image id, annotation id); the choice does not depend on the order of the file, and the first k captions of a selection are the selection of k. With --overlap (the prepare stage's dedup/evaluation_overlap.txt), also no_overlap/captions.jsonl and no_overlap/reference_images.txt: the same choice with the images that overlap the training data removed (the paper reports FID with and without them).",
-      "cub: every unique caption (white space collapsed) of the test images of the official split, in image order; every test image is a reference image. With --overlap (of a prepare run with --dedup-against cub:ROOT), also no_overlap/captions.jsonl and no_overlap/reference_images.txt: the same selection from the test images that do not overlap the training data (the paper reports CUB FID with and without them; about 12% of CUB overlapped its training data).",
+      "cub: every unique caption (white space collapsed) of the test images of the official split, in image order; every test image is a reference image. With --overlap (of a prepare run with --dedup-against cub:ROOT), also no_overlap/captions.jsonl and no_overlap/reference_images.txt: the same selection from the test images that do not overlap the training data (the paper reports CUB FID with and without them; about 12%% of CUB overlapped its training data).",
       "synthetic: captions of the embedded synthetic dataset with their scene facts, for the compositional benchmark and dalle rerank-curve: --count scenes of the held-out split (ids heldout-NNN: each holds a (colour, shape) pair training never showed) and --count new scenes of the training split (ids unseen-NNN, scene indices from --first-unseen-index on). Writes captions.jsonl ({\"id\", \"caption\", \"attributes\"} per line) and selection.json; the reference images are the prepared data itself.",
       ""
     })
@@ -147,9 +147,44 @@ public final class EvalCaptionsCommand implements Callable<Integer>, ConfiguredJ
         .validate();
   }
 
+  /**
+   * What {@code --protocol synthetic} writes, checked before any file is: the dataset's seed and
+   * held-out pairs, the scenes per split, the first unseen scene index and the output folder.
+   */
+  record SyntheticSelection(
+      long seed, Set<ColourShape> heldOutPairs, int perSplit, long firstUnseenIndex, Path out) {}
+
+  SyntheticSelection resolveSynthetic() {
+    for (String[] unused :
+        new String[][] {
+          {"--annotations", annotations},
+          {"--images", images},
+          {"--overlap", overlap},
+          {"--cub-root", cubRoot}
+        }) {
+      if (unused[1] != null) {
+        throw new IllegalArgumentException(unused[0] + " is not used by --protocol synthetic");
+      }
+    }
+    if (out.startsWith("gs://")) {
+      throw new IllegalArgumentException(
+          "--protocol synthetic writes a local --out; the file is small, copy it to gs:// after");
+    }
+    int perSplit = count == null ? 64 : count;
+    if (perSplit < 1) {
+      throw new IllegalArgumentException("--count must be at least 1, got " + perSplit);
+    }
+    return new SyntheticSelection(
+        seed,
+        SyntheticVocabulary.resolveHeldOutPairs(heldOutPairs),
+        perSplit,
+        firstUnseenIndex,
+        Path.of(out));
+  }
+
   @Override
   public Object jobConfig() {
-    return resolveConfig();
+    return "synthetic".equals(protocol) ? resolveSynthetic() : resolveConfig();
   }
 
   @Override
@@ -174,27 +209,10 @@ public final class EvalCaptionsCommand implements Callable<Integer>, ConfiguredJ
 
   /** {@code --protocol synthetic}: held-out and unseen training-split scenes with their facts. */
   private int synthetic() throws IOException {
-    for (String[] unused :
-        new String[][] {
-          {"--annotations", annotations},
-          {"--images", images},
-          {"--overlap", overlap},
-          {"--cub-root", cubRoot}
-        }) {
-      if (unused[1] != null) {
-        throw new IllegalArgumentException(unused[0] + " is not used by --protocol synthetic");
-      }
-    }
-    if (out.startsWith("gs://")) {
-      throw new IllegalArgumentException(
-          "--protocol synthetic writes a local --out; the file is small, copy it to gs:// after");
-    }
-    int perSplit = count == null ? 64 : count;
-    if (perSplit < 1) {
-      throw new IllegalArgumentException("--count must be at least 1, got " + perSplit);
-    }
-    Set<ColourShape> pairs = SyntheticVocabulary.resolveHeldOutPairs(heldOutPairs);
-    Path dir = Path.of(out);
+    SyntheticSelection selected = resolveSynthetic();
+    int perSplit = selected.perSplit();
+    Set<ColourShape> pairs = selected.heldOutPairs();
+    Path dir = selected.out();
     Path captions = dir.resolve("captions.jsonl");
     Path selection = dir.resolve("selection.json");
     if (Files.exists(selection) && !overwrite) {

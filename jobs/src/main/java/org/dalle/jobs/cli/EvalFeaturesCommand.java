@@ -45,7 +45,7 @@ public final class EvalFeaturesCommand implements Callable<Integer>, ConfiguredJ
       required = true,
       paramLabel = "SPEC",
       description = {
-        "The feature network: torchscript:PATH[@SIZE], a TorchScript module returning features or (features, logits), inputs resized to SIZE (default 299), e.g. Inception-v3 with the FID weights pt_inception-2015-12-05 exported as the README explains. PATH may be gs://."
+        "The feature network: torchscript:PATH[@SIZE], a TorchScript module returning features or (features, logits), inputs resized to SIZE (default 299), e.g. Inception-v3 with the FID weights pt_inception-2015-12-05 exported as docs/evaluation.md explains. PATH may be gs://."
       })
   String features;
 

@@ -44,7 +44,7 @@ public final class FidCommand implements Callable<Integer>, ConfiguredJob {
       names = "--features",
       paramLabel = "PATH",
       description =
-          "Feature network for folders of images: a TorchScript file, e.g. Inception-v3 with the FID weights pt_inception-2015-12-05 exported as the README explains (2048-d pool features), or the export/ directory of `dalle train-evaluator` (in-domain features of the synthetic scenes; it resizes images to its own input side and ignores --image-size).")
+          "Feature network for folders of images: a TorchScript file, e.g. Inception-v3 with the FID weights pt_inception-2015-12-05 exported as docs/evaluation.md explains (2048-d pool features), or the export/ directory of `dalle train-evaluator` (in-domain features of the synthetic scenes; it resizes images to its own input side and ignores --image-size).")
   Path features;
 
   @Option(

@@ -25,9 +25,9 @@ import org.dalle.schemas.Sample;
  * <p>The (caption, candidate) pairs are drawn {@code batchSize} at a time, across captions. Each
  * pair's draws come from its own seed ({@link CandidateSeeds}: the job's seed, the caption id and
  * the candidate index), so a candidate's tokens do not depend on the batch size or on the captions
- * it shares a batch with, up to the engine's rounding of the logits (see the README). The reranker
- * scores each batch's images with their own captions; a score depends on its image and caption
- * alone. The same code serves the single-process job and every Beam worker.
+ * it shares a batch with, up to the engine's rounding of the logits (see docs/sample.md). The
+ * reranker scores each batch's images with their own captions; a score depends on its image and
+ * caption alone. The same code serves the single-process job and every Beam worker.
  */
 final class RerankingSampler {
 

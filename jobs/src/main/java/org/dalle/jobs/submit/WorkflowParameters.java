@@ -13,13 +13,18 @@ import java.util.regex.Pattern;
  * template lists in its {@code dalle.org/digest-parameters} annotation name an image by digest (a
  * reproducible run cannot use a tag, which can move).
  */
-final class WorkflowParameters {
+public final class WorkflowParameters {
   static final String DIGEST_ANNOTATION = "dalle.org/digest-parameters";
   private static final Pattern DIGEST = Pattern.compile(".+@sha256:[0-9a-f]{64}");
 
   private WorkflowParameters() {}
 
-  static void check(String templateName, JsonNode template, Map<String, String> given) {
+  /**
+   * Fails with a {@link ClusterException} listing every problem of {@code given} against {@code
+   * template} (the WorkflowTemplate's whole tree). Public so the documentation's submit commands
+   * are checked by the rule {@code dalle submit} applies.
+   */
+  public static void check(String templateName, JsonNode template, Map<String, String> given) {
     Map<String, JsonNode> declared = new LinkedHashMap<>();
     template
         .path("spec")

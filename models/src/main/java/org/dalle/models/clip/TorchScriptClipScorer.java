@@ -114,7 +114,7 @@ public final class TorchScriptClipScorer implements ImageTextScorer {
                 + "; it has "
                 + methods
                 + ". Expected a CLIP-style"
-                + " module with encode_image and encode_text (see the README to export one)");
+                + " module with encode_image and encode_text (docs/train-clip.md explains how to export one)");
       }
     }
     Parameter scale = block.getDirectParameters().get("logit_scale");
