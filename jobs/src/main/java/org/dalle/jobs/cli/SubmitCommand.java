@@ -38,7 +38,8 @@ public final class SubmitCommand implements Callable<Integer> {
         required = true,
         paramLabel = "NAME",
         description =
-            "WorkflowTemplate to run: dalle-training, dalle-evaluation or dalle-retraining.")
+            "WorkflowTemplate to run: dalle-training, dalle-evaluation, dalle-retraining or"
+                + " dalle-feature-statistics.")
     String template;
 
     @Option(

@@ -34,6 +34,19 @@ public enum Verbosity {
     return this == NORMAL && isOurs(logger) ? Level.INFO : Level.WARN;
   }
 
+  /**
+   * The command-line flag that asks for this verbosity, for a {@code dalle} child process (the
+   * quickstart's second process, a local workflow's steps): {@code --quiet}, {@code --verbose}, or
+   * none at the normal level.
+   */
+  public java.util.List<String> flags() {
+    return switch (this) {
+      case QUIET -> java.util.List.of("--quiet");
+      case VERBOSE -> java.util.List.of("--verbose");
+      case NORMAL -> java.util.List.of();
+    };
+  }
+
   /** Whether {@code logger} belongs to this project (its messages print without a prefix). */
   static boolean isOurs(String logger) {
     return logger.startsWith("org.dalle.");

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.jobs.logging.ConsoleLog;
 import org.dalle.jobs.train.EngineThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +109,8 @@ public final class SideProcess implements AutoCloseable {
     if (fresh) {
       command.add("--fresh");
     }
+    // The child says as much as this process: --quiet or --verbose carry over.
+    command.addAll(ConsoleLog.verbosity().flags());
     return command;
   }
 

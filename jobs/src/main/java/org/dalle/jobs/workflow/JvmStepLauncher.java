@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dalle.jobs.cli.DalleCommand;
+import org.dalle.jobs.logging.ConsoleLog;
 
 /**
  * Runs each step in a new JVM with this one's Java and class path, as a pod runs the image's {@code
@@ -27,20 +28,7 @@ public final class JvmStepLauncher implements StepLauncher {
 
   @Override
   public int run(List<String> args, Path log) throws IOException, InterruptedException {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.addAll(jvmOptions);
-    command.add("-Dai.djl.offline=true");
-    command.add("-Djava.awt.headless=true");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(DalleCommand.class.getName());
-    command.addAll(args);
+    List<String> command = command(args);
     Process process =
         new ProcessBuilder(command)
             .directory(workdir.toFile())
@@ -55,5 +43,29 @@ public final class JvmStepLauncher implements StepLauncher {
       process.waitFor();
       throw e;
     }
+  }
+
+  /** The step's command line: this JVM's Java and class path, {@code dalle ARGS}. */
+  List<String> command(List<String> args) {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.add("-Dai.djl.offline=true");
+    command.add("-Djava.awt.headless=true");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(DalleCommand.class.getName());
+    command.addAll(args);
+    // The step says as much as the runner: --quiet or --verbose carry over, unless the step's own
+    // arguments choose.
+    if (!args.contains("--quiet") && !args.contains("--verbose")) {
+      command.addAll(ConsoleLog.verbosity().flags());
+    }
+    return command;
   }
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.dalle.jobs.cli.DalleCommand;
+import org.dalle.jobs.cli.LoggingOptionsAccess;
+import org.dalle.jobs.logging.ConsoleLog;
+import org.dalle.jobs.logging.Verbosity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +36,27 @@ class SideProcessTest {
         command.stream().anyMatch(a -> a.startsWith("-agentlib") || a.startsWith("-javaagent")),
         command.toString());
     assertFalse(SideProcess.command(MAIN, dir, false).contains("--fresh"));
+  }
+
+  @Test
+  void theChildSaysAsMuchAsThisProcess() {
+    try {
+      ConsoleLog.setVerbosity(Verbosity.QUIET);
+      List<String> quiet = SideProcess.command(MAIN, dir, false);
+      assertEquals("--quiet", quiet.get(quiet.size() - 1));
+      List<String> childArgs = quiet.subList(quiet.indexOf(MAIN) + 1, quiet.size());
+      assertEquals(
+          Verbosity.QUIET,
+          LoggingOptionsAccess.verbosity(childArgs.toArray(String[]::new)),
+          childArgs.toString());
+      ConsoleLog.setVerbosity(Verbosity.VERBOSE);
+      List<String> verbose = SideProcess.command(MAIN, dir, false);
+      assertEquals("--verbose", verbose.get(verbose.size() - 1));
+    } finally {
+      ConsoleLog.setVerbosity(Verbosity.NORMAL);
+    }
+    List<String> normal = SideProcess.command(MAIN, dir, false);
+    assertFalse(normal.contains("--quiet") || normal.contains("--verbose"), normal.toString());
   }
 
   @Test
