@@ -7,7 +7,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,9 @@ import org.dalle.jobs.train.GradientReducer;
  * <p>Flat, the means run over all ranks. Between machines of L ranks each ({@link
  * NodeLayout#isHierarchical}), as the paper arranges it: the gradients are first averaged plainly
  * over the machine's ranks (node group); each gradient has an owner among the L local ranks ({@link
- * #owners}), which runs the power iteration on it with the means over the ranks of its local rank
- * on every machine (cross group), so each machine sends every gradient once, compressed; then each
- * owner broadcasts its gradients to the other ranks of its machine.
+ * GradientOwners}), which runs the power iteration on it with the means over the ranks of its local
+ * rank on every machine (cross group), so each machine sends every gradient once, compressed; then
+ * each owner broadcasts its gradients to the other ranks of its machine.
  */
 public final class PowerSgd implements GradientReducer {
 
@@ -128,32 +127,6 @@ public final class PowerSgd implements GradientReducer {
         layout.ranksPerNode());
   }
 
-  /**
-   * The local rank that owns each gradient: largest first, each to the local rank with the fewest
-   * elements so far (the lowest on a tie), so the assignment depends only on the sizes and is the
-   * same on every rank.
-   */
-  static int[] owners(long[] sizes, int ranksPerNode) {
-    Integer[] order = new Integer[sizes.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> sizes[a] != sizes[b] ? Long.compare(sizes[b], sizes[a]) : a - b);
-    long[] load = new long[ranksPerNode];
-    int[] owners = new int[sizes.length];
-    for (int i : order) {
-      int least = 0;
-      for (int l = 1; l < ranksPerNode; l++) {
-        if (load[l] < load[least]) {
-          least = l;
-        }
-      }
-      owners[i] = least;
-      load[least] += sizes[i];
-    }
-    return owners;
-  }
-
   private boolean hierarchical() {
     return ranksPerNode > 1;
   }
@@ -186,7 +159,7 @@ public final class PowerSgd implements GradientReducer {
       for (int i = 0; i < sizes.length; i++) {
         sizes[i] = gradients.get(i).getShape().size();
       }
-      int[] owners = owners(sizes, ranksPerNode);
+      int[] owners = GradientOwners.assign(sizes, ranksPerNode);
       List<Integer> matrices = new ArrayList<>();
       List<NDArray> plain = new ArrayList<>();
       for (int i = 0; i < gradients.size(); i++) {

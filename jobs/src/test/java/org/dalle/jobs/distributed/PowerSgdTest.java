@@ -106,12 +106,4 @@ class PowerSgdTest {
           manager.eye(3).toFloatArray(), q.transpose().matMul(q).toFloatArray(), 1e-6f);
     }
   }
-
-  @Test
-  void eachGradientGoesToTheLeastLoadedLocalRankLargestFirst() {
-    long[] sizes = {12, 12, 4, 100, 3};
-    assertArrayEquals(new int[] {1, 1, 1, 0, 1}, PowerSgd.owners(sizes, 2));
-    assertArrayEquals(new int[] {1, 2, 1, 0, 2}, PowerSgd.owners(sizes, 3));
-    assertArrayEquals(new int[] {0, 0, 0, 0, 0}, PowerSgd.owners(sizes, 1));
-  }
 }
