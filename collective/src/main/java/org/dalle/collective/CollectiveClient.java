@@ -40,6 +40,7 @@ public final class CollectiveClient implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(30);
 
   private final Rendezvous rendezvous;
+  private final NodeLayout layout;
   private final CollectiveTimeouts timeouts;
   private final Process helper;
   private final ServerSocketChannel server;
@@ -55,6 +56,7 @@ public final class CollectiveClient implements AutoCloseable {
 
   private CollectiveClient(
       Rendezvous rendezvous,
+      NodeLayout layout,
       CollectiveTimeouts timeouts,
       Process helper,
       ServerSocketChannel server,
@@ -62,6 +64,7 @@ public final class CollectiveClient implements AutoCloseable {
       Path socketFile,
       SharedSegment segment) {
     this.rendezvous = rendezvous;
+    this.layout = layout;
     this.timeouts = timeouts;
     this.helper = helper;
     this.server = server;
@@ -82,6 +85,26 @@ public final class CollectiveClient implements AutoCloseable {
   public static CollectiveClient start(
       Rendezvous rendezvous, CollectiveTimeouts timeouts, HelperCommand command, long segmentBytes)
       throws IOException {
+    return start(
+        rendezvous, NodeLayout.oneMachine(rendezvous.worldSize()), timeouts, command, segmentBytes);
+  }
+
+  /**
+   * {@link #start(Rendezvous, CollectiveTimeouts, HelperCommand, long)} on machines of {@code
+   * layout}: the helper also joins its machine's group and its local rank's group across machines
+   * when the layout is hierarchical ({@link CollectiveGroup}).
+   */
+  public static CollectiveClient start(
+      Rendezvous rendezvous,
+      NodeLayout layout,
+      CollectiveTimeouts timeouts,
+      HelperCommand command,
+      long segmentBytes)
+      throws IOException {
+    if (layout.worldSize() != rendezvous.worldSize()) {
+      throw new IllegalArgumentException(
+          layout + " does not describe the " + rendezvous.worldSize() + " ranks of " + rendezvous);
+    }
     Path dir = SharedSegment.directory();
     String name = "dalle-" + ProcessHandle.current().pid() + "-rank" + rendezvous.rank() + "-";
     String unique = UUID.randomUUID().toString().substring(0, 8);
@@ -99,7 +122,8 @@ public final class CollectiveClient implements AutoCloseable {
               "--master-port", Integer.toString(rendezvous.masterPort()),
               "--socket", socketFile.toString(),
               "--rendezvous-timeout-ms", Long.toString(timeouts.rendezvous().toMillis()),
-              "--collective-timeout-ms", Long.toString(timeouts.collective().toMillis()));
+              "--collective-timeout-ms", Long.toString(timeouts.collective().toMillis()),
+              "--ranks-per-node", Integer.toString(layout.ranksPerNode()));
       helper =
           new ProcessBuilder(command.commandLine(arguments))
               .redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -108,7 +132,8 @@ public final class CollectiveClient implements AutoCloseable {
       SocketChannel channel = accept(server, helper, timeouts.rendezvous(), rendezvous.rank());
       Files.deleteIfExists(socketFile); // connected: the name is no longer needed
       CollectiveClient client =
-          new CollectiveClient(rendezvous, timeouts, helper, server, channel, socketFile, segment);
+          new CollectiveClient(
+              rendezvous, layout, timeouts, helper, server, channel, socketFile, segment);
       client.pending.add(new Pending("joining the process group", timeouts.rendezvous()));
       client.submit(Request.map(segment.file().toString(), segment.bytes()));
       return client;
@@ -156,6 +181,11 @@ public final class CollectiveClient implements AutoCloseable {
 
   public Rendezvous rendezvous() {
     return rendezvous;
+  }
+
+  /** How the ranks lie on machines: the sizes of the node and cross groups. */
+  public NodeLayout layout() {
+    return layout;
   }
 
   /** The segment both processes map; requests name regions of it. */

@@ -4,22 +4,22 @@ package org.dalle.collective;
 public enum CollectiveOp {
   /** Maps the shared-memory segment whose path the request carries. */
   MAP(1),
-  /** Replaces the elements with their sum over all ranks. */
+  /** Replaces the elements with their sum over the ranks of the request's group. */
   ALL_REDUCE_SUM(2),
-  /** Replaces the elements with their mean over all ranks. */
+  /** Replaces the elements with their mean over the ranks of the request's group. */
   ALL_REDUCE_MEAN(3),
-  /** Replaces the elements with those of the root rank. */
+  /** Replaces the elements with those of the root, a rank numbered within the request's group. */
   BROADCAST(4),
   /**
-   * Gathers a region cut into {@code worldSize} equal chunks: afterwards every rank holds every
-   * rank's own chunk (rank r contributes chunk r).
+   * Gathers a region cut into one equal chunk per rank of the group: afterwards every rank holds
+   * every rank's own chunk (the group's rank r contributes chunk r).
    */
   ALL_GATHER(5),
   /** Ends the helper after the reply. */
   CLOSE(6),
   /**
-   * Reduces a region cut into {@code worldSize} equal chunks: afterwards chunk r of rank r holds
-   * the mean over ranks of every rank's chunk r; the other chunks are left undefined.
+   * Reduces a region cut into one equal chunk per rank of the group: afterwards chunk r of the
+   * group's rank r holds the mean over ranks of every rank's chunk r; the others are undefined.
    */
   REDUCE_SCATTER_MEAN(7);
 

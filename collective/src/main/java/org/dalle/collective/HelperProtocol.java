@@ -9,7 +9,8 @@ import java.io.IOException;
  * themselves never cross it: they lie in a shared-memory file that both processes map.
  *
  * <pre>
- *   request  int op, int elementType, long byteOffset, long count, int root, [UTF path: MAP only]
+ *   request  int op, int elementType, long byteOffset, long count, int root, int group,
+ *            [UTF path: MAP only]
  *   reply    int status (0 ok, 1 failed), long nanos, [UTF message: failed only]
  * </pre>
  *
@@ -19,7 +20,8 @@ import java.io.IOException;
  * sends one reply of its own: ok once its process group is up, failed with the reason otherwise.
  * {@code nanos} is the time the helper spent in the collective itself, for the step's breakdown.
  * The region of a request is {@code count} elements of {@code elementType} from {@code byteOffset}
- * of the mapped segment; {@code root} is the source rank of a broadcast.
+ * of the mapped segment; {@code group} the process group it runs on ({@link CollectiveGroup}), and
+ * {@code root} the source rank of a broadcast, numbered within that group.
  */
 public final class HelperProtocol {
 
@@ -32,11 +34,18 @@ public final class HelperProtocol {
    * @param type the element type of the region
    * @param byteOffset where the region starts in the segment, a multiple of the element size
    * @param count elements in the region
-   * @param root the source rank of a broadcast, otherwise 0
+   * @param root the source rank of a broadcast within {@code group}, otherwise 0
+   * @param group the process group the collective runs on
    * @param path the segment file of a {@link CollectiveOp#MAP}, otherwise empty
    */
   public record Request(
-      CollectiveOp op, ElementType type, long byteOffset, long count, int root, String path) {
+      CollectiveOp op,
+      ElementType type,
+      long byteOffset,
+      long count,
+      int root,
+      CollectiveGroup group,
+      String path) {
 
     public Request {
       if (byteOffset < 0 || byteOffset % type.bytes() != 0) {
@@ -51,15 +60,31 @@ public final class HelperProtocol {
       }
     }
 
-    /** A request on the region of {@code count} elements from {@code byteOffset}. */
+    /**
+     * A request on the region of {@code count} elements from {@code byteOffset}, over all ranks.
+     */
     public static Request on(
         CollectiveOp op, ElementType type, long byteOffset, long count, int root) {
-      return new Request(op, type, byteOffset, count, root, "");
+      return on(op, type, byteOffset, count, root, CollectiveGroup.WORLD);
+    }
+
+    /**
+     * A request on the region of {@code count} elements from {@code byteOffset}, in {@code group}.
+     */
+    public static Request on(
+        CollectiveOp op,
+        ElementType type,
+        long byteOffset,
+        long count,
+        int root,
+        CollectiveGroup group) {
+      return new Request(op, type, byteOffset, count, root, group, "");
     }
 
     /** The request that maps {@code bytes} of the file at {@code path}. */
     public static Request map(String path, long bytes) {
-      return new Request(CollectiveOp.MAP, ElementType.FLOAT32, 0, bytes / 4, 0, path);
+      return new Request(
+          CollectiveOp.MAP, ElementType.FLOAT32, 0, bytes / 4, 0, CollectiveGroup.WORLD, path);
     }
 
     /** The region's length in bytes. */
@@ -73,6 +98,7 @@ public final class HelperProtocol {
       out.writeLong(byteOffset);
       out.writeLong(count);
       out.writeInt(root);
+      out.writeInt(group.code());
       if (op == CollectiveOp.MAP) {
         out.writeUTF(path);
       }
@@ -84,8 +110,9 @@ public final class HelperProtocol {
       long offset = in.readLong();
       long count = in.readLong();
       int root = in.readInt();
+      CollectiveGroup group = CollectiveGroup.ofCode(in.readInt());
       String path = op == CollectiveOp.MAP ? in.readUTF() : "";
-      return new Request(op, type, offset, count, root, path);
+      return new Request(op, type, offset, count, root, group, path);
     }
   }
 

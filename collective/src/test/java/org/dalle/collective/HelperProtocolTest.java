@@ -19,7 +19,8 @@ class HelperProtocolTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     Request map = Request.map("/dev/shm/x.seg", 4096);
-    Request broadcast = Request.on(CollectiveOp.BROADCAST, ElementType.FLOAT64, 64, 10, 1);
+    Request broadcast =
+        Request.on(CollectiveOp.BROADCAST, ElementType.FLOAT64, 64, 10, 1, CollectiveGroup.NODE);
     map.writeTo(out);
     broadcast.writeTo(out);
     Reply.success(1234).writeTo(out);

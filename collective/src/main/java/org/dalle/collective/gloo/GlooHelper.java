@@ -21,42 +21,48 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.dalle.collective.CollectiveGroup;
 import org.dalle.collective.CollectiveOp;
 import org.dalle.collective.ElementType;
 import org.dalle.collective.HelperProtocol;
 import org.dalle.collective.HelperProtocol.Reply;
 import org.dalle.collective.HelperProtocol.Request;
+import org.dalle.collective.NodeLayout;
 import org.dalle.collective.Rendezvous;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
  * The collective helper process of one rank (see {@link HelperProtocol}): connects to its trainer's
- * socket, joins the {@link GlooGroup}, maps the trainer's shared-memory segment and runs each
- * request on a tensor that is a view of that segment (no copy on this side). It exits when the
- * trainer closes the socket or asks it to, and after the first failed collective, whose reason it
- * sends back first.
+ * socket, joins its {@link GlooGroup}s (the world's and, when the ranks span several machines of
+ * several ranks each, its machine's and its local rank's across machines), maps the trainer's
+ * shared-memory segment and runs each request on a tensor that is a view of that segment (no copy
+ * on this side). It exits when the trainer closes the socket or asks it to, and after the first
+ * failed collective, whose reason it sends back first.
  *
  * <pre>
  *   GlooHelper --rank R --world-size W --master-addr HOST --master-port P --socket FILE
- *              --rendezvous-timeout-ms MS --collective-timeout-ms MS
+ *              --rendezvous-timeout-ms MS --collective-timeout-ms MS [--ranks-per-node L]
  * </pre>
+ *
+ * Without {@code --ranks-per-node} all ranks are on one machine.
  */
 public final class GlooHelper {
 
-  private final GlooGroup group;
+  private final TCPStore store; // the groups' pairs connected through it; kept as long as they are
+  private final Map<CollectiveGroup, GlooGroup> groups;
   private final int rank;
-  private final int worldSize;
   private Tensor segment; // the whole segment as bytes
   private MappedByteBuffer mapped; // keeps the mapping under segment reachable
 
-  private GlooHelper(GlooGroup group, int rank, int worldSize) {
-    this.group = group;
+  private GlooHelper(TCPStore store, Map<CollectiveGroup, GlooGroup> groups, int rank) {
+    this.store = store;
+    this.groups = groups;
     this.rank = rank;
-    this.worldSize = worldSize;
   }
 
   public static void main(String[] args) throws IOException {
@@ -71,6 +77,12 @@ public final class GlooHelper {
             Integer.parseInt(options.get("--world-size")),
             options.get("--master-addr"),
             Integer.parseInt(options.get("--master-port")));
+    NodeLayout layout =
+        new NodeLayout(
+            rendezvous.worldSize(),
+            Integer.parseInt(
+                options.getOrDefault(
+                    "--ranks-per-node", Integer.toString(rendezvous.worldSize()))));
     SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     channel.connect(UnixDomainSocketAddress.of(options.get("--socket")));
     InputStream rawIn = Channels.newInputStream(channel);
@@ -80,12 +92,12 @@ public final class GlooHelper {
     GlooHelper helper;
     try {
       long t0 = System.nanoTime();
-      GlooGroup group =
-          GlooGroup.join(
-              rendezvous,
-              Long.parseLong(options.get("--rendezvous-timeout-ms")),
-              Long.parseLong(options.get("--collective-timeout-ms")));
-      helper = new GlooHelper(group, rendezvous.rank(), rendezvous.worldSize());
+      TCPStore store =
+          GlooGroup.connect(rendezvous, Long.parseLong(options.get("--rendezvous-timeout-ms")));
+      Map<CollectiveGroup, GlooGroup> groups =
+          GlooGroup.joinAll(
+              store, rendezvous, layout, Long.parseLong(options.get("--collective-timeout-ms")));
+      helper = new GlooHelper(store, groups, rendezvous.rank());
       send(out, Reply.success(System.nanoTime() - t0));
     } catch (RuntimeException | IOException e) {
       send(out, Reply.failure("joining the process group of " + rendezvous + " failed: " + e));
@@ -120,20 +132,21 @@ public final class GlooHelper {
   }
 
   private void run(Request request) throws IOException {
+    GlooGroup group = groups.get(request.group());
     switch (request.op()) {
       case MAP -> map(Path.of(request.path()), request.count() * 4);
       case ALL_REDUCE_SUM -> group.allReduce(view(request), false);
       case ALL_REDUCE_MEAN -> group.allReduce(view(request), true);
       case BROADCAST -> group.broadcast(view(request), request.root());
       case ALL_GATHER -> {
-        long chunk = chunk(request);
+        long chunk = chunk(request, group);
         Tensor whole = view(request);
-        group.allGather(whole, whole.narrow(0, rank * chunk, chunk).clone());
+        group.allGather(whole, whole.narrow(0, group.rank() * chunk, chunk).clone());
       }
       case REDUCE_SCATTER_MEAN -> {
-        long chunk = chunk(request);
+        long chunk = chunk(request, group);
         Tensor whole = view(request);
-        Tensor mine = whole.narrow(0, rank * chunk, chunk);
+        Tensor mine = whole.narrow(0, group.rank() * chunk, chunk);
         // Into a separate tensor: the input must stay intact while the collective reads it.
         Tensor reduced = torch.empty_like(mine);
         group.reduceScatter(reduced, whole, true);
@@ -143,13 +156,13 @@ public final class GlooHelper {
     }
   }
 
-  /** Elements per rank of a region that {@code request} cuts into worldSize chunks. */
-  private long chunk(Request request) {
-    if (request.count() % worldSize != 0) {
+  /** Elements per rank of a region that {@code request} cuts into one chunk per rank of group. */
+  private static long chunk(Request request, GlooGroup group) {
+    if (request.count() % group.size() != 0) {
       throw new IllegalArgumentException(
-          request.op() + " of " + request.count() + " elements over " + worldSize + " ranks");
+          request.op() + " of " + request.count() + " elements over " + group.size() + " ranks");
     }
-    return request.count() / worldSize;
+    return request.count() / group.size();
   }
 
   /** Maps the trainer's segment; the mapping lives as long as this process. */

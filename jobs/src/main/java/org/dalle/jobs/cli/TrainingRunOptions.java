@@ -34,8 +34,8 @@ final class TrainingRunOptions {
       description =
           "Continue exactly from the latest checkpoint in --out (a fresh start if there is none)."
               + " Refused when the resolved config differs from the checkpoint's (the message"
-              + " names the changed keys); out, threads, checkpoint_every, keep_checkpoints and"
-              + " zero_stage may change.")
+              + " names the changed keys); out, threads, checkpoint_every, keep_checkpoints,"
+              + " zero_stage and ranks_per_node may change.")
   boolean resume;
 
   @Option(
@@ -59,6 +59,17 @@ final class TrainingRunOptions {
               + " and the EMA, 2 also the averaged gradients, 3 also the parameters between"
               + " updates; 0 (the default) keeps all of it on every rank.")
   Integer zeroStage;
+
+  @Option(
+      names = "--ranks-per-node",
+      paramLabel = "L",
+      description =
+          "With several ranks, how many consecutive ranks share a machine: rank r is on machine"
+              + " r / L. With PowerSGD (DALLE_POWERSGD_RANK) and 1 < L < the world size, gradients"
+              + " are averaged plainly inside a machine and compressed only between machines, as"
+              + " in the paper. L must divide the world size; default torchrun's LOCAL_WORLD_SIZE,"
+              + " else all ranks on one machine (--nproc N sets it to N).")
+  Integer ranksPerNode;
 
   /** How the run treats existing checkpoints, from --resume and --allow-config-change. */
   ResumeMode mode() {
@@ -96,12 +107,14 @@ final class TrainingRunOptions {
   }
 
   /**
-   * The given flags as config overrides: checkpoint_every, keep_checkpoints, threads, zero_stage.
+   * The given flags as config overrides: checkpoint_every, keep_checkpoints, threads, zero_stage,
+   * ranks_per_node.
    */
   void putOverrides(Map<String, Object> overrides) {
     put(overrides, "checkpoint_every", checkpointEvery);
     put(overrides, "keep_checkpoints", keepCheckpoints);
     put(overrides, "threads", threads);
     put(overrides, "zero_stage", zeroStage);
+    put(overrides, "ranks_per_node", ranksPerNode);
   }
 }

@@ -54,7 +54,7 @@ public record TrainClipConfig(
     return new TrainClipConfig(
         "",
         ClipConfig.tiny().withTextVocabSize(0),
-        new TrainingSettings("", 64, 1_000, 200, 2, 0, 0, 0),
+        new TrainingSettings("", 64, 1_000, 200, 2, 0, 0, 0, 0),
         5e-4,
         1e-5,
         100,

@@ -13,11 +13,13 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.dalle.collective.CollectiveClient;
+import org.dalle.collective.CollectiveGroup;
 import org.dalle.collective.CollectiveOp;
 import org.dalle.collective.CollectiveTimeouts;
 import org.dalle.collective.ElementType;
 import org.dalle.collective.HelperCommand;
 import org.dalle.collective.HelperProtocol.Request;
+import org.dalle.collective.NodeLayout;
 import org.dalle.collective.Rendezvous;
 import org.dalle.jobs.train.GradientReducer;
 import org.slf4j.Logger;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * memcpy}. The segment holds a small scratch area (figures, as float64) and {@value #SLOTS} bucket
  * slots: while the helper reduces bucket k, this process copies bucket k + 1 into the other slot.
  */
-public final class DataParallel implements GradientReducer, AutoCloseable {
+public final class DataParallel implements GradientReducer, GroupCollectives, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataParallel.class);
 
   /** Environment variable: bucket size in MiB (default 16). */
@@ -67,12 +69,28 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
   public static DataParallel start(
       Rendezvous rendezvous, CollectiveTimeouts timeouts, HelperCommand command, long bucketBytes)
       throws IOException {
+    return start(
+        rendezvous, NodeLayout.oneMachine(rendezvous.worldSize()), timeouts, command, bucketBytes);
+  }
+
+  /**
+   * {@link #start(Rendezvous, CollectiveTimeouts, HelperCommand, long)} for ranks on machines of
+   * {@code layout}: the helper also joins the node and cross groups of a hierarchical layout.
+   */
+  public static DataParallel start(
+      Rendezvous rendezvous,
+      NodeLayout layout,
+      CollectiveTimeouts timeouts,
+      HelperCommand command,
+      long bucketBytes)
+      throws IOException {
     if (bucketBytes <= 0 || bucketBytes % 8 != 0) {
       throw new IllegalArgumentException(
           "bucket of " + bucketBytes + " bytes; expected a positive multiple of 8");
     }
     CollectiveClient client =
-        CollectiveClient.start(rendezvous, timeouts, command, SCRATCH_BYTES + SLOTS * bucketBytes);
+        CollectiveClient.start(
+            rendezvous, layout, timeouts, command, SCRATCH_BYTES + SLOTS * bucketBytes);
     return new DataParallel(client, bucketBytes);
   }
 
@@ -84,6 +102,11 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
   @Override
   public int worldSize() {
     return client.rendezvous().worldSize();
+  }
+
+  /** How the ranks lie on machines. */
+  public NodeLayout layout() {
+    return client.layout();
   }
 
   @Override
@@ -100,7 +123,8 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
         gradients.add(memoryOf(weight.getGradient()));
         reducedBytes += gradients.get(gradients.size() - 1).capacity();
       }
-      collectiveNanos += transfer(gradients, CollectiveOp.ALL_REDUCE_MEAN, true);
+      collectiveNanos +=
+          transfer(gradients, CollectiveOp.ALL_REDUCE_MEAN, 0, CollectiveGroup.WORLD, true);
     }
     reductions++;
     reduceNanos += System.nanoTime() - t0;
@@ -111,11 +135,26 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
    * arrays on the CPU, the same shapes in the same order on every rank.
    */
   void allReduceMean(List<NDArray> arrays) {
+    allReduceMean(arrays, CollectiveGroup.WORLD);
+  }
+
+  @Override
+  public void allReduceMean(List<NDArray> arrays, CollectiveGroup group) {
+    collectiveNanos += transfer(memoryOf(arrays), CollectiveOp.ALL_REDUCE_MEAN, 0, group, true);
+  }
+
+  @Override
+  public void broadcast(List<NDArray> arrays, int root, CollectiveGroup group) {
+    boolean receives = layout().rankIn(group, rank()) != root;
+    collectiveNanos += transfer(memoryOf(arrays), CollectiveOp.BROADCAST, root, group, receives);
+  }
+
+  private static List<ByteBuffer> memoryOf(List<NDArray> arrays) {
     List<ByteBuffer> memory = new ArrayList<>(arrays.size());
     for (NDArray array : arrays) {
       memory.add(memoryOf(array));
     }
-    collectiveNanos += transfer(memory, CollectiveOp.ALL_REDUCE_MEAN, true);
+    return memory;
   }
 
   /** The flat collectives of sharded training, on this rank's bucket slots. */
@@ -129,7 +168,7 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
     for (NDArray weight : arrays(parameters, false)) {
       values.add(memoryOf(weight));
     }
-    transfer(values, CollectiveOp.BROADCAST, rank() != 0);
+    transfer(values, CollectiveOp.BROADCAST, 0, CollectiveGroup.WORLD, rank() != 0);
   }
 
   @Override
@@ -148,10 +187,13 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
   /**
    * Runs {@code op} over the arrays bucket by bucket, two slots in flight.
    *
+   * @param root the source of a broadcast, numbered within {@code group}
+   * @param group the process group the collective runs on
    * @param copyBack whether the reduced bytes go back into the arrays
    * @return nanoseconds the helper spent in collectives
    */
-  private long transfer(List<ByteBuffer> arrays, CollectiveOp op, boolean copyBack) {
+  private long transfer(
+      List<ByteBuffer> arrays, CollectiveOp op, int root, CollectiveGroup group, boolean copyBack) {
     long[] sizes = new long[arrays.size()];
     for (int i = 0; i < sizes.length; i++) {
       sizes[i] = arrays.get(i).capacity();
@@ -172,7 +214,7 @@ public final class DataParallel implements GradientReducer, AutoCloseable {
             .put(arrays.get(piece.array()).slice((int) piece.arrayOffset(), (int) piece.bytes()));
       }
       copyNanos += System.nanoTime() - t0;
-      client.submit(Request.on(op, ElementType.FLOAT32, slot(k), bucket.bytes() / 4, 0));
+      client.submit(Request.on(op, ElementType.FLOAT32, slot(k), bucket.bytes() / 4, root, group));
     }
     for (int k = Math.max(0, buckets.size() - SLOTS); k < buckets.size(); k++) {
       nanos += client.await();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.dalle.collective.NodeLayout;
 import org.dalle.collective.Rendezvous;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +19,12 @@ import sun.misc.Signal;
 /**
  * {@code --nproc N}: runs a training command as N processes on this machine that rendezvous on
  * loopback, like {@code torchrun --standalone}. Each child is this JVM's command line with the same
- * arguments less {@code --nproc}, and {@code RANK}, {@code WORLD_SIZE}, {@code MASTER_ADDR} and
- * {@code MASTER_PORT} set; without {@code --threads}, each gets an equal share of the cores. Rank 0
- * writes to this console; rank r writes to {@code OUT/ranks/rank-r.log}. When a rank fails, the
- * others fail on their own at their next collective; any still running after a grace period are
- * ended, and the first failure's exit code is returned.
+ * arguments less {@code --nproc}, and {@code RANK}, {@code WORLD_SIZE}, {@code MASTER_ADDR}, {@code
+ * MASTER_PORT} and {@code LOCAL_WORLD_SIZE} (N: one machine, unless {@code --ranks-per-node} says
+ * otherwise) set; without {@code --threads}, each gets an equal share of the cores. Rank 0 writes
+ * to this console; rank r writes to {@code OUT/ranks/rank-r.log}. When a rank fails, the others
+ * fail on their own at their next collective; any still running after a grace period are ended, and
+ * the first failure's exit code is returned.
  */
 public final class LocalRanks {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRanks.class);
@@ -94,6 +96,7 @@ public final class LocalRanks {
         Map<String, String> env = builder.environment();
         env.put(Rendezvous.RANK, Integer.toString(rank));
         env.put("LOCAL_RANK", Integer.toString(rank));
+        env.put(NodeLayout.LOCAL_WORLD_SIZE, Integer.toString(nproc));
         env.put(Rendezvous.WORLD_SIZE, Integer.toString(nproc));
         env.put(Rendezvous.MASTER_ADDR, "127.0.0.1");
         env.put(Rendezvous.MASTER_PORT, Integer.toString(port));

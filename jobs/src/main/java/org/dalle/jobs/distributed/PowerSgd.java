@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.dalle.collective.CollectiveGroup;
+import org.dalle.collective.NodeLayout;
 import org.dalle.jobs.train.GradientReducer;
 
 /**
@@ -28,6 +30,13 @@ import org.dalle.jobs.train.GradientReducer;
  * equals the uncompressed all-reduce up to rounding. Gradients of one axis (biases, gains) are
  * all-reduced uncompressed. The error and Q stay in memory, not in checkpoints: a resumed run
  * starts its error feedback from zero.
+ *
+ * <p>Flat, the means run over all ranks. Between machines of L ranks each ({@link
+ * NodeLayout#isHierarchical}), as the paper arranges it: the gradients are first averaged plainly
+ * over the machine's ranks (node group); each gradient has an owner among the L local ranks ({@link
+ * GradientOwners}), which runs the power iteration on it with the means over the ranks of its local
+ * rank on every machine (cross group), so each machine sends every gradient once, compressed; then
+ * each owner broadcasts its gradients to the other ranks of its machine.
  */
 public final class PowerSgd implements GradientReducer {
 
@@ -35,31 +44,91 @@ public final class PowerSgd implements GradientReducer {
   interface ArrayMean extends Consumer<List<NDArray>> {}
 
   private final GradientReducer ranks;
-  private final ArrayMean mean;
+  private final GroupCollectives collectives;
   private final int rank;
+  private final int localRank;
+  private final int ranksPerNode;
   private final NDManager state = NDManager.newBaseManager();
   private final Map<String, NDArray> errors = new HashMap<>();
   private final Map<String, NDArray> qs = new HashMap<>();
+  private long reductions;
   private long sentFloats;
+  private long ownSentFloats;
   private long uncompressedFloats;
 
   /**
+   * Flat PowerSGD: every mean over all ranks.
+   *
    * @param ranks where this process stands, the broadcast and the figures' mean
    * @param mean the all-reduce of P, Q and the uncompressed gradients
    * @param rank the approximation rank k, at least 1
    */
   PowerSgd(GradientReducer ranks, ArrayMean mean, int rank) {
+    this(
+        ranks,
+        new GroupCollectives() {
+          @Override
+          public void allReduceMean(List<NDArray> arrays, CollectiveGroup group) {
+            mean.accept(arrays);
+          }
+
+          @Override
+          public void broadcast(List<NDArray> arrays, int root, CollectiveGroup group) {
+            throw new UnsupportedOperationException("flat PowerSGD broadcasts nothing");
+          }
+        },
+        rank,
+        0,
+        1);
+  }
+
+  /**
+   * @param collectives the means and broadcasts, on the world group when {@code ranksPerNode} is 1,
+   *     on the node and cross groups otherwise
+   * @param localRank this rank's number on its machine
+   * @param ranksPerNode L: 1 for flat PowerSGD over all ranks, else the ranks of a machine
+   */
+  private PowerSgd(
+      GradientReducer ranks,
+      GroupCollectives collectives,
+      int rank,
+      int localRank,
+      int ranksPerNode) {
     if (rank < 1) {
       throw new IllegalArgumentException("PowerSGD rank " + rank + "; expected at least 1");
     }
     this.ranks = ranks;
-    this.mean = mean;
+    this.collectives = collectives;
     this.rank = rank;
+    this.localRank = localRank;
+    this.ranksPerNode = ranksPerNode;
   }
 
-  /** PowerSGD at {@code rank} over the ranks of {@code dataParallel}. */
+  /** PowerSGD at {@code rank} over all the ranks of {@code dataParallel}. */
   public static PowerSgd over(DataParallel dataParallel, int rank) {
     return new PowerSgd(dataParallel, dataParallel::allReduceMean, rank);
+  }
+
+  /**
+   * PowerSGD at {@code rank} between the machines of {@code dataParallel}'s layout, which must be
+   * hierarchical: a plain mean inside each machine, compression only between machines.
+   */
+  public static PowerSgd betweenMachines(DataParallel dataParallel, int rank) {
+    NodeLayout layout = dataParallel.layout();
+    if (!layout.isHierarchical()) {
+      throw new IllegalArgumentException(
+          layout + " has no machines of several ranks; use PowerSgd.over for flat PowerSGD");
+    }
+    return new PowerSgd(
+        dataParallel,
+        dataParallel,
+        rank,
+        layout.localRank(dataParallel.rank()),
+        layout.ranksPerNode());
+  }
+
+  private boolean hierarchical() {
+    return ranksPerNode > 1;
   }
 
   @Override
@@ -81,59 +150,133 @@ public final class PowerSgd implements GradientReducer {
         weight.tempAttach(scope);
         gradients.add(weight.getGradient());
       }
+      CollectiveGroup between = CollectiveGroup.WORLD;
+      if (hierarchical()) {
+        collectives.allReduceMean(gradients, CollectiveGroup.NODE);
+        between = CollectiveGroup.CROSS;
+      }
+      long[] sizes = new long[gradients.size()];
+      for (int i = 0; i < sizes.length; i++) {
+        sizes[i] = gradients.get(i).getShape().size();
+      }
+      int[] owners = GradientOwners.assign(sizes, ranksPerNode);
       List<Integer> matrices = new ArrayList<>();
       List<NDArray> plain = new ArrayList<>();
       for (int i = 0; i < gradients.size(); i++) {
-        Shape shape = gradients.get(i).getShape();
-        if (shape.dimension() >= 2) {
+        long sent = sentFloats(gradients.get(i).getShape());
+        sentFloats += sent;
+        uncompressedFloats += sizes[i];
+        if (owners[i] != localRank) {
+          continue;
+        }
+        ownSentFloats += sent;
+        if (gradients.get(i).getShape().dimension() >= 2) {
           matrices.add(i);
         } else {
           plain.add(gradients.get(i));
         }
-        uncompressedFloats += shape.size();
       }
-      // M' = M + e, and P = M' Q for every matrix; then one all-reduce for all P and the rest.
-      List<NDArray> corrected = new ArrayList<>();
-      List<NDArray> ps = new ArrayList<>();
-      for (int i : matrices) {
-        NDArray gradient = gradients.get(i);
-        long n = gradient.getShape().get(0);
-        long m = gradient.getShape().size() / n;
-        int k = (int) Math.min(rank, Math.min(n, m));
-        String name = names.get(i);
-        NDArray matrix = gradient.reshape(n, m);
-        NDArray error = errors.get(name);
-        NDArray withError = error == null ? matrix.duplicate() : matrix.add(error);
-        corrected.add(withError);
-        ps.add(withError.matMul(q(name, m, k, scope)));
+      compress(names, gradients, matrices, plain, between, scope);
+      if (hierarchical()) {
+        for (int owner = 0; owner < ranksPerNode; owner++) {
+          List<NDArray> owned = new ArrayList<>();
+          for (int i = 0; i < gradients.size(); i++) {
+            if (owners[i] == owner) {
+              owned.add(gradients.get(i));
+            }
+          }
+          collectives.broadcast(owned, owner, CollectiveGroup.NODE);
+        }
       }
-      List<NDArray> firstRound = new ArrayList<>(ps);
-      firstRound.addAll(plain);
-      mean.accept(firstRound);
-      List<NDArray> newQs = new ArrayList<>();
-      for (int j = 0; j < matrices.size(); j++) {
-        NDArray p = orthonormalColumns(ps.get(j), scope);
-        ps.set(j, p);
-        newQs.add(corrected.get(j).transpose().matMul(p));
-      }
-      mean.accept(newQs);
-      for (int j = 0; j < matrices.size(); j++) {
-        int i = matrices.get(j);
-        NDArray approximation = ps.get(j).matMul(newQs.get(j).transpose());
-        keep(errors, names.get(i), corrected.get(j).sub(approximation));
-        keep(qs, names.get(i), newQs.get(j));
-        DataParallel.memoryOf(gradients.get(i)).put(DataParallel.memoryOf(approximation));
-        sentFloats += ps.get(j).getShape().size() + newQs.get(j).getShape().size();
-      }
-      for (NDArray array : plain) {
-        sentFloats += array.getShape().size();
-      }
+    }
+    reductions++;
+  }
+
+  /**
+   * One power iteration on each of {@code matrices} (indices into {@code gradients}) and the plain
+   * mean of the {@code plain} gradients, all over {@code group}; the gradients are replaced by
+   * their averaged approximations.
+   */
+  private void compress(
+      List<String> names,
+      List<NDArray> gradients,
+      List<Integer> matrices,
+      List<NDArray> plain,
+      CollectiveGroup group,
+      NDManager scope) {
+    // M' = M + e, and P = M' Q for every matrix; then one all-reduce for all P and the rest.
+    List<NDArray> corrected = new ArrayList<>();
+    List<NDArray> ps = new ArrayList<>();
+    for (int i : matrices) {
+      NDArray gradient = gradients.get(i);
+      long n = gradient.getShape().get(0);
+      long m = gradient.getShape().size() / n;
+      int k = (int) Math.min(rank, Math.min(n, m));
+      String name = names.get(i);
+      NDArray matrix = gradient.reshape(n, m);
+      NDArray error = errors.get(name);
+      NDArray withError = error == null ? matrix.duplicate() : matrix.add(error);
+      corrected.add(withError);
+      ps.add(withError.matMul(q(name, m, k, scope)));
+    }
+    List<NDArray> firstRound = new ArrayList<>(ps);
+    firstRound.addAll(plain);
+    collectives.allReduceMean(firstRound, group);
+    List<NDArray> newQs = new ArrayList<>();
+    for (int j = 0; j < matrices.size(); j++) {
+      NDArray p = orthonormalColumns(ps.get(j), scope);
+      ps.set(j, p);
+      newQs.add(corrected.get(j).transpose().matMul(p));
+    }
+    collectives.allReduceMean(newQs, group);
+    for (int j = 0; j < matrices.size(); j++) {
+      int i = matrices.get(j);
+      NDArray approximation = ps.get(j).matMul(newQs.get(j).transpose());
+      keep(errors, names.get(i), corrected.get(j).sub(approximation));
+      keep(qs, names.get(i), newQs.get(j));
+      DataParallel.memoryOf(gradients.get(i)).put(DataParallel.memoryOf(approximation));
     }
   }
 
-  /** The fraction of gradient elements not sent, over all reductions so far. */
+  /** The elements a gradient of {@code shape} costs on the wire: P and Q, or itself. */
+  private long sentFloats(Shape shape) {
+    if (shape.dimension() < 2) {
+      return shape.size();
+    }
+    long n = shape.get(0);
+    long m = shape.size() / n;
+    long k = Math.min(rank, Math.min(n, m));
+    return (n + m) * k;
+  }
+
+  /**
+   * The fraction of gradient elements not sent, over all reductions so far; between machines, of
+   * the elements each machine sends to the others.
+   */
   public double compression() {
     return uncompressedFloats == 0 ? 0 : 1 - (double) sentFloats / uncompressedFloats;
+  }
+
+  /** What was sent, for the log: per update, and between machines this rank's share of it. */
+  public String summary() {
+    if (reductions == 0) {
+      return "PowerSGD: no gradients reduced";
+    }
+    if (!hierarchical()) {
+      return String.format(
+          "PowerSGD: %.1f%% of the gradient elements not sent (%d floats per update instead of"
+              + " %d)",
+          100 * compression(), sentFloats / reductions, uncompressedFloats / reductions);
+    }
+    return String.format(
+        "PowerSGD between machines: each machine sends %d floats per update instead of %d"
+            + " uncompressed, %.1f%% not sent; this rank (local rank %d of %d) sends %d of them",
+        sentFloats / reductions,
+        uncompressedFloats / reductions,
+        100 * compression(),
+        localRank,
+        ranksPerNode,
+        ownSentFloats / reductions);
   }
 
   /** The error this rank carries for parameter {@code name}, flattened; empty before any step. */

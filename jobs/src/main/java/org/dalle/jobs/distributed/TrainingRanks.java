@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 import org.dalle.collective.CollectiveTimeouts;
 import org.dalle.collective.HelperCommand;
+import org.dalle.collective.NodeLayout;
 import org.dalle.collective.Rendezvous;
 import org.dalle.jobs.train.GradientReducer;
 import org.dalle.jobs.train.StateSharding;
@@ -42,9 +43,11 @@ public final class TrainingRanks implements AutoCloseable {
    * helper starts now and joins the others in the background.
    *
    * @param zeroStage how the ranks shard the training state ({@link ZeroSharding})
+   * @param ranksPerNode ranks per machine, or 0 for {@code LOCAL_WORLD_SIZE} or else one machine
+   *     ({@link NodeLayout#resolve})
    */
-  public static TrainingRanks fromEnvironment(Map<String, String> env, int zeroStage)
-      throws IOException {
+  public static TrainingRanks fromEnvironment(
+      Map<String, String> env, int zeroStage, int ranksPerNode) throws IOException {
     Rendezvous rendezvous = Rendezvous.fromEnvironment(env);
     if (!rendezvous.isDistributed()) {
       if (zeroStage > 0) {
@@ -52,6 +55,7 @@ public final class TrainingRanks implements AutoCloseable {
       }
       return alone();
     }
+    NodeLayout layout = NodeLayout.resolve(env, ranksPerNode, rendezvous.worldSize());
     String powerSgdRank = env.get(POWERSGD_RANK);
     boolean powerSgd = powerSgdRank != null && !powerSgdRank.isBlank();
     if (powerSgd && zeroStage >= 2) {
@@ -64,14 +68,18 @@ public final class TrainingRanks implements AutoCloseable {
     }
     LOG.info(
         String.format(
-            "rank %d of %d: joining the process group at %s:%d",
+            "rank %d of %d (machine %d of %d, local rank %d): joining the process group at %s:%d",
             rendezvous.rank(),
             rendezvous.worldSize(),
+            layout.node(rendezvous.rank()),
+            layout.nodes(),
+            layout.localRank(rendezvous.rank()),
             rendezvous.masterAddress(),
             rendezvous.masterPort()));
     DataParallel dataParallel =
         DataParallel.start(
             rendezvous,
+            layout,
             CollectiveTimeouts.fromEnvironment(env),
             HelperCommand.locate(env),
             bucketBytes(env));
@@ -87,9 +95,34 @@ public final class TrainingRanks implements AutoCloseable {
       throw new IllegalArgumentException(
           POWERSGD_RANK + " is '" + powerSgdRank + "'; expected a rank such as 4", e);
     }
-    ZeroSharding sharding =
-        new ZeroSharding(dataParallel, PowerSgd.over(dataParallel, rank), zeroStage);
+    LOG.info(powerSgdArrangement(layout, rank));
+    PowerSgd compressor =
+        layout.isHierarchical()
+            ? PowerSgd.betweenMachines(dataParallel, rank)
+            : PowerSgd.over(dataParallel, rank);
+    ZeroSharding sharding = new ZeroSharding(dataParallel, compressor, zeroStage);
     return new TrainingRanks(sharding, dataParallel, sharding);
+  }
+
+  /** Which all-reduce PowerSGD compresses on {@code layout}, for the log. */
+  static String powerSgdArrangement(NodeLayout layout, int rank) {
+    if (layout.isHierarchical()) {
+      return String.format(
+          "PowerSGD at rank %d between %d machines of %d ranks: a plain all-reduce inside each"
+              + " machine, then each local rank compresses its share of the gradients between"
+              + " machines",
+          rank, layout.nodes(), layout.ranksPerNode());
+    }
+    if (layout.nodes() == 1) {
+      return String.format(
+          "PowerSGD at rank %d, one machine of %d ranks: PowerSGD compresses the all-reduce among"
+              + " its own ranks; there is no link between machines",
+          rank, layout.worldSize());
+    }
+    return String.format(
+        "PowerSGD at rank %d, %d machines of one rank: PowerSGD compresses the all-reduce between"
+            + " machines, each rank all its gradients",
+        rank, layout.nodes());
   }
 
   /** The reducer for {@link org.dalle.jobs.train.TrainingLoop#reduceGradientsWith}. */
@@ -124,9 +157,7 @@ public final class TrainingRanks implements AutoCloseable {
       LOG.info(sharding.summary());
     }
     if (sharding != null && sharding.allReduce() instanceof PowerSgd powerSgd) {
-      LOG.info(
-          String.format(
-              "PowerSGD: %.1f%% of the gradient elements not sent", 100 * powerSgd.compression()));
+      LOG.info(powerSgd.summary());
     }
     if (dataParallel != null) {
       dataParallel.close();

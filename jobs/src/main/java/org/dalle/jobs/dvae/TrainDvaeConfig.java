@@ -81,7 +81,7 @@ public record TrainDvaeConfig(
     return new TrainDvaeConfig(
         "",
         DvaeConfig.tiny(),
-        new TrainingSettings("", 64, 10_000, 1_000, 3, 0, 0, 0),
+        new TrainingSettings("", 64, 10_000, 1_000, 3, 0, 0, 0, 0),
         1e-4,
         1.25e-6,
         new AdamWSettings(0.9, 0.999, 1e-8, 1e-4),

@@ -44,7 +44,7 @@ public record TrainEvaluatorConfig(
     return new TrainEvaluatorConfig(
         "",
         EvaluatorConfig.tiny(),
-        new TrainingSettings("", 64, 1500, 500, 2, 0, 0, 0),
+        new TrainingSettings("", 64, 1500, 500, 2, 0, 0, 0, 0),
         2e-3,
         2e-5,
         new AdamWSettings(0.9, 0.999, 1e-8, 1e-4),

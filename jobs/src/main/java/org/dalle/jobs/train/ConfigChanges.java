@@ -21,11 +21,12 @@ import java.util.TreeSet;
 public final class ConfigChanges {
 
   /**
-   * Keys a resumed run may change freely: the output folder, threads, checkpoint cadence and the
-   * sharding stage (checkpoints always hold the whole state).
+   * Keys a resumed run may change freely: the output folder, threads, checkpoint cadence, the
+   * sharding stage (checkpoints always hold the whole state) and the ranks per machine.
    */
   public static final Set<String> OPERATIONAL =
-      Set.of("out", "threads", "checkpoint_every", "keep_checkpoints", "zero_stage");
+      Set.of(
+          "out", "threads", "checkpoint_every", "keep_checkpoints", "zero_stage", "ranks_per_node");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

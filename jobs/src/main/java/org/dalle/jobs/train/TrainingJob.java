@@ -30,7 +30,10 @@ public final class TrainingJob {
     EngineThreads.beforeLoad(trainer.settings().threads());
     try (StopSignal stop = StopSignal.install();
         TrainingRanks ranks =
-            TrainingRanks.fromEnvironment(System.getenv(), trainer.settings().zeroStage())) {
+            TrainingRanks.fromEnvironment(
+                System.getenv(),
+                trainer.settings().zeroStage(),
+                trainer.settings().ranksPerNode())) {
       return new TrainingLoop(args, stop)
           .reduceGradientsWith(ranks.reducer())
           .shardStateWith(ranks.sharding())

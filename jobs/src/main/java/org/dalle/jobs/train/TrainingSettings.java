@@ -22,6 +22,10 @@ import java.io.Serializable;
  *     the optimizer moments and the EMA; 2 also receives only its shard of the averaged gradients
  *     (reduce-scatter); 3 also keeps only its shard of the parameters between updates, gathered for
  *     each forward and backward pass. No effect with one process.
+ * @param ranksPerNode how many consecutive ranks of a data-parallel run share a machine (0:
+ *     torchrun's {@code LOCAL_WORLD_SIZE}, else all on one); with PowerSGD and several machines of
+ *     several ranks, the gradients are averaged plainly inside a machine and compressed between
+ *     machines (Section 2.5). Checked against the world size when the ranks start.
  */
 public record TrainingSettings(
     String out,
@@ -31,7 +35,8 @@ public record TrainingSettings(
     int keepCheckpoints,
     long seed,
     int threads,
-    int zeroStage)
+    int zeroStage,
+    int ranksPerNode)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -54,12 +59,21 @@ public record TrainingSettings(
     if (zeroStage < 0 || zeroStage > 3) {
       throw new IllegalArgumentException("zero_stage is " + zeroStage + "; expected 0, 1, 2 or 3");
     }
+    atLeast("ranks_per_node", ranksPerNode, 0);
     return this;
   }
 
   /** These settings with another run directory. */
   public TrainingSettings withOut(String other) {
     return new TrainingSettings(
-        other, batchSize, steps, checkpointEvery, keepCheckpoints, seed, threads, zeroStage);
+        other,
+        batchSize,
+        steps,
+        checkpointEvery,
+        keepCheckpoints,
+        seed,
+        threads,
+        zeroStage,
+        ranksPerNode);
   }
 }

@@ -70,7 +70,7 @@ public record TrainTransformerConfig(
         "",
         "",
         TransformerConfig.tiny(),
-        new TrainingSettings("", 32, 10_000, 1_000, 3, 0, 0, 0),
+        new TrainingSettings("", 32, 10_000, 1_000, 3, 0, 0, 0, 0),
         4.5e-4,
         5_000,
         500,

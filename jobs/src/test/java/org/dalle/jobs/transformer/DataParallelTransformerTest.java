@@ -173,6 +173,69 @@ class DataParallelTransformerTest {
             + (plain[0] - plain[1]));
   }
 
+  /** The command line of four ranks as two machines of two, on loopback. */
+  private static List<String> twoMachinesOfTwo(Path yaml) {
+    return List.of(
+        "train-transformer", "--config", yaml.toString(), "--nproc", "4", "--ranks-per-node", "2");
+  }
+
+  /** Whether rank 1's log says PowerSGD compressed only between machines. */
+  private static void assertCompressedBetweenMachines(Path run) throws IOException {
+    String log = Files.readString(run.resolve("ranks").resolve("rank-1.log"));
+    assertTrue(log.contains("between 2 machines of 2 ranks"), "rank 1 did not run hierarchical");
+    assertTrue(log.contains("PowerSGD between machines: each machine sends"), log);
+  }
+
+  @Test
+  void powerSgdBetweenTwoMachinesOfTwoRanksAtFullRankReachesTheWeightsOfOneProcess()
+      throws Exception {
+    Path one = dir.resolve("one");
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(one, 8)), false);
+    Path compressed = dir.resolve("machines");
+    Path yaml = dir.resolve("machines.yaml");
+    Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8)));
+    long t0 = System.nanoTime();
+    int exit = dalle(twoMachinesOfTwo(yaml), Map.of("DALLE_POWERSGD_RANK", "64"));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(0, exit, "4 ranks as 2 machines with PowerSGD failed");
+    assertCompressedBetweenMachines(compressed);
+    double difference = maxDifference(one, compressed, Checkpoint.MODEL);
+    System.out.printf(
+        "PowerSGD at full rank between 2 machines of 2 ranks (4 x 2) vs one process (8), after %d"
+            + " updates: max |dw| = %.3g (the 4 ranks took %.0f s)%n",
+        STEPS, difference, seconds);
+    assertTrue(difference < 1e-4, "weights differ by " + difference);
+  }
+
+  @Test
+  void powerSgdBetweenTwoMachinesOfTwoRanksAtRankOneStillLearns() throws Exception {
+    long steps = 40;
+    Path one = dir.resolve("one");
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(one, 8, steps, 100)), false);
+    Path compressed = dir.resolve("machines-rank1");
+    Path yaml = dir.resolve("machines-rank1.yaml");
+    Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8, steps, 100)));
+    long t0 = System.nanoTime();
+    int exit = dalle(twoMachinesOfTwo(yaml), Map.of("DALLE_POWERSGD_RANK", "1"));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(0, exit, "4 ranks as 2 machines with PowerSGD failed");
+    assertCompressedBetweenMachines(compressed);
+    double[] plain = firstAndLast(metrics(one));
+    double[] lowRank = firstAndLast(metrics(compressed));
+    System.out.printf(
+        "loss over %d updates: uncompressed %.3f -> %.3f, PowerSGD rank 1 between 2 machines of 2"
+            + " ranks %.3f -> %.3f (the 4 ranks took %.0f s)%n",
+        steps, plain[0], plain[1], lowRank[0], lowRank[1], seconds);
+    assertTrue(
+        lowRank[0] - lowRank[1] > 0.5 * (plain[0] - plain[1]),
+        "PowerSGD's loss fell by "
+            + (lowRank[0] - lowRank[1])
+            + ", uncompressed by "
+            + (plain[0] - plain[1]));
+  }
+
   /** The first update's loss and the mean loss of the last five. */
   private static double[] firstAndLast(List<JsonNode> lines) {
     double last = 0;
