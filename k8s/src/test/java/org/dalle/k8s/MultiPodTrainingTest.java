@@ -21,6 +21,7 @@ import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.dalle.collective.NodeLayout;
 import org.dalle.collective.Rendezvous;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,9 @@ class MultiPodTrainingTest {
             assertEquals(worldSize, rendezvous.worldSize());
             assertEquals(GENERATED + "-0." + pod.getSubdomain(), rendezvous.masterAddress());
             assertEquals(Rendezvous.DEFAULT_PORT, rendezvous.masterPort());
+            // One rank per pod, each pod its own machine: none of them is told it shares one.
+            NodeLayout layout = NodeLayout.resolve(seen, 0, worldSize);
+            assertEquals(1, layout.ranksPerNode(), "ranks per machine in pod " + index);
           }
         });
   }
