@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dalle.models.nn.EngineOwned;
 import org.dalle.models.nn.ParameterSpecs;
 
 /**
@@ -161,7 +162,8 @@ public final class ClipModel extends AbstractBlock {
       NDArray textEmbeddings = normalize(textEncoder.encode(store, longIds)); // (B, E)
       NDArray scale = clampedScale(store.getValue(logitScale, images.getDevice(), true), scope);
       float[] targets = ClipLoss.sameCaptionTargets(rowKeys(longIds));
-      NDArray y = scope.create(targets, new Shape(batch, batch));
+      // Autograd keeps the targets for the backward pass, after this scope is closed.
+      NDArray y = EngineOwned.copyOf(scope, targets, new Shape(batch, batch));
       ClipLoss loss = ClipLoss.of(imageEmbeddings, textEmbeddings, scale, y);
       new NDList(loss.total(), loss.imageToText(), loss.textToImage(), loss.logits())
           .attach(caller);

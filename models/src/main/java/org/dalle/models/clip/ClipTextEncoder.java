@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.dalle.models.nn.EngineOwned;
 import org.dalle.models.nn.ParameterSpecs;
 
 /**
@@ -110,7 +111,8 @@ public final class ClipTextEncoder extends AbstractBlock {
     NDArray h =
         LayerNorm.layerNorm(x, new Shape(config.textWidth()), gamma, beta, LAYER_NORM_EPSILON)
             .head(); // (B, L, C)
-    NDArray selection = manager.create(select, new Shape(batch, 1, length)); // (B, 1, L)
+    // Autograd keeps the selection for the backward pass, after this block's manager is closed.
+    NDArray selection = EngineOwned.copyOf(manager, select, new Shape(batch, 1, length)); // (B,1,L)
     NDArray pooled = selection.matMul(h).squeeze(1); // (B, C)
     return Linear.linear(pooled, store.getValue(projection, x.getDevice(), false)).head();
   }

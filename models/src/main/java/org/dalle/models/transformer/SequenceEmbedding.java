@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dalle.models.nn.EngineOwned;
 
 /**
  * The input embedding of the sequence [text ‖ image] (section 2.2 and Figure 10 of the paper).
@@ -72,7 +73,8 @@ final class SequenceEmbedding extends AbstractBlock {
         positions[i] = start + i;
       }
       NDArray token = lookup(store, textToken, ids); // (B, nt, C)
-      NDArray position = lookup(store, textPosition, manager.create(positions)); // (nt, C)
+      NDArray position =
+          lookup(store, textPosition, EngineOwned.copyOf(manager, positions)); // (nt, C)
       parts.add(token.add(position));
     }
     if (textCount < n) {
@@ -87,8 +89,8 @@ final class SequenceEmbedding extends AbstractBlock {
         columns[i] = index % grid;
       }
       NDArray token = lookup(store, imageToken, ids); // (B, ni, C)
-      NDArray row = lookup(store, imageRow, manager.create(rows)); // (ni, C)
-      NDArray column = lookup(store, imageColumn, manager.create(columns)); // (ni, C)
+      NDArray row = lookup(store, imageRow, EngineOwned.copyOf(manager, rows)); // (ni, C)
+      NDArray column = lookup(store, imageColumn, EngineOwned.copyOf(manager, columns)); // (ni, C)
       parts.add(token.add(row).add(column));
     }
     return parts.size() == 1 ? parts.head() : parts.get(0).concat(parts.get(1), 1); // (B, n, C)
@@ -107,7 +109,8 @@ final class SequenceEmbedding extends AbstractBlock {
     for (int i = 0; i < textCount; i++) {
       textPositions[i] = i;
     }
-    NDArray table = lookup(store, textPosition, manager.create(textPositions)); // (Lt, C)
+    NDArray table =
+        lookup(store, textPosition, EngineOwned.copyOf(manager, textPositions)); // (Lt, C)
     int imageCount = length - textCount;
     if (imageCount > 0) {
       long[] rows = new long[imageCount];
@@ -117,8 +120,8 @@ final class SequenceEmbedding extends AbstractBlock {
         columns[i] = i % grid;
       }
       NDArray image =
-          lookup(store, imageRow, manager.create(rows))
-              .add(lookup(store, imageColumn, manager.create(columns))); // (Ni, C)
+          lookup(store, imageRow, EngineOwned.copyOf(manager, rows))
+              .add(lookup(store, imageColumn, EngineOwned.copyOf(manager, columns))); // (Ni, C)
       table = table.concat(image, 0);
     }
     return table; // (length, C)
