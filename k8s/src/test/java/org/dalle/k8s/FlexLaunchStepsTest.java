@@ -24,6 +24,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
@@ -137,16 +138,14 @@ class FlexLaunchStepsTest {
           String pipeline = directArgs.get(0);
           assertEquals(pipeline, flexContainer.path("args").path(0).asText());
 
-          Set<String> runnerFlags = new HashSet<>();
-          for (OptionSpec o :
-              FlexTemplateArgs.commandSpec(pipeline).mixins().get("runner").options()) {
-            runnerFlags.add(o.longestName());
-          }
+          CommandSpec spec = FlexTemplateArgs.commandSpec(pipeline);
           Map<String, String> runner = new LinkedHashMap<>();
           Set<String> settings = new HashSet<>();
           for (String arg : directArgs.subList(1, directArgs.size())) {
             String flag = arg.substring(0, arg.indexOf('='));
-            if (runnerFlags.contains(flag)) {
+            OptionSpec option = spec.findOption(flag);
+            // Beam's options (no flag of the command) are the launcher's, set through gcloud.
+            if (option == null || FlexTemplateArgs.isRunnerOption(spec, option)) {
               runner.put(flag, arg.substring(flag.length() + 1));
             } else {
               settings.add(arg);
@@ -163,8 +162,8 @@ class FlexLaunchStepsTest {
               .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
           assertEquals(runner.get("--project"), env.get("PROJECT"));
           assertEquals(runner.get("--region"), env.get("REGION"));
-          assertEquals(runner.get("--temp-location"), env.get("TEMP_LOCATION"));
-          assertEquals(runner.get("--max-workers"), env.get("MAX_WORKERS"));
+          assertEquals(runner.get("--tempLocation"), env.get("TEMP_LOCATION"));
+          assertEquals(runner.get("--maxNumWorkers"), env.get("MAX_WORKERS"));
           assertEquals("{{workflow.parameters.run-name}}", env.get("RUN_NAME"));
           assertEquals("{{workflow.parameters.flex-templates}}", env.get("TEMPLATES"));
         });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.dalle.jobs.cli.DalleCommand;
 import org.dalle.jobs.cli.FlexTemplateArgs;
+import org.dalle.jobs.cli.RunnerOptions;
+import org.dalle.pipelines.options.Runner;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -155,10 +158,10 @@ class FlexTemplateMetadataTest {
           values.forEach((name, value) -> launch.add("--" + name + "=" + value));
           launch.addAll(LAUNCHER_OPTIONS);
           List<String> cli = FlexTemplateArgs.toCli(pipeline, launch);
-          assertTrue(cli.contains("--runner=DataflowRunner"), cli.toString());
-          assertTrue(cli.contains("--temp-location=gs://dalle-runs/tmp"), cli.toString());
-          assertTrue(
-              cli.contains("--beam-option=--templateLocation=" + template()), cli.toString());
+          // Beam's options reach Beam's parser as the launcher wrote them.
+          assertTrue(cli.containsAll(LAUNCHER_OPTIONS), cli.toString());
+          assumeTrue(
+              Runner.DATAFLOW.isBuilt(), "needs the Dataflow runner: built with -P!dataflow");
           try {
             assertNotNull(DalleCommand.resolveConfig(cli.toArray(String[]::new)));
           } catch (CommandLine.ParameterException | IllegalArgumentException e) {
@@ -173,10 +176,6 @@ class FlexTemplateMetadataTest {
         List.of("encode", "--overwrite"),
         FlexTemplateArgs.toCli("encode", List.of("--overwrite=true")));
     assertEquals(List.of("encode"), FlexTemplateArgs.toCli("encode", List.of("--overwrite=false")));
-  }
-
-  private static String template() {
-    return "gs://dalle-runs/tmp/template_launches/job_object";
   }
 
   private static String sample(OptionSpec option) {
@@ -207,7 +206,7 @@ class FlexTemplateMetadataTest {
   }
 
   private static Set<OptionSpec> runnerOptions(CommandSpec spec) {
-    return new HashSet<>(spec.mixins().get("runner").options());
+    return new HashSet<>(spec.mixins().get(RunnerOptions.MIXIN).options());
   }
 
   interface Check {

@@ -1,7 +1,15 @@
 package org.dalle.jobs.cli;
 
+import static picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.dalle.jobs.logging.ConsoleLog;
+import org.dalle.pipelines.options.PipelineArgs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,6 +48,8 @@ import picocli.CommandLine.Command;
       "Start here:  dalle quickstart        (the whole chain on the embedded synthetic data, CPU only)"
     })
 public final class DalleCommand implements Runnable {
+  private static final String BEAM_OPTIONS_SECTION = "beamOptions";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Mixin LoggingOptions logging;
@@ -53,10 +63,27 @@ public final class DalleCommand implements Runnable {
     CommandLine cli = new CommandLine(new DalleCommand());
     cli.setUsageHelpAutoWidth(true);
     cli.setUsageHelpLongOptionsMaxWidth(32);
+    for (CommandLine job : cli.getSubcommands().values()) {
+      if (job.getCommandSpec().mixins().containsKey(RunnerOptions.MIXIN)) {
+        // The Beam options are not picocli's options: a section of their own says what they are.
+        List<String> sections = new ArrayList<>(job.getHelpSectionKeys());
+        sections.add(sections.indexOf(SECTION_KEY_FOOTER_HEADING), BEAM_OPTIONS_SECTION);
+        job.setHelpSectionKeys(sections);
+        job.getHelpSectionMap().put(BEAM_OPTIONS_SECTION, help -> RunnerOptions.usageSection());
+      }
+    }
     cli.setExecutionStrategy(
         parsed -> {
           // Set on every run, so an in-process run never inherits the previous one's --quiet.
           ConsoleLog.setVerbosity(LoggingOptions.verbosity(parsed));
+          CommandLine.ParseResult job = parsed;
+          while (job.hasSubcommand()) {
+            job = job.subcommand();
+          }
+          String beamHelp = beamHelpInterface(job);
+          if (beamHelp != null) {
+            return printBeamHelp(job.commandSpec().commandLine(), beamHelp);
+          }
           return new CommandLine.RunLast().execute(parsed);
         });
     cli.setExecutionExceptionHandler(
@@ -106,6 +133,27 @@ public final class DalleCommand implements Runnable {
           "dalle " + parsed.commandSpec().qualifiedName(" ") + " is not a job with a config");
     }
     return job.jobConfig();
+  }
+
+  /** The INTERFACE of a pipeline command's {@code --help=INTERFACE}; null if not asked for. */
+  private static String beamHelpInterface(CommandLine.ParseResult job) {
+    CommandLine.Model.CommandSpec mixin = job.commandSpec().mixins().get(RunnerOptions.MIXIN);
+    return mixin == null ? null : ((RunnerOptions) mixin.userObject()).helpInterface;
+  }
+
+  /** Beam's own help of an options interface, as Beam's {@code --help=INTERFACE} prints it. */
+  private static int printBeamHelp(CommandLine cli, String options) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+      PipelineArgs.printHelp(out, options);
+    } catch (IllegalArgumentException e) {
+      cli.getErr().println("dalle " + cli.getCommandName() + ": " + e.getMessage());
+      cli.getErr().flush();
+      return 2;
+    }
+    cli.getOut().print(text.toString(StandardCharsets.UTF_8));
+    cli.getOut().flush();
+    return 0;
   }
 
   public static void main(String[] args) {

@@ -1,11 +1,11 @@
 package org.dalle.jobs.cli;
 
 import java.util.concurrent.Callable;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.dalle.pipelines.encode.EncodeConfig;
 import org.dalle.pipelines.encode.EncodePipeline;
 import org.dalle.pipelines.encode.EncodeSummary;
 import org.dalle.pipelines.io.StagedRun;
+import org.dalle.pipelines.options.DallePipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 /** {@code dalle encode}: prepared images + a trained dVAE → image-token records. */
 @Command(
     name = "encode",
-    mixinStandardHelpOptions = true,
     header = "Prepared images + a trained dVAE → text and image tokens for the transformer (Beam).",
     sortOptions = false,
     description = {
@@ -69,15 +68,17 @@ public final class EncodeCommand implements Callable<Integer>, ConfiguredJob {
     return new EncodeConfig(data, dvae, out, batchSize, threads).validate();
   }
 
+  /** The config, once Beam has read the pipeline options: the job checks both before any work. */
   @Override
   public Object jobConfig() {
+    runner.toPipelineOptions();
     return resolveConfig();
   }
 
   @Override
   public Integer call() {
+    DallePipelineOptions options = runner.toPipelineOptions();
     EncodeConfig config = resolveConfig();
-    PipelineOptions options = runner.toPipelineOptions();
     if (StagedRun.createsTemplate(options)) {
       // A Flex Template launch: the job runs on Dataflow after this process exits and commits
       // its own output.

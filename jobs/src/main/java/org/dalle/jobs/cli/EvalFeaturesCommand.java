@@ -3,13 +3,13 @@ package org.dalle.jobs.cli;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.dalle.evaluation.metrics.InceptionScore;
 import org.dalle.evaluation.protocols.BlurRadii;
 import org.dalle.evaluation.protocols.EvalFeaturesConfig;
 import org.dalle.evaluation.protocols.FeatureStatisticsPipeline;
 import org.dalle.evaluation.protocols.FeatureStatisticsSummary;
 import org.dalle.pipelines.io.StagedRun;
+import org.dalle.pipelines.options.DallePipelineOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
 /** {@code dalle eval-features}: FID statistics and Inception Scores per blur radius (Beam). */
 @Command(
     name = "eval-features",
-    mixinStandardHelpOptions = true,
     header = "FID statistics and Inception Scores of a set of images at every blur radius (Beam).",
     sortOptions = false,
     description = {
@@ -124,15 +123,17 @@ public final class EvalFeaturesCommand implements Callable<Integer>, ConfiguredJ
         .validate();
   }
 
+  /** The config, once Beam has read the pipeline options: the job checks both before any work. */
   @Override
   public Object jobConfig() {
+    runner.toPipelineOptions();
     return resolveConfig();
   }
 
   @Override
   public Integer call() throws IOException {
+    DallePipelineOptions options = runner.toPipelineOptions();
     EvalFeaturesConfig config = resolveConfig();
-    PipelineOptions options = runner.toPipelineOptions();
     if (StagedRun.createsTemplate(options)) {
       // A Flex Template launch: the job runs on Dataflow after this process exits and commits
       // its own output.

@@ -12,8 +12,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * k8s/flex-templates/<pipeline>/metadata.json}, the camelCase form of the command's flag) and
  * Beam's own options ({@code --runner}, {@code --project}, {@code --region}, {@code
  * --tempLocation}, {@code --stagingLocation}, {@code --jobName}, {@code --templateLocation}, …). A
- * name whose kebab-case form is a flag of the command becomes that flag; every other option reaches
- * Beam unchanged through {@code --beam-option}.
+ * name whose kebab-case form is one of the command's own flags becomes that flag; every other
+ * option is Beam's and stays as the launcher wrote it, for Beam's parser ({@link RunnerOptions}).
  */
 public final class FlexTemplateArgs {
   /** The pipelines that have a Flex Template: the Beam commands of the CLI. */
@@ -40,8 +40,8 @@ public final class FlexTemplateArgs {
       String name = arg.substring(2, eq);
       String value = arg.substring(eq + 1);
       OptionSpec option = spec.findOption("--" + kebabCase(name));
-      if (option == null || option.usageHelp() || option.versionHelp()) {
-        cli.add("--beam-option=" + arg);
+      if (option == null || isRunnerOption(spec, option)) {
+        cli.add(arg);
       } else if (option.arity().max == 0) {
         // A switch: the template parameter is true or false; false is the flag left out.
         if (Boolean.parseBoolean(value)) {
@@ -55,6 +55,15 @@ public final class FlexTemplateArgs {
       }
     }
     return cli;
+  }
+
+  /**
+   * Whether {@code option} is one of the flags every pipeline command shares ({@link
+   * RunnerOptions}): help, and the CLI's old names of Beam's options, which a launch leaves to
+   * Beam.
+   */
+  public static boolean isRunnerOption(CommandSpec spec, OptionSpec option) {
+    return spec.mixins().get(RunnerOptions.MIXIN).options().contains(option);
   }
 
   /** {@code imageSize} → {@code image-size}: a template parameter's name as the CLI spells it. */

@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.dalle.jobs.config.ConfigLoader;
 import org.dalle.pipelines.io.StagedRun;
+import org.dalle.pipelines.options.DallePipelineOptions;
 import org.dalle.pipelines.prepare.PrepareConfig;
 import org.dalle.pipelines.prepare.PreparePipeline;
 import org.dalle.pipelines.prepare.PrepareSummary;
@@ -21,7 +21,6 @@ import picocli.CommandLine.Option;
 /** {@code dalle prepare}: sources → clean, deduplicated, tokenised Avro shards. */
 @Command(
     name = "prepare",
-    mixinStandardHelpOptions = true,
     header = "Sources → clean, deduplicated, tokenised Avro shards (Beam).",
     sortOptions = false,
     description = {
@@ -201,15 +200,17 @@ public final class PrepareCommand implements Callable<Integer>, ConfiguredJob {
     return ConfigLoader.load(PrepareConfig.class, PrepareConfig.defaults(), config, o).validate();
   }
 
+  /** The config, once Beam has read the pipeline options: the job checks both before any work. */
   @Override
   public Object jobConfig() {
+    runner.toPipelineOptions();
     return resolveConfig();
   }
 
   @Override
   public Integer call() {
+    DallePipelineOptions options = runner.toPipelineOptions();
     PrepareConfig resolved = resolveConfig();
-    PipelineOptions options = runner.toPipelineOptions();
     if (StagedRun.createsTemplate(options)) {
       // A Flex Template launch: the job runs on Dataflow after this process exits and commits
       // its own output.

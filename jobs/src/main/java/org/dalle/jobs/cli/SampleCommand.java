@@ -16,18 +16,14 @@ import org.dalle.jobs.sample.SamplePipelineConfig;
 import org.dalle.jobs.train.EngineThreads;
 import org.dalle.models.clip.ImageTextScorer;
 import org.dalle.models.transformer.SamplingOptions;
+import org.dalle.pipelines.options.DallePipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Spec;
 
 /** {@code dalle sample}: images for captions, reranked by a contrastive model. */
 @Command(
     name = "sample",
-    mixinStandardHelpOptions = true,
     header =
         "Sample N images per caption with the transformer prior, decode them with the dVAE, keep"
             + " the best K by a contrastive reranker.",
@@ -42,8 +38,6 @@ import picocli.CommandLine.Spec;
 public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
 
   static final int DEFAULT_CANDIDATES = SampleConfig.DEFAULT_CANDIDATES;
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--transformer",
@@ -185,19 +179,24 @@ public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
 
   @Mixin RunnerOptions runner = new RunnerOptions();
 
-  /** Whether the Beam variant was asked for: --runner given on the command line. */
+  /**
+   * Whether the Beam variant was asked for: --runner given on the command line. Without it, a Beam
+   * pipeline option is a mistake, and an option that is neither the job's nor Beam's is named as
+   * unknown.
+   */
   boolean onBeam() {
-    ParseResult parsed = spec.commandLine().getParseResult();
-    boolean beam = parsed.hasMatchedOption("--runner");
-    if (!beam) {
-      for (OptionSpec option : spec.mixins().get("runner").options()) {
-        if (parsed.hasMatchedOption(option)) {
-          throw new IllegalArgumentException(
-              option.longestName() + " is a Beam runner flag; add --runner to run on Beam");
-        }
-      }
+    if (runner.givesRunner()) {
+      return true;
     }
-    return beam;
+    List<String> beamArgs = runner.toBeamArgs();
+    if (!beamArgs.isEmpty()) {
+      runner.toPipelineOptions();
+      throw new IllegalArgumentException(
+          String.join(" ", beamArgs)
+              + ": Beam pipeline options are read only by the Beam variant; add --runner to run on"
+              + " Beam");
+    }
+    return false;
   }
 
   /** N: --candidates, or the old --count, or the default. */
@@ -272,21 +271,24 @@ public final class SampleCommand implements Callable<Integer>, ConfiguredJob {
         .validate();
   }
 
+  /** The config, once Beam has read the pipeline options: the job checks both before any work. */
   @Override
   public Object jobConfig() throws IOException {
-    return onBeam() ? resolvePipelineConfig() : resolveConfig();
+    if (!onBeam()) {
+      return resolveConfig();
+    }
+    runner.toPipelineOptions();
+    return resolvePipelineConfig();
   }
 
   @Override
   public Integer call() throws Exception {
     if (onBeam()) {
+      DallePipelineOptions options = runner.toPipelineOptions();
       SamplePipelineConfig config = resolvePipelineConfig();
       Map<String, Long> summary =
           SamplePipeline.run(
-              config,
-              clip == null ? null : RerankerLoader.fromClipPath(clip),
-              runner.toPipelineOptions(),
-              overwrite);
+              config, clip == null ? null : RerankerLoader.fromClipPath(clip), options, overwrite);
       System.out.printf(
           "sample: done. %d images in %s/samples/*.avro; summary.json: %s%n",
           summary.get("images"), config.out(), summary);

@@ -52,7 +52,7 @@ class SampleCommandTest {
     assertTrue(err.toString().contains("--candidates is 0"), err.toString());
     assertEquals(2, run(args("--clip", "clip/export")));
     assertTrue(err.toString().contains("--clip clip/export"), err.toString());
-    assertEquals(2, run(args("--project", "p")));
+    assertEquals(2, run(args("--tempLocation", "/tmp/beam")));
     assertTrue(err.toString().contains("add --runner"), err.toString());
     assertEquals(2, run(args("--runner", "DirectRunner")));
     assertTrue(err.toString().contains("--caption is not read by the Beam variant"));

@@ -1,11 +1,11 @@
 package org.dalle.pipelines.io;
 
-import org.apache.beam.runners.dataflow.DataflowRunner;
-import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.dalle.pipelines.options.DallePipelineOptions;
+import org.dalle.pipelines.options.Runner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,7 @@ public final class StagedRun {
    * element at every step, kept by TestPipeline) are off.
    */
   public static void configureRunner(PipelineOptions options) {
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+    if (options.getRunner().getName().equals(Runner.DIRECT.className())) {
       DirectOptions direct = options.as(DirectOptions.class);
       direct.setBlockOnRun(false);
       direct.setEnforceImmutability(false);
@@ -46,11 +46,12 @@ public final class StagedRun {
   /**
    * Whether running with {@code options} only writes the job's template, as the Dataflow Flex
    * Template launcher asks ({@code --templateLocation}): the job runs later, without this process,
-   * so nothing here can wait for it.
+   * so nothing here can wait for it. Read by name, so that a jar without the Dataflow runner
+   * compiles and runs the same code.
    */
   public static boolean createsTemplate(PipelineOptions options) {
-    return DataflowRunner.class.equals(options.getRunner())
-        && options.as(DataflowPipelineOptions.class).getTemplateLocation() != null;
+    return options.getRunner().getName().equals(Runner.DATAFLOW.className())
+        && options.as(DallePipelineOptions.class).getTemplateLocation() != null;
   }
 
   /**

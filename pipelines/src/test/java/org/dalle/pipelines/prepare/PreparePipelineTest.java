@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -22,6 +23,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.dalle.models.tokenizer.BpeTokenizer;
 import org.dalle.models.tokenizer.TextTokens;
 import org.dalle.pipelines.io.StagedOutput;
+import org.dalle.pipelines.options.PipelineArgs;
+import org.dalle.pipelines.options.Runner;
 import org.dalle.pipelines.sources.SourceConfig;
 import org.dalle.pipelines.testing.AvroFiles;
 import org.dalle.schemas.CaptionedImage;
@@ -29,7 +32,10 @@ import org.dalle.schemas.Rejected;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole prepare job, sinks and staged output included, on the Direct and Flink runners. */
+/**
+ * The whole prepare job, sinks and staged output included, on the Direct runner, and on the Flink
+ * runner in a jar built with -Pflink.
+ */
 class PreparePipelineTest {
   @TempDir Path dir;
 
@@ -156,15 +162,16 @@ class PreparePipelineTest {
     }
   }
 
+  /** The Flink profile's test: a jar built with -Pflink runs the job on the real Flink runtime. */
   @Test
   void flinkRunnerWritesTheSameRecordsAsTheDirectRunner() throws IOException {
+    assumeTrue(Runner.FLINK.isBuilt(), "needs the Flink runner: build with -Pflink");
     Path directOut = dir.resolve("direct");
     Path flinkOut = dir.resolve("flink");
     PreparePipeline.run(config(directOut), direct(), false);
     PipelineOptions flink =
-        PipelineOptionsFactory.fromArgs(
-                "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2")
-            .create();
+        PipelineArgs.parse(
+            List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"));
     PreparePipeline.run(config(flinkOut), flink, false);
 
     assertEquals(fingerprints(directOut), fingerprints(flinkOut));
