@@ -1,15 +1,14 @@
 package org.dalle.jobs.distributed;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.dalle.collective.CollectiveGroup;
@@ -28,8 +27,9 @@ import org.dalle.jobs.train.GradientReducer;
  * so the ranks exchange P (n×k) and Q (m×k) instead of M (n×m); Q is kept for the next step (warm
  * start). k is min(rank, n, m): at full rank P Qᵀ is the mean of the M' exactly, so the result
  * equals the uncompressed all-reduce up to rounding. Gradients of one axis (biases, gains) are
- * all-reduced uncompressed. The error and Q stay in memory, not in checkpoints: a resumed run
- * starts its error feedback from zero.
+ * all-reduced uncompressed. The errors and Qs go into checkpoints ({@link PowerSgdState}: rank 0
+ * gathers every rank's errors), so a resumed run continues the uninterrupted one; resumed with
+ * another world size, ranks per machine or PowerSGD rank, they start from zero with a warning.
  *
  * <p>Flat, the means run over all ranks. Between machines of L ranks each ({@link
  * NodeLayout#isHierarchical}), as the paper arranges it: the gradients are first averaged plainly
@@ -48,9 +48,7 @@ public final class PowerSgd implements GradientReducer {
   private final int rank;
   private final int localRank;
   private final int ranksPerNode;
-  private final NDManager state = NDManager.newBaseManager();
-  private final Map<String, NDArray> errors = new HashMap<>();
-  private final Map<String, NDArray> qs = new HashMap<>();
+  private final PowerSgdState state = new PowerSgdState();
   private long reductions;
   private long sentFloats;
   private long ownSentFloats;
@@ -106,7 +104,7 @@ public final class PowerSgd implements GradientReducer {
 
   /** PowerSGD at {@code rank} over all the ranks of {@code dataParallel}. */
   public static PowerSgd over(DataParallel dataParallel, int rank) {
-    return new PowerSgd(dataParallel, dataParallel::allReduceMean, rank);
+    return new PowerSgd(dataParallel, dataParallel, rank, 0, 1);
   }
 
   /**
@@ -214,7 +212,7 @@ public final class PowerSgd implements GradientReducer {
       int k = (int) Math.min(rank, Math.min(n, m));
       String name = names.get(i);
       NDArray matrix = gradient.reshape(n, m);
-      NDArray error = errors.get(name);
+      NDArray error = state.error(name);
       NDArray withError = error == null ? matrix.duplicate() : matrix.add(error);
       corrected.add(withError);
       ps.add(withError.matMul(q(name, m, k, scope)));
@@ -232,8 +230,7 @@ public final class PowerSgd implements GradientReducer {
     for (int j = 0; j < matrices.size(); j++) {
       int i = matrices.get(j);
       NDArray approximation = ps.get(j).matMul(newQs.get(j).transpose());
-      keep(errors, names.get(i), corrected.get(j).sub(approximation));
-      keep(qs, names.get(i), newQs.get(j));
+      state.keep(names.get(i), corrected.get(j).sub(approximation), newQs.get(j));
       DataParallel.memoryOf(gradients.get(i)).put(DataParallel.memoryOf(approximation));
     }
   }
@@ -281,13 +278,13 @@ public final class PowerSgd implements GradientReducer {
 
   /** The error this rank carries for parameter {@code name}, flattened; empty before any step. */
   float[] errorOf(String name) {
-    NDArray error = errors.get(name);
+    NDArray error = state.error(name);
     return error == null ? new float[0] : error.toFloatArray();
   }
 
   /** This matrix's Q from the last step, or a random start the same on every rank. */
   private NDArray q(String name, long m, int k, NDManager scope) {
-    NDArray previous = qs.get(name);
+    NDArray previous = state.q(name);
     if (previous != null && previous.getShape().equals(new Shape(m, k))) {
       return previous;
     }
@@ -341,13 +338,50 @@ public final class PowerSgd implements GradientReducer {
     return scope.create(result, new Shape(n, k));
   }
 
-  private void keep(Map<String, NDArray> map, String name, NDArray value) {
-    NDArray copy = value.duplicate();
-    copy.attach(state);
-    NDArray old = map.put(name, copy);
-    if (old != null) {
-      old.close();
+  /** Every rank's errors and the Qs, gathered on rank 0 ({@link PowerSgdState#gather}). */
+  @Override
+  public NDList checkpointState(ParameterList parameters, NDManager scope) {
+    return state.gather(matrices(parameters), arrangement(), collectives, rank(), scope);
+  }
+
+  /** Takes up this rank's errors and Qs ({@link PowerSgdState#restore}). */
+  @Override
+  public void restoreState(NDList saved, ParameterList parameters, String source) {
+    state.restore(saved, matrices(parameters), arrangement(), rank(), source);
+  }
+
+  private PowerSgdState.Arrangement arrangement() {
+    return new PowerSgdState.Arrangement(worldSize(), ranksPerNode, rank);
+  }
+
+  /**
+   * The gradient matrices of {@code parameters}, with their owners, as {@link #reduce} sees them.
+   */
+  private List<PowerSgdState.Matrix> matrices(ParameterList parameters) {
+    List<String> names = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    for (Pair<String, Parameter> entry : parameters) {
+      if (entry.getValue().requiresGradient()) {
+        names.add(entry.getKey());
+        shapes.add(entry.getValue().getArray().getShape());
+      }
     }
+    long[] sizes = new long[shapes.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = shapes.get(i).size();
+    }
+    int[] owners = GradientOwners.assign(sizes, ranksPerNode);
+    List<PowerSgdState.Matrix> matrices = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      Shape shape = shapes.get(i);
+      if (shape.dimension() >= 2) {
+        long n = shape.get(0);
+        long m = shape.size() / n;
+        int k = (int) Math.min(rank, Math.min(n, m));
+        matrices.add(new PowerSgdState.Matrix(names.get(i), n, m, k, owners[i]));
+      }
+    }
+    return matrices;
   }
 
   @Override

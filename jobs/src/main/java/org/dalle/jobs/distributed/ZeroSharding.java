@@ -105,6 +105,17 @@ public final class ZeroSharding implements StateSharding, GradientReducer {
     return dataParallel.mean(values);
   }
 
+  /** The state of the gradient reduction of stages 0 and 1; the sharded state is gathered apart. */
+  @Override
+  public NDList checkpointState(ParameterList parameters, NDManager scope) {
+    return allReduce.checkpointState(parameters, scope);
+  }
+
+  @Override
+  public void restoreState(NDList saved, ParameterList parameters, String source) {
+    allReduce.restoreState(saved, parameters, source);
+  }
+
   @Override
   public void shardState(ModelTrainer.Parts parts) {
     this.parts = parts;

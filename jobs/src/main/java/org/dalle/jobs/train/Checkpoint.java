@@ -17,9 +17,11 @@ import java.util.Map;
  *
  * <p>The training jobs use these file names: {@link #MODEL}, {@link #OPTIMIZER} and {@link #EMA}
  * hold encoded {@link NDList}s of named arrays (see {@code org.dalle.models.optim.ParameterArrays},
- * {@code AdamW.save} and {@code Ema.save}); {@link #CONFIG} holds the resolved configuration;
- * job-specific state (e.g. a {@link PlateauHalving.State}) goes into small JSON files. The RNG
- * state is the step and data position in the manifest (see {@link Seeds}).
+ * {@code AdamW.save} and {@code Ema.save}), and so does {@link #REDUCER}, the gradient reducer's
+ * state of every rank when it keeps one ({@link GradientReducer#checkpointState}: PowerSGD's error
+ * feedback and Q); {@link #CONFIG} holds the resolved configuration; job-specific state (e.g. a
+ * {@link PlateauHalving.State}) goes into small JSON files. The RNG state is the step and data
+ * position in the manifest (see {@link Seeds}).
  */
 public final class Checkpoint {
 
@@ -27,6 +29,7 @@ public final class Checkpoint {
   public static final String MODEL = "model.ndlist";
   public static final String OPTIMIZER = "optimizer.ndlist";
   public static final String EMA = "ema.ndlist";
+  public static final String REDUCER = "reducer.ndlist";
   public static final String CONFIG = "config.yaml";
 
   static final ObjectMapper JSON = JsonMapper.builder().build();

@@ -1,6 +1,7 @@
 package org.dalle.jobs.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import java.io.IOException;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exact resumption: every random number is a function of the seed and the position ({@link
  * Seeds}); a checkpoint holds the weights, the optimizer moments, the EMA, the step, the data
- * position and the trainer's own state, so a resumed run takes bit-identical updates. Every update
- * runs in its own {@link NDManager}, closed at the end of the update, so native memory stays flat.
+ * position, the trainer's own state and the gradient reducer's (every rank's PowerSGD error
+ * feedback), so a resumed run takes bit-identical updates. Every update runs in its own {@link
+ * NDManager}, closed at the end of the update, so native memory stays flat.
  *
  * <p>Each update is: seed the engine, draw the batch, forward and backward pass, stop on a
  * non-finite loss, {@link GradientReducer#reduce reduce the gradients across processes} (the one
@@ -229,9 +231,7 @@ public final class TrainingLoop {
           afterStep.accept(step);
           if (step % settings.checkpointEvery() == 0 && step < settings.steps()) {
             sharding.gatherState(parts);
-            if (writes) {
-              checkpoint(step, sampler.position());
-            }
+            checkpoint(step, sampler.position());
             sharding.shardState(parts);
             checkpointed = step;
           }
@@ -245,10 +245,13 @@ public final class TrainingLoop {
       sharding.gatherState(parts);
       double seconds = (System.nanoTime() - started) / 1e9;
       // The last state is always in a checkpoint: at the end, after a stop, or already written
-      // (by rank 0).
-      if (writes && step == checkpointed && store.latest().isPresent()) {
-        trainer.afterCheckpoint(step);
-      } else if (writes) {
+      // (by rank 0, in this invocation or the one it resumed). Decided alike on every rank, since
+      // every rank takes part in a checkpoint.
+      if (step == checkpointed && (step > firstStep || latest.isPresent())) {
+        if (writes) {
+          trainer.afterCheckpoint(step);
+        }
+      } else {
         checkpoint(step, sampler.position());
       }
       boolean finished = step >= settings.steps();
@@ -299,19 +302,38 @@ public final class TrainingLoop {
         }
       }
       trainer.restoreState(checkpoint);
+      try (NDManager scope = base.newSubManager()) {
+        NDList saved =
+            checkpoint.has(Checkpoint.REDUCER)
+                ? checkpoint.readArrays(Checkpoint.REDUCER, scope)
+                : new NDList();
+        reducer.restoreState(saved, params, "checkpoint " + checkpoint.dir());
+      }
     }
 
+    /**
+     * Rank 0 writes the checkpoint of {@code step}; every rank calls it, since the reducer's state
+     * is gathered from all of them.
+     */
     private void checkpoint(long step, DataPosition position) throws IOException {
-      try (NDManager scope = base.newSubManager();
-          CheckpointWriter writer = store.begin(step)) {
-        writer.putArrays(Checkpoint.MODEL, ParameterArrays.export(params, scope));
-        writer.put(Checkpoint.OPTIMIZER, parts.optimizer()::save);
-        Optional<Ema> ema = parts.ema().filter(Ema::isStarted);
-        if (ema.isPresent()) {
-          writer.put(Checkpoint.EMA, ema.get()::save);
+      try (NDManager scope = base.newSubManager()) {
+        NDList reducerState = reducer.checkpointState(params, scope);
+        if (!writes) {
+          return;
         }
-        trainer.saveState(writer);
-        writer.commit(position, settings.seed(), yaml);
+        try (CheckpointWriter writer = store.begin(step)) {
+          writer.putArrays(Checkpoint.MODEL, ParameterArrays.export(params, scope));
+          writer.put(Checkpoint.OPTIMIZER, parts.optimizer()::save);
+          Optional<Ema> ema = parts.ema().filter(Ema::isStarted);
+          if (ema.isPresent()) {
+            writer.put(Checkpoint.EMA, ema.get()::save);
+          }
+          if (!reducerState.isEmpty()) {
+            writer.putArrays(Checkpoint.REDUCER, reducerState);
+          }
+          trainer.saveState(writer);
+          writer.commit(position, settings.seed(), yaml);
+        }
       }
       trainer.afterCheckpoint(step);
     }

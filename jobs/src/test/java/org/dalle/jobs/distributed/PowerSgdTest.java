@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
 import org.dalle.jobs.train.GradientReducer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,47 @@ class PowerSgdTest {
       }
       // (6, 4) at rank 1 sends 6 + 4 of 24, (2, 3, 2) as (2, 6) sends 2 + 6 of 12, the bias 4 of 4.
       assertEquals(1 - (10.0 + 8 + 4) / (24 + 12 + 4), compressor.compression(), 1e-9);
+    }
+  }
+
+  @Test
+  void aRestoredStateContinuesAsTheUninterruptedCompressor() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      PowerSgd uninterrupted = new PowerSgd(GradientReducer.LOCAL, arrays -> {}, 1);
+      for (int step = 0; step < 2; step++) {
+        uninterrupted.reduce(withGradients(manager, 20 + step));
+      }
+      ParameterList parameters = withGradients(manager, 22);
+      NDList saved = uninterrupted.checkpointState(parameters, manager);
+      PowerSgd resumed = new PowerSgd(GradientReducer.LOCAL, arrays -> {}, 1);
+      resumed.restoreState(saved, parameters, "test");
+      assertArrayEquals(uninterrupted.errorOf("p0"), resumed.errorOf("p0"));
+
+      uninterrupted.reduce(parameters);
+      float[][] expected = {gradient(parameters, 0), gradient(parameters, 1)};
+      ParameterList again = withGradients(manager, 22);
+      resumed.reduce(again);
+      assertArrayEquals(expected[0], gradient(again, 0), "(6, 4) after the resume");
+      assertArrayEquals(expected[1], gradient(again, 1), "(2, 3, 2) after the resume");
+      assertArrayEquals(uninterrupted.errorOf("p1"), resumed.errorOf("p1"));
+    }
+  }
+
+  @Test
+  void aStateOfAnotherRankStartsFromZero() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      PowerSgd rankOne = new PowerSgd(GradientReducer.LOCAL, arrays -> {}, 1);
+      rankOne.reduce(withGradients(manager, 30));
+      ParameterList parameters = withGradients(manager, 31);
+      NDList saved = rankOne.checkpointState(parameters, manager);
+      assertEquals("[1, 1, 1]", Arrays.toString(saved.get(PowerSgdState.ARRANGEMENT).toIntArray()));
+
+      PowerSgd rankTwo = new PowerSgd(GradientReducer.LOCAL, arrays -> {}, 2);
+      rankTwo.restoreState(saved, parameters, "test"); // warns: another PowerSGD rank
+      assertEquals(0, rankTwo.errorOf("p0").length);
+      PowerSgd withoutState = new PowerSgd(GradientReducer.LOCAL, arrays -> {}, 1);
+      withoutState.restoreState(new NDList(), parameters, "test"); // warns: no PowerSGD state
+      assertEquals(0, withoutState.errorOf("p0").length);
     }
   }
 

@@ -256,20 +256,9 @@ class DataParallelTransformerTest {
     Path killed = dir.resolve("killed");
     Path killedYaml = dir.resolve("killed.yaml");
     Files.writeString(killedYaml, ConfigLoader.toYaml(config(killed, 8, 8, 2)));
-    Process run =
-        start(List.of("train-transformer", "--config", killedYaml.toString(), "--nproc", "2"));
-    // Once rank 0 has logged three updates (a checkpoint exists at step 2), kill one rank.
-    Path metrics = killed.resolve("metrics.jsonl");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-    while (!(Files.exists(metrics) && Files.readAllLines(metrics).size() >= 3)) {
-      assertTrue(run.isAlive() && System.nanoTime() < deadline, "the run ended before step 3");
-      Thread.sleep(50);
-    }
-    ProcessHandle rank =
-        run.children().filter(ProcessHandle::isAlive).reduce((a, b) -> b).orElseThrow();
-    rank.destroyForcibly();
-    assertTrue(run.waitFor(120, TimeUnit.SECONDS), "the other rank hung after its peer died");
-    assertTrue(run.exitValue() != 0, "a run with a killed rank exited 0");
+    killOneRankAfterThreeUpdates(
+        start(List.of("train-transformer", "--config", killedYaml.toString(), "--nproc", "2")),
+        killed);
 
     assertEquals(
         0,
@@ -285,6 +274,55 @@ class DataParallelTransformerTest {
     System.out.printf(
         "killed at step >= 3 and resumed vs uninterrupted: max |dw| = %.3g%n", difference);
     assertEquals(0, difference, "resumed weights differ from the uninterrupted run's");
+  }
+
+  @Test
+  void aKilledPowerSgdRunResumesWithItsErrorFeedbackToTheUninterruptedWeights() throws Exception {
+    // Rank 1: each update leaves most of every gradient matrix in the ranks' error buffers, which a
+    // resume must take up where the killed run left them.
+    Map<String, String> rankOne = Map.of("DALLE_POWERSGD_RANK", "1");
+    Path whole = dir.resolve("whole");
+    Path wholeYaml = dir.resolve("whole.yaml");
+    Files.writeString(wholeYaml, ConfigLoader.toYaml(config(whole, 8, 6, 2)));
+    assertEquals(
+        0,
+        dalle(
+            List.of("train-transformer", "--config", wholeYaml.toString(), "--nproc", "2"),
+            rankOne));
+
+    Path killed = dir.resolve("killed");
+    Path killedYaml = dir.resolve("killed.yaml");
+    Files.writeString(killedYaml, ConfigLoader.toYaml(config(killed, 8, 6, 2)));
+    List<String> args =
+        List.of("train-transformer", "--config", killedYaml.toString(), "--nproc", "2");
+    killOneRankAfterThreeUpdates(start(args, rankOne), killed);
+    List<String> resume = new ArrayList<>(args);
+    resume.add("--resume");
+    assertEquals(0, dalle(resume, rankOne));
+    double difference = maxDifference(whole, killed, Checkpoint.MODEL);
+    System.out.printf(
+        "PowerSGD at rank 1 on 2 ranks, killed at step >= 3 and resumed vs uninterrupted: max"
+            + " |dw| = %.3g%n",
+        difference);
+    assertTrue(difference < 2e-5, "resumed weights differ by " + difference);
+  }
+
+  /**
+   * Once rank 0 of {@code run} (writing to {@code out}, a checkpoint every two updates) has logged
+   * three updates, so that a checkpoint exists at step 2, kills one rank; the run must then fail.
+   */
+  private static void killOneRankAfterThreeUpdates(Process run, Path out) throws Exception {
+    Path metrics = out.resolve("metrics.jsonl");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (!(Files.exists(metrics) && Files.readAllLines(metrics).size() >= 3)) {
+      assertTrue(run.isAlive() && System.nanoTime() < deadline, "the run ended before step 3");
+      Thread.sleep(50);
+    }
+    ProcessHandle rank =
+        run.children().filter(ProcessHandle::isAlive).reduce((a, b) -> b).orElseThrow();
+    rank.destroyForcibly();
+    assertTrue(run.waitFor(120, TimeUnit.SECONDS), "the other rank hung after its peer died");
+    assertTrue(run.exitValue() != 0, "a run with a killed rank exited 0");
   }
 
   /** Runs the dalle CLI in a child JVM on this test's class path; its exit code. */
