@@ -7,7 +7,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +42,8 @@ import org.dalle.schemas.RawExample;
  * @param seed the synthetic source's seed
  * @param renderSize the side the source renders at ({@code size=} of its spec)
  * @param mix the source's scene mix
- * @param heldOutPairs the pairs held out of the training split
+ * @param heldOutPairs the pairs held out of the training split, in the prepare config's order
+ *     (kept: the scenes depend on it)
  * @param firstIndex the first held-out-split scene index the data does not hold (above every index
  *     of a held-out-split input with the same seed; 0 when there is none)
  */
@@ -51,7 +54,10 @@ public record HeldOutScenes(
   private static final String SYNTHETIC = "synthetic:";
 
   public HeldOutScenes {
-    heldOutPairs = Set.copyOf(heldOutPairs);
+    // In the order given (the prepare config's), as the prepare job passed them: the sampler picks
+    // a held-out scene's pair by its index in that order, and Set.copyOf iterates in an order that
+    // changes from one JVM to the next, which drew other scenes in every run.
+    heldOutPairs = Collections.unmodifiableSet(new LinkedHashSet<>(heldOutPairs));
     if (firstIndex < 0) {
       throw new IllegalArgumentException("first scene index must be >= 0, got " + firstIndex);
     }
