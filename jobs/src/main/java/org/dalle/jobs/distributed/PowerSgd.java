@@ -55,15 +55,17 @@ public final class PowerSgd implements GradientReducer {
   private long uncompressedFloats;
 
   /**
-   * Flat PowerSGD: every mean over all ranks.
+   * Flat PowerSGD in one process (the compressor on its own, as its tests use it): {@code mean}
+   * stands for the all-reduce, and a broadcast within a group of one rank leaves the arrays as they
+   * are.
    *
-   * @param ranks where this process stands, the broadcast and the figures' mean
+   * @param ranks where this process stands, the broadcast and the figures' mean; one rank
    * @param mean the all-reduce of P, Q and the uncompressed gradients
    * @param rank the approximation rank k, at least 1
    */
   PowerSgd(GradientReducer ranks, ArrayMean mean, int rank) {
     this(
-        ranks,
+        requireOneRank(ranks),
         new GroupCollectives() {
           @Override
           public void allReduceMean(List<NDArray> arrays, CollectiveGroup group) {
@@ -72,12 +74,22 @@ public final class PowerSgd implements GradientReducer {
 
           @Override
           public void broadcast(List<NDArray> arrays, int root, CollectiveGroup group) {
-            throw new UnsupportedOperationException("flat PowerSGD broadcasts nothing");
+            // One rank: the root's arrays are already this rank's.
           }
         },
         rank,
         0,
         1);
+  }
+
+  private static GradientReducer requireOneRank(GradientReducer ranks) {
+    if (ranks.worldSize() != 1) {
+      throw new IllegalArgumentException(
+          "this PowerSGD constructor is for one process; "
+              + ranks.worldSize()
+              + " ranks need PowerSgd.over(dataParallel, rank)");
+    }
+    return ranks;
   }
 
   /**
