@@ -43,7 +43,7 @@ class PlanClusterCommandTest {
                 "--powersgd-rank",
                 "4");
     assertEquals(128, tiny.model().dModel());
-    assertEquals(32, tiny.batchSize()); // configs/transformer/tiny.yaml's batch_size
+    assertEquals(16, tiny.batchSize()); // configs/transformer/tiny.yaml's batch_size
   }
 
   @Test
