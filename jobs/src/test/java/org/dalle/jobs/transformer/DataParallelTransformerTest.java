@@ -80,13 +80,10 @@ class DataParallelTransformerTest {
 
   @Test
   void twoRanksOnHalfBatchesReachTheWeightsOfOneProcessOnWholeBatches() throws Exception {
-    Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual())
-        .run(new TransformerTrainer(config(one, 8)), false);
+    Path one = trainInOneProcess("one", 8, STEPS);
 
     Path two = dir.resolve("two");
-    Path yaml = dir.resolve("two.yaml");
-    Files.writeString(yaml, ConfigLoader.toYaml(config(two, 8)));
+    Path yaml = writeConfig(two, STEPS, 100);
     int exit = dalle(List.of("train-transformer", "--config", yaml.toString(), "--nproc", "2"));
     assertEquals(0, exit, "dalle train-transformer --nproc 2 failed; see its output above");
 
@@ -107,9 +104,7 @@ class DataParallelTransformerTest {
     double parallel = maxDifference(one, two, Checkpoint.MODEL);
     double ema = maxDifference(one, two, Checkpoint.EMA);
     // One process on half batches: what the ranks would reach without the all-reduce.
-    Path half = dir.resolve("half");
-    new TrainingLoop(List.of(), StopSignal.manual())
-        .run(new TransformerTrainer(config(half, 4)), false);
+    Path half = trainInOneProcess("half", 4, STEPS);
     double unreduced = maxDifference(one, half, Checkpoint.MODEL);
     System.out.printf(
         "data parallel (2 ranks x 4) vs one process (8), after %d updates at lr 3e-3: max |dw| ="
@@ -123,12 +118,9 @@ class DataParallelTransformerTest {
 
   @Test
   void powerSgdAtFullRankReachesTheWeightsOfUncompressedTraining() throws Exception {
-    Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual())
-        .run(new TransformerTrainer(config(one, 8)), false);
+    Path one = trainInOneProcess("one", 8, STEPS);
     Path compressed = dir.resolve("powersgd");
-    Path yaml = dir.resolve("powersgd.yaml");
-    Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8)));
+    Path yaml = writeConfig(compressed, STEPS, 100);
     // Rank 64 is at least the smaller side of every weight matrix of this model: full rank.
     int exit =
         dalle(
@@ -146,12 +138,9 @@ class DataParallelTransformerTest {
   @Test
   void powerSgdAtRankOneStillLearns() throws Exception {
     long steps = 40;
-    Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual())
-        .run(new TransformerTrainer(config(one, 8, steps, 100)), false);
+    Path one = trainInOneProcess("one", 8, steps);
     Path compressed = dir.resolve("rank1");
-    Path yaml = dir.resolve("rank1.yaml");
-    Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8, steps, 100)));
+    Path yaml = writeConfig(compressed, steps, 100);
     int exit =
         dalle(
             List.of("train-transformer", "--config", yaml.toString(), "--nproc", "2"),
@@ -163,14 +152,7 @@ class DataParallelTransformerTest {
         "loss over %d updates: uncompressed %.3f -> %.3f, PowerSGD rank 1 on 2 ranks %.3f ->"
             + " %.3f%n",
         steps, plain[0], plain[1], lowRank[0], lowRank[1]);
-    // Rank-1 factors of 16-wide matrices carry a fraction of each gradient; error feedback delivers
-    // the rest later, so the loss falls by a comparable amount, if more slowly.
-    assertTrue(
-        lowRank[0] - lowRank[1] > 0.5 * (plain[0] - plain[1]),
-        "PowerSGD's loss fell by "
-            + (lowRank[0] - lowRank[1])
-            + ", uncompressed by "
-            + (plain[0] - plain[1]));
+    assertLossFellComparably(plain, lowRank);
   }
 
   /** The command line of four ranks as two machines of two, on loopback. */
@@ -189,12 +171,9 @@ class DataParallelTransformerTest {
   @Test
   void powerSgdBetweenTwoMachinesOfTwoRanksAtFullRankReachesTheWeightsOfOneProcess()
       throws Exception {
-    Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual())
-        .run(new TransformerTrainer(config(one, 8)), false);
+    Path one = trainInOneProcess("one", 8, STEPS);
     Path compressed = dir.resolve("machines");
-    Path yaml = dir.resolve("machines.yaml");
-    Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8)));
+    Path yaml = writeConfig(compressed, STEPS, 100);
     long t0 = System.nanoTime();
     int exit = dalle(twoMachinesOfTwo(yaml), Map.of("DALLE_POWERSGD_RANK", "64"));
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -211,12 +190,9 @@ class DataParallelTransformerTest {
   @Test
   void powerSgdBetweenTwoMachinesOfTwoRanksAtRankOneStillLearns() throws Exception {
     long steps = 40;
-    Path one = dir.resolve("one");
-    new TrainingLoop(List.of(), StopSignal.manual())
-        .run(new TransformerTrainer(config(one, 8, steps, 100)), false);
+    Path one = trainInOneProcess("one", 8, steps);
     Path compressed = dir.resolve("machines-rank1");
-    Path yaml = dir.resolve("machines-rank1.yaml");
-    Files.writeString(yaml, ConfigLoader.toYaml(config(compressed, 8, steps, 100)));
+    Path yaml = writeConfig(compressed, steps, 100);
     long t0 = System.nanoTime();
     int exit = dalle(twoMachinesOfTwo(yaml), Map.of("DALLE_POWERSGD_RANK", "1"));
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -228,6 +204,30 @@ class DataParallelTransformerTest {
         "loss over %d updates: uncompressed %.3f -> %.3f, PowerSGD rank 1 between 2 machines of 2"
             + " ranks %.3f -> %.3f (the 4 ranks took %.0f s)%n",
         steps, plain[0], plain[1], lowRank[0], lowRank[1], seconds);
+    assertLossFellComparably(plain, lowRank);
+  }
+
+  /** Trains run {@code name} with batches of {@code batchSize} in this JVM; its directory. */
+  private Path trainInOneProcess(String name, int batchSize, long steps) throws IOException {
+    Path run = dir.resolve(name);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new TransformerTrainer(config(run, batchSize, steps, 100)), false);
+    return run;
+  }
+
+  /** Writes the config of a run into {@code out} (batches of 8) beside it, as YAML; its path. */
+  private Path writeConfig(Path out, long steps, long checkpointEvery) throws IOException {
+    Path yaml = out.resolveSibling(out.getFileName() + ".yaml");
+    Files.writeString(yaml, ConfigLoader.toYaml(config(out, 8, steps, checkpointEvery)));
+    return yaml;
+  }
+
+  /**
+   * Rank-1 factors of 16-wide matrices carry a fraction of each gradient; error feedback delivers
+   * the rest later, so the loss must fall by a comparable amount, if more slowly: at least half as
+   * much as without compression ({@link #firstAndLast} of each run).
+   */
+  private static void assertLossFellComparably(double[] plain, double[] lowRank) {
     assertTrue(
         lowRank[0] - lowRank[1] > 0.5 * (plain[0] - plain[1]),
         "PowerSGD's loss fell by "
@@ -248,14 +248,12 @@ class DataParallelTransformerTest {
   @Test
   void killingOneRankFailsTheRunAndAResumeEndsWithTheUninterruptedWeights() throws Exception {
     Path whole = dir.resolve("whole");
-    Path wholeYaml = dir.resolve("whole.yaml");
-    Files.writeString(wholeYaml, ConfigLoader.toYaml(config(whole, 8, 8, 2)));
+    Path wholeYaml = writeConfig(whole, 8, 2);
     assertEquals(
         0, dalle(List.of("train-transformer", "--config", wholeYaml.toString(), "--nproc", "2")));
 
     Path killed = dir.resolve("killed");
-    Path killedYaml = dir.resolve("killed.yaml");
-    Files.writeString(killedYaml, ConfigLoader.toYaml(config(killed, 8, 8, 2)));
+    Path killedYaml = writeConfig(killed, 8, 2);
     killOneRankAfterThreeUpdates(
         start(List.of("train-transformer", "--config", killedYaml.toString(), "--nproc", "2")),
         killed);
@@ -282,8 +280,7 @@ class DataParallelTransformerTest {
     // resume must take up where the killed run left them.
     Map<String, String> rankOne = Map.of("DALLE_POWERSGD_RANK", "1");
     Path whole = dir.resolve("whole");
-    Path wholeYaml = dir.resolve("whole.yaml");
-    Files.writeString(wholeYaml, ConfigLoader.toYaml(config(whole, 8, 6, 2)));
+    Path wholeYaml = writeConfig(whole, 6, 2);
     assertEquals(
         0,
         dalle(
@@ -291,8 +288,7 @@ class DataParallelTransformerTest {
             rankOne));
 
     Path killed = dir.resolve("killed");
-    Path killedYaml = dir.resolve("killed.yaml");
-    Files.writeString(killedYaml, ConfigLoader.toYaml(config(killed, 8, 6, 2)));
+    Path killedYaml = writeConfig(killed, 6, 2);
     List<String> args =
         List.of("train-transformer", "--config", killedYaml.toString(), "--nproc", "2");
     killOneRankAfterThreeUpdates(start(args, rankOne), killed);
