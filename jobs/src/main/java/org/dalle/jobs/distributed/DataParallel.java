@@ -62,20 +62,10 @@ public final class DataParallel implements GradientReducer, GroupCollectives, Au
 
   /**
    * Starts this rank's helper, which joins the other ranks while the caller loads its data and
-   * builds its model.
+   * builds its model; on machines of {@code layout} the helper also joins the node and cross groups
+   * of a hierarchical layout ({@link NodeLayout#oneMachine} for ranks on one machine).
    *
    * @param bucketBytes the largest bucket, a positive multiple of 8
-   */
-  public static DataParallel start(
-      Rendezvous rendezvous, CollectiveTimeouts timeouts, HelperCommand command, long bucketBytes)
-      throws IOException {
-    return start(
-        rendezvous, NodeLayout.oneMachine(rendezvous.worldSize()), timeouts, command, bucketBytes);
-  }
-
-  /**
-   * {@link #start(Rendezvous, CollectiveTimeouts, HelperCommand, long)} for ranks on machines of
-   * {@code layout}: the helper also joins the node and cross groups of a hierarchical layout.
    */
   public static DataParallel start(
       Rendezvous rendezvous,
