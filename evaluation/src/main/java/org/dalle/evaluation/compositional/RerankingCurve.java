@@ -54,6 +54,13 @@ public final class RerankingCurve {
    *     when there are none
    * @param singleSeen the top-1 images of the other single-object captions, null when there are
    *     none
+   * @param anyRight the share of pools (every caption) holding at least one candidate with every
+   *     fact right: what a reranker that never misses would keep, so the gap to {@code all} is the
+   *     reranker's and the rest is the prior's
+   * @param anyRightSingleHeldOut the same over the single-object captions naming a held-out pair,
+   *     null when there are none
+   * @param anyRightSingleSeen the same over the other single-object captions, null when there are
+   *     none
    */
   public record Point(
       int n,
@@ -62,7 +69,10 @@ public final class RerankingCurve {
       SampleSetScore heldOutPairs,
       SampleSetScore seenPairs,
       SampleSetScore singleHeldOut,
-      SampleSetScore singleSeen) {}
+      SampleSetScore singleSeen,
+      double anyRight,
+      Double anyRightSingleHeldOut,
+      Double anyRightSingleSeen) {}
 
   private RerankingCurve() {}
 
@@ -105,6 +115,9 @@ public final class RerankingCurve {
       boolean anySingleHeldOut = false;
       boolean anySingleSeen = false;
       int pools = count / n;
+      PoolShare anyRight = new PoolShare();
+      PoolShare anyRightSingleHeldOut = new PoolShare();
+      PoolShare anyRightSingleSeen = new PoolShare();
       for (CaptionCandidates c : captions) {
         boolean isHeldOut = !c.caption().heldOut().isEmpty();
         anyHeldOut |= isHeldOut;
@@ -127,6 +140,12 @@ public final class RerankingCurve {
           if (single) {
             singles.add(best.verdict());
           }
+          boolean right =
+              ordered.subList(p * n, (p + 1) * n).stream().anyMatch(x -> x.verdict().allFacts());
+          anyRight.add(right);
+          if (single) {
+            (isHeldOut ? anyRightSingleHeldOut : anyRightSingleSeen).add(right);
+          }
         }
       }
       points.add(
@@ -137,9 +156,29 @@ public final class RerankingCurve {
               anyHeldOut ? heldOut.score() : null,
               anySeen ? seen.score() : null,
               anySingleHeldOut ? singleHeldOut.score() : null,
-              anySingleSeen ? singleSeen.score() : null));
+              anySingleSeen ? singleSeen.score() : null,
+              anyRight.share(),
+              anySingleHeldOut ? anyRightSingleHeldOut.share() : null,
+              anySingleSeen ? anyRightSingleSeen.share() : null));
     }
     return points;
+  }
+
+  /** Pools counted, and those with a right candidate among them. */
+  private static final class PoolShare {
+    private long pools;
+    private long right;
+
+    void add(boolean anyRight) {
+      pools++;
+      if (anyRight) {
+        right++;
+      }
+    }
+
+    double share() {
+      return (double) right / pools;
+    }
   }
 
   /** The best-scored candidate, the lowest index among equal scores. */

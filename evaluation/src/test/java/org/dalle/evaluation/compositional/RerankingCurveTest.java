@@ -98,6 +98,12 @@ class RerankingCurveTest {
     assertEquals(1, four.seenPairs().allFacts().passed());
     assertEquals(0, four.heldOutPairs().allFacts().passed());
     assertEquals(0.5, RerankingCurve.allFacts(four.all()), 1e-12);
+    // a reranker that never missed would have kept a right image in both pools of four, and in
+    // two of the four pools of two (seen {2,3} and held out {0,1}; seen {0,1} and held out {2,3}
+    // hold none)
+    assertEquals(1.0, four.anyRight(), 1e-12);
+    assertEquals(0.5, two.anyRight(), 1e-12);
+    assertEquals(3.0 / 8, one.anyRight(), 1e-12);
   }
 
   @Test
