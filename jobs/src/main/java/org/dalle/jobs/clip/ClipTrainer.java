@@ -121,11 +121,11 @@ public final class ClipTrainer implements ModelTrainer<ClipTrainer.Pass, TrainCl
 
   @Override
   public Pass backward(long step, BatchSampler.Batch batch, NDManager scope) {
-    TrainingPairs.Batch pairs = data.batch(batch, scope);
+    TrainingPairs.Batch pairs = data.batch(batch, scope, step);
     double temperature = model.temperature();
     ClipLoss loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      loss = model.loss(pairs.images(), pairs.text());
+      loss = model.loss(pairs.images(), pairs.text(), pairs.negatives());
       collector.backward(loss.total());
     }
     return new Pass(loss, pairs.captions(), temperature);

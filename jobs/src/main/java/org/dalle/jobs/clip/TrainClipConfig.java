@@ -5,6 +5,7 @@ import static org.dalle.jobs.config.ConfigChecks.nonNegative;
 import static org.dalle.jobs.config.ConfigChecks.positive;
 
 import java.io.Serializable;
+import java.util.List;
 import org.dalle.jobs.config.Inline;
 import org.dalle.jobs.train.AdamWSettings;
 import org.dalle.jobs.train.TrainingSettings;
@@ -33,6 +34,9 @@ import org.dalle.models.clip.ClipConfig;
  * @param randomCrop take each training window at a random offset of images prepared larger than
  *     {@code model.image_size} (the centre window otherwise, and always for validation)
  * @param validationImages pairs held out of training for the retrieval check at the end
+ * @param negativeSwaps groups of interchangeable words ({@link CaptionNegatives}): when set, every
+ *     training caption that holds one of them adds a hard negative caption to its batch, with one
+ *     such word swapped for another of its group (NegCLIP); empty (the default) trains plain CLIP
  */
 public record TrainClipConfig(
     String data,
@@ -44,8 +48,18 @@ public record TrainClipConfig(
     @Inline AdamWSettings optimizer,
     double gradientClip,
     boolean randomCrop,
-    int validationImages)
+    int validationImages,
+    List<List<String>> negativeSwaps)
     implements Serializable {
+
+  public TrainClipConfig {
+    negativeSwaps =
+        negativeSwaps == null
+            ? List.of()
+            : negativeSwaps.stream()
+                .map(g -> g == null ? List.<String>of() : List.copyOf(g))
+                .toList();
+  }
 
   private static final long serialVersionUID = 1L;
 
@@ -61,7 +75,8 @@ public record TrainClipConfig(
         new AdamWSettings(0.9, 0.98, 1e-6, 0.2),
         0,
         false,
-        256);
+        256,
+        List.of());
   }
 
   /**
@@ -91,7 +106,8 @@ public record TrainClipConfig(
         optimizer,
         gradientClip,
         randomCrop,
-        validationImages);
+        validationImages,
+        negativeSwaps);
   }
 
   /**
@@ -132,6 +148,7 @@ public record TrainClipConfig(
     positive("learning_rate", learningRate);
     nonNegative("final_learning_rate", finalLearningRate);
     nonNegative("gradient_clip", gradientClip);
+    new CaptionNegatives(negativeSwaps); // names a malformed group
     return this;
   }
 }

@@ -5,7 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.dalle.jobs.train.BatchSampler;
 import org.dalle.models.clip.ClipScorer;
 import org.dalle.models.tokenizer.BpeTokenizer;
@@ -31,8 +35,11 @@ record TrainingPairs(
     CaptionedImages validation,
     long[] textIds) {
 
-  /** One batch: images {@code (B, 3, S, S)}, token ids {@code (B, T)} and the captions. */
-  record Batch(NDArray images, NDArray text, List<String> captions) {}
+  /**
+   * One batch: images {@code (B, 3, S, S)}, token ids {@code (B, T)}, the captions, and the token
+   * ids of the hard negative captions {@code (K, T)} (null when the config swaps no words).
+   */
+  record Batch(NDArray images, NDArray text, List<String> captions, NDArray negatives) {}
 
   /** Reads the data of {@code requested}. */
   static TrainingPairs load(TrainClipConfig requested) throws IOException {
@@ -61,8 +68,13 @@ record TrainingPairs(
     return new TrainingPairs(config, tokenizerJson, tokenizer, train, all.range(0, held), ids);
   }
 
-  /** The pairs of {@code batch} (whose images are never mirrored), in {@code scope}. */
-  Batch batch(BatchSampler.Batch batch, NDManager scope) {
+  /**
+   * The pairs of {@code batch} (whose images are never mirrored), in {@code scope}, with a hard
+   * negative for each caption that holds a swappable word (config {@code negative_swaps}); the
+   * swaps are drawn from the run's seed and {@code step}, so a resumed run draws the same ones. A
+   * negative that equals a caption of the batch is left out: it is that caption's positive.
+   */
+  Batch batch(BatchSampler.Batch batch, NDManager scope, long step) {
     int b = batch.indices().length;
     int size = config.model().imageSize();
     int length = config.model().textLength();
@@ -73,9 +85,30 @@ record TrainingPairs(
       System.arraycopy(textIds, index * length, text, i * length, length);
       captions.add(train.captions().get(index));
     }
+    NDArray negatives = null;
+    CaptionNegatives swaps = new CaptionNegatives(config.negativeSwaps());
+    if (!swaps.isEmpty()) {
+      Random random = new Random(config.training().seed() * 1_000_003L + step);
+      Set<String> batchCaptions = new HashSet<>(captions);
+      Set<String> drawn = new LinkedHashSet<>();
+      for (String caption : captions) {
+        swaps
+            .negative(caption, random)
+            .filter(n -> !batchCaptions.contains(n))
+            .ifPresent(drawn::add);
+      }
+      long[] ids = new long[drawn.size() * length];
+      int row = 0;
+      for (String negative : drawn) {
+        long[] tokens = ClipScorer.tokenize(tokenizer, negative, length);
+        System.arraycopy(tokens, 0, ids, row++ * length, length);
+      }
+      negatives = scope.create(ids, new Shape(drawn.size(), length));
+    }
     return new Batch(
         scope.create(train.images().pixels(batch), new Shape(b, 3, size, size)),
         scope.create(text, new Shape(b, length)),
-        captions);
+        captions,
+        negatives);
   }
 }

@@ -41,6 +41,30 @@ class TrainClipConfigTest {
     assertEquals(70, tiny.training().steps());
     assertEquals(3, tiny.training().seed());
     assertEquals(256, tiny.validationImages());
+    // the synthetic vocabulary's words, swapped within their groups for hard negatives
+    assertTrue(tiny.negativeSwaps().contains(java.util.List.of("small", "large")));
+    assertTrue(load("configs/clip/paper.yaml", PATHS).negativeSwaps().isEmpty(), "plain CLIP");
+  }
+
+  @Test
+  void aMalformedSwapGroupIsNamed() {
+    IllegalArgumentException single =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                load(
+                    "configs/clip/tiny.yaml",
+                    Map.of(
+                        "data",
+                        "d",
+                        "out",
+                        "o",
+                        "negative_swaps",
+                        java.util.List.of(
+                            java.util.List.of("red", "blue"), java.util.List.of("small")))));
+    assertEquals(
+        "negative_swaps group 1 is [small]; expected at least two words to swap between",
+        single.getMessage());
   }
 
   @Test

@@ -56,6 +56,37 @@ public record ClipLoss(NDArray total, NDArray imageToText, NDArray textToImage, 
   }
 
   /**
+   * The loss of one batch with K extra negative captions (NegCLIP, Yuksekgonul et al. 2023): each
+   * image's row of logits also holds the K negatives, which match no image, so the image→text term
+   * is a softmax over B + K captions; the text→image term is over the B images, as in {@link #of}.
+   * With K = 0 it is {@link #of}. {@link #logits()} stays the {@code (B, B)} block of the pairs.
+   *
+   * @param negatives L2-normalised embeddings of the negative captions, {@code (K, E)}
+   */
+  public static ClipLoss withNegatives(
+      NDArray images, NDArray texts, NDArray negatives, NDArray logitScale, NDArray targets) {
+    long k = negatives.getShape().get(0);
+    if (k == 0) {
+      return of(images, texts, logitScale, targets);
+    }
+    if (negatives.getShape().dimension() != 2
+        || negatives.getShape().get(1) != images.getShape().get(1)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "negative embeddings are %s, images %s; expected (K, E) with the images' E",
+              negatives.getShape(), images.getShape()));
+    }
+    ClipLoss pairs = of(images, texts, logitScale, targets);
+    NDArray extra = images.matMul(negatives.transpose()).mul(logitScale); // (B, K)
+    NDArray rows = pairs.logits().concat(extra, 1); // (B, B + K)
+    long batch = images.getShape().get(0);
+    NDArray paddedTargets = targets.concat(targets.getManager().zeros(new Shape(batch, k)), 1);
+    NDArray imageToText = crossEntropy(rows, paddedTargets);
+    NDArray total = Scale.by(imageToText.add(pairs.textToImage()), 0.5f);
+    return new ClipLoss(total, imageToText, pairs.textToImage(), pairs.logits());
+  }
+
+  /**
    * Targets that share each row's mass among the pairs with an equal key (the caption's tokens):
    * {@code Y_ij = [k_i = k_j] / #{j : k_j = k_i}}. With distinct keys it is the identity.
    *

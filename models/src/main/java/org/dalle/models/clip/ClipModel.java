@@ -3,6 +3,7 @@ package org.dalle.models.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -140,8 +141,26 @@ public final class ClipModel extends AbstractBlock {
    * @return the loss, attached to the images' manager
    */
   public ClipLoss loss(NDArray images, NDArray ids) {
+    return loss(images, ids, null);
+  }
+
+  /**
+   * The training loss of a batch of (image, caption) pairs with extra negative captions that match
+   * no image ({@link ClipLoss#withNegatives}); pairs whose token rows are equal count as matches of
+   * each other.
+   *
+   * @param images RGB in [0, 1], {@code (B, 3, S, S)}
+   * @param ids token rows, {@code (B, L)}
+   * @param negativeIds token rows of the negative captions, {@code (K, L)}; null or K = 0 for none
+   * @return the loss, attached to the images' manager
+   */
+  public ClipLoss loss(NDArray images, NDArray ids, NDArray negativeIds) {
     requireInitialized();
     checkIds(ids);
+    boolean negatives = negativeIds != null && negativeIds.getShape().get(0) > 0;
+    if (negatives) {
+      checkIds(negativeIds);
+    }
     long batch = images.getShape().get(0);
     if (ids.getShape().get(0) != batch) {
       throw new IllegalArgumentException(
@@ -159,12 +178,24 @@ public final class ClipModel extends AbstractBlock {
       ParameterStore store = new ParameterStore(scope, false);
       NDArray longIds = ids.toType(DataType.INT64, false);
       NDArray imageEmbeddings = normalize(imageEncoder.encode(store, images, true)); // (B, E)
-      NDArray textEmbeddings = normalize(textEncoder.encode(store, longIds)); // (B, E)
       NDArray scale = clampedScale(store.getValue(logitScale, images.getDevice(), true), scope);
       float[] targets = ClipLoss.sameCaptionTargets(rowKeys(longIds));
       // Autograd keeps the targets for the backward pass, after this scope is closed.
       NDArray y = EngineOwned.copyOf(scope, targets, new Shape(batch, batch));
-      ClipLoss loss = ClipLoss.of(imageEmbeddings, textEmbeddings, scale, y);
+      ClipLoss loss;
+      if (negatives) {
+        negativeIds.tempAttach(scope);
+        // one text pass over the captions and the negatives together
+        NDArray allIds = longIds.concat(negativeIds.toType(DataType.INT64, false), 0);
+        NDArray all = normalize(textEncoder.encode(store, allIds)); // (B + K, E)
+        NDArray textEmbeddings = all.get(new NDIndex("0:{}", batch));
+        NDArray negativeEmbeddings = all.get(new NDIndex("{}:", batch));
+        loss =
+            ClipLoss.withNegatives(imageEmbeddings, textEmbeddings, negativeEmbeddings, scale, y);
+      } else {
+        NDArray textEmbeddings = normalize(textEncoder.encode(store, longIds)); // (B, E)
+        loss = ClipLoss.of(imageEmbeddings, textEmbeddings, scale, y);
+      }
       new NDList(loss.total(), loss.imageToText(), loss.textToImage(), loss.logits())
           .attach(caller);
       return loss;

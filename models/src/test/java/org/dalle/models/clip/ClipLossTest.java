@@ -99,6 +99,46 @@ class ClipLossTest {
   }
 
   @Test
+  void negativeCaptionsJoinTheImageRowsOnly() {
+    // The 2x2 case above plus one negative caption (0.6, 0.8): cosines 0.6 with image 0 and 1.0
+    // with image 1, logits 6 and 10. Rows (image→text) take it into their softmax; columns
+    // (text→image) stay over the two images.
+    double[][] images = {{1, 0}, {0.6, 0.8}};
+    double[][] texts = {{0.8, 0.6}, {0, 1}};
+    double rows =
+        (-(8 - Math.log(Math.exp(8) + Math.exp(0) + Math.exp(6)))
+                - (8 - Math.log(Math.exp(9.6) + Math.exp(8) + Math.exp(10))))
+            / 2;
+    double columns =
+        (-(8 - Math.log(Math.exp(8) + Math.exp(9.6))) - (8 - Math.log(Math.exp(0) + Math.exp(8))))
+            / 2;
+    try (NDManager m = manager.newSubManager()) {
+      ClipLoss loss =
+          ClipLoss.withNegatives(
+              m.create(flatten(images), new Shape(2, 2)),
+              m.create(flatten(texts), new Shape(2, 2)),
+              m.create(new float[] {0.6f, 0.8f}, new Shape(1, 2)),
+              m.create(new float[] {10}, new Shape(1)),
+              m.create(identity(2), new Shape(2, 2)));
+      assertEquals(rows, loss.imageToText().getFloat(), 1e-5);
+      assertEquals(columns, loss.textToImage().getFloat(), 1e-5);
+      assertEquals((rows + columns) / 2, loss.total().getFloat(), 1e-5);
+      assertArrayEquals(new float[] {8, 0, 9.6f, 8}, loss.logits().toFloatArray(), 1e-5f);
+
+      // No negatives: the plain loss.
+      ClipLoss none =
+          ClipLoss.withNegatives(
+              m.create(flatten(images), new Shape(2, 2)),
+              m.create(flatten(texts), new Shape(2, 2)),
+              m.zeros(new Shape(0, 2)),
+              m.create(new float[] {10}, new Shape(1)),
+              m.create(identity(2), new Shape(2, 2)));
+      assertEquals(
+          loss(images, texts, 10, identity(2)).total().getFloat(), none.total().getFloat(), 1e-6);
+    }
+  }
+
+  @Test
   void rejectsMismatchedShapes() {
     try (NDManager m = manager.newSubManager()) {
       NDArray a = m.ones(new Shape(2, 4));
