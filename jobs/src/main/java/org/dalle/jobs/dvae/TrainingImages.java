@@ -18,8 +18,8 @@ import org.dalle.schemas.CaptionedImage;
  * 36} and a 32×32 model gives random crops a 5×5 range of offsets; {@link #centreCrops} is what
  * evaluation sees.
  *
- * <p>The dVAE job loads the whole prepare output this way: the tiny config's 4000 images of 32×32
- * take 49 MB. A dataset that does not fit in memory needs a streaming reader instead; this class
+ * <p>The dVAE job loads the whole prepare output this way: the quickstart's 12000 images of 32×32
+ * take 147 MB. A dataset that does not fit in memory needs a streaming reader instead; this class
  * rejects more than {@link Integer#MAX_VALUE} floats with a message saying so.
  */
 public final class TrainingImages {

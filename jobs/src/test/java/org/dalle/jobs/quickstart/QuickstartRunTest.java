@@ -45,7 +45,7 @@ class QuickstartRunTest {
   @Test
   void imagesReplaceOnlyTheSyntheticCount() {
     PrepareConfig configured = run.prepareConfig(null);
-    assertEquals(List.of("synthetic:4000,seed=1,size=64"), configured.inputs());
+    assertEquals(List.of("synthetic:12000,seed=1,size=64"), configured.inputs());
     assertEquals(dir.resolve("data").toString(), configured.out());
     PrepareConfig fewer = run.prepareConfig(300);
     assertEquals(List.of("synthetic:300,seed=1,size=64"), fewer.inputs());
