@@ -26,6 +26,7 @@ import org.dalle.pipelines.prepare.PreparedData;
  * @param train the pairs trained on
  * @param validation the pairs held out for the retrieval check
  * @param textIds each training caption's {@code text_length} token ids, one row after another
+ * @param swaps the config's {@code negative_swaps}, which make the hard negative captions
  */
 record TrainingPairs(
     TrainClipConfig config,
@@ -33,7 +34,8 @@ record TrainingPairs(
     BpeTokenizer tokenizer,
     CaptionedImages train,
     CaptionedImages validation,
-    long[] textIds) {
+    long[] textIds,
+    CaptionNegatives swaps) {
 
   /**
    * One batch: images {@code (B, 3, S, S)}, token ids {@code (B, T)}, the captions, and the token
@@ -65,7 +67,14 @@ record TrainingPairs(
       long[] row = ClipScorer.tokenize(tokenizer, train.captions().get(i), length);
       System.arraycopy(row, 0, ids, i * length, length);
     }
-    return new TrainingPairs(config, tokenizerJson, tokenizer, train, all.range(0, held), ids);
+    return new TrainingPairs(
+        config,
+        tokenizerJson,
+        tokenizer,
+        train,
+        all.range(0, held),
+        ids,
+        new CaptionNegatives(config.negativeSwaps()));
   }
 
   /**
@@ -86,7 +95,6 @@ record TrainingPairs(
       captions.add(train.captions().get(index));
     }
     NDArray negatives = null;
-    CaptionNegatives swaps = new CaptionNegatives(config.negativeSwaps());
     if (!swaps.isEmpty()) {
       Random random = new Random(config.training().seed() * 1_000_003L + step);
       Set<String> batchCaptions = new HashSet<>(captions);

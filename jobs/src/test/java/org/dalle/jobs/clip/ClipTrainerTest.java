@@ -185,6 +185,46 @@ class ClipTrainerTest {
   }
 
   @Test
+  void hardNegativesJoinTheLossAndAResumedRunDrawsTheSameOnes() throws IOException {
+    Map<String, Object> swaps =
+        Map.of(
+            "negative_swaps",
+            List.of(List.of("red", "green", "blue", "yellow"), List.of("square", "disc")));
+    Path plain = dir.resolve("plain");
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new ClipTrainer(config(plain, 4, 100)), false);
+    Path whole = dir.resolve("whole");
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new ClipTrainer(config(whole, 4, 100, swaps)), false);
+    // The same weights and batch at the first update: only the negative captions differ, and
+    // they can only add to the image->text term (more captions in each row's softmax).
+    double plainFirst = metrics(plain).get(0).get("image_to_text").asDouble();
+    double swappedFirst = metrics(whole).get(0).get("image_to_text").asDouble();
+    assertTrue(swappedFirst > plainFirst, swappedFirst + " against " + plainFirst);
+    assertEquals(
+        metrics(plain).get(0).get("text_to_image").asDouble(),
+        metrics(whole).get(0).get("text_to_image").asDouble(),
+        1e-6,
+        "the text->image term does not see the negatives");
+
+    Path split = dir.resolve("split");
+    StopSignal stop = StopSignal.manual();
+    new TrainingLoop(List.of(), stop)
+        .onStep(step -> stop.request("test", 3))
+        .run(new ClipTrainer(config(split, 4, 100, swaps)), false);
+    new TrainingLoop(List.of(), StopSignal.manual())
+        .run(new ClipTrainer(config(split, 4, 100, swaps)), true);
+    List<JsonNode> a = metrics(whole);
+    List<JsonNode> b = metrics(split);
+    assertEquals(4, b.size());
+    for (int i = 0; i < 4; i++) {
+      for (String key : COMPARED) {
+        assertEquals(a.get(i).get(key), b.get(i).get(key), key + " at step " + (i + 1));
+      }
+    }
+  }
+
+  @Test
   void refusesToOverwriteACheckpointedRunOrTrainOnTooLittleData() throws IOException {
     Path out = dir.resolve("run");
     StopSignal stop = StopSignal.manual();
