@@ -165,14 +165,7 @@ class ClipTrainerTest {
             .run(new ClipTrainer(config(split, 6, 100)), true);
     assertTrue(end.finished());
 
-    List<JsonNode> a = metrics(whole);
-    List<JsonNode> b = metrics(split);
-    assertEquals(6, b.size());
-    for (int i = 0; i < 6; i++) {
-      for (String key : COMPARED) {
-        assertEquals(a.get(i).get(key), b.get(i).get(key), key + " at step " + (i + 1));
-      }
-    }
+    assertSameSteps(whole, split, 6);
     for (String file : List.of(Checkpoint.MODEL, Checkpoint.OPTIMIZER)) {
       assertArrayEquals(
           Files.readAllBytes(finalCheckpoint(whole).resolve(file)),
@@ -214,14 +207,7 @@ class ClipTrainerTest {
         .run(new ClipTrainer(config(split, 4, 100, swaps)), false);
     new TrainingLoop(List.of(), StopSignal.manual())
         .run(new ClipTrainer(config(split, 4, 100, swaps)), true);
-    List<JsonNode> a = metrics(whole);
-    List<JsonNode> b = metrics(split);
-    assertEquals(4, b.size());
-    for (int i = 0; i < 4; i++) {
-      for (String key : COMPARED) {
-        assertEquals(a.get(i).get(key), b.get(i).get(key), key + " at step " + (i + 1));
-      }
-    }
+    assertSameSteps(whole, split, 4);
   }
 
   @Test
@@ -297,6 +283,18 @@ class ClipTrainerTest {
 
   private static Path finalCheckpoint(Path run) throws IOException {
     return new CheckpointStore(run.resolve("checkpoints"), 2).latest().orElseThrow().dir();
+  }
+
+  /** The first {@code steps} metrics lines of both runs agree on every compared figure. */
+  private static void assertSameSteps(Path whole, Path split, int steps) throws IOException {
+    List<JsonNode> a = metrics(whole);
+    List<JsonNode> b = metrics(split);
+    assertEquals(steps, b.size());
+    for (int i = 0; i < steps; i++) {
+      for (String key : COMPARED) {
+        assertEquals(a.get(i).get(key), b.get(i).get(key), key + " at step " + (i + 1));
+      }
+    }
   }
 
   private static List<JsonNode> metrics(Path run) throws IOException {
