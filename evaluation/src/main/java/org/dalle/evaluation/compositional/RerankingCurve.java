@@ -134,14 +134,14 @@ public final class RerankingCurve {
           singles.caption(pools);
         }
         for (int p = 0; p < pools; p++) {
-          Candidate best = top1(ordered.subList(p * n, (p + 1) * n));
+          List<Candidate> pool = ordered.subList(p * n, (p + 1) * n);
+          Candidate best = top1(pool);
           all.add(best.verdict());
           (isHeldOut ? heldOut : seen).add(best.verdict());
           if (single) {
             singles.add(best.verdict());
           }
-          boolean right =
-              ordered.subList(p * n, (p + 1) * n).stream().anyMatch(x -> x.verdict().allFacts());
+          boolean right = pool.stream().anyMatch(x -> x.verdict().allFacts());
           anyRight.add(right);
           if (single) {
             (isHeldOut ? anyRightSingleHeldOut : anyRightSingleSeen).add(right);

@@ -37,6 +37,20 @@ public record ClipLoss(NDArray total, NDArray imageToText, NDArray textToImage, 
    * @param targets rows summing to 1, symmetric, {@code (B, B)}
    */
   public static ClipLoss of(NDArray images, NDArray texts, NDArray logitScale, NDArray targets) {
+    return withNegatives(images, texts, null, logitScale, targets);
+  }
+
+  /**
+   * The loss of one batch with K extra negative captions (NegCLIP, Yuksekgonul et al. 2023): each
+   * image's row of logits also holds the K negatives, which match no image, so the image→text term
+   * is a softmax over B + K captions; the text→image term is over the B images, as in {@link #of}.
+   * With K = 0 it is {@link #of}. {@link #logits()} stays the {@code (B, B)} block of the pairs.
+   *
+   * @param negatives L2-normalised embeddings of the negative captions, {@code (K, E)}; null for
+   *     none
+   */
+  public static ClipLoss withNegatives(
+      NDArray images, NDArray texts, NDArray negatives, NDArray logitScale, NDArray targets) {
     Shape shape = images.getShape();
     long batch = shape.get(0);
     Shape square = new Shape(batch, batch);
@@ -48,42 +62,25 @@ public record ClipLoss(NDArray total, NDArray imageToText, NDArray textToImage, 
               "embeddings are %s and %s, targets %s; expected (B, E), (B, E) and (B, B)",
               shape, texts.getShape(), targets.getShape()));
     }
-    NDArray logits = images.matMul(texts.transpose()).mul(logitScale); // (B, B)
-    NDArray imageToText = crossEntropy(logits, targets);
-    NDArray textToImage = crossEntropy(logits.transpose(), targets.transpose());
-    NDArray total = Scale.by(imageToText.add(textToImage), 0.5f);
-    return new ClipLoss(total, imageToText, textToImage, logits);
-  }
-
-  /**
-   * The loss of one batch with K extra negative captions (NegCLIP, Yuksekgonul et al. 2023): each
-   * image's row of logits also holds the K negatives, which match no image, so the image→text term
-   * is a softmax over B + K captions; the text→image term is over the B images, as in {@link #of}.
-   * With K = 0 it is {@link #of}. {@link #logits()} stays the {@code (B, B)} block of the pairs.
-   *
-   * @param negatives L2-normalised embeddings of the negative captions, {@code (K, E)}
-   */
-  public static ClipLoss withNegatives(
-      NDArray images, NDArray texts, NDArray negatives, NDArray logitScale, NDArray targets) {
-    long k = negatives.getShape().get(0);
-    if (k == 0) {
-      return of(images, texts, logitScale, targets);
-    }
-    if (negatives.getShape().dimension() != 2
-        || negatives.getShape().get(1) != images.getShape().get(1)) {
+    long k = negatives == null ? 0 : negatives.getShape().get(0);
+    if (k > 0
+        && (negatives.getShape().dimension() != 2 || negatives.getShape().get(1) != shape.get(1))) {
       throw new IllegalArgumentException(
           String.format(
               "negative embeddings are %s, images %s; expected (K, E) with the images' E",
-              negatives.getShape(), images.getShape()));
+              negatives.getShape(), shape));
     }
-    ClipLoss pairs = of(images, texts, logitScale, targets);
-    NDArray extra = images.matMul(negatives.transpose()).mul(logitScale); // (B, K)
-    NDArray rows = pairs.logits().concat(extra, 1); // (B, B + K)
-    long batch = images.getShape().get(0);
-    NDArray paddedTargets = targets.concat(targets.getManager().zeros(new Shape(batch, k)), 1);
-    NDArray imageToText = crossEntropy(rows, paddedTargets);
-    NDArray total = Scale.by(imageToText.add(pairs.textToImage()), 0.5f);
-    return new ClipLoss(total, imageToText, pairs.textToImage(), pairs.logits());
+    NDArray logits = images.matMul(texts.transpose()).mul(logitScale); // (B, B)
+    NDArray rows = logits;
+    NDArray rowTargets = targets;
+    if (k > 0) {
+      rows = logits.concat(images.matMul(negatives.transpose()).mul(logitScale), 1); // (B, B + K)
+      rowTargets = targets.concat(targets.getManager().zeros(new Shape(batch, k)), 1);
+    }
+    NDArray imageToText = crossEntropy(rows, rowTargets);
+    NDArray textToImage = crossEntropy(logits.transpose(), targets.transpose());
+    NDArray total = Scale.by(imageToText.add(textToImage), 0.5f);
+    return new ClipLoss(total, imageToText, textToImage, logits);
   }
 
   /**

@@ -182,20 +182,20 @@ public final class ClipModel extends AbstractBlock {
       float[] targets = ClipLoss.sameCaptionTargets(rowKeys(longIds));
       // Autograd keeps the targets for the backward pass, after this scope is closed.
       NDArray y = EngineOwned.copyOf(scope, targets, new Shape(batch, batch));
-      ClipLoss loss;
+      NDArray textEmbeddings;
+      NDArray negativeEmbeddings = null;
       if (negatives) {
         negativeIds.tempAttach(scope);
         // one text pass over the captions and the negatives together
         NDArray allIds = longIds.concat(negativeIds.toType(DataType.INT64, false), 0);
         NDArray all = normalize(textEncoder.encode(store, allIds)); // (B + K, E)
-        NDArray textEmbeddings = all.get(new NDIndex("0:{}", batch));
-        NDArray negativeEmbeddings = all.get(new NDIndex("{}:", batch));
-        loss =
-            ClipLoss.withNegatives(imageEmbeddings, textEmbeddings, negativeEmbeddings, scale, y);
+        textEmbeddings = all.get(new NDIndex("0:{}", batch));
+        negativeEmbeddings = all.get(new NDIndex("{}:", batch));
       } else {
-        NDArray textEmbeddings = normalize(textEncoder.encode(store, longIds)); // (B, E)
-        loss = ClipLoss.of(imageEmbeddings, textEmbeddings, scale, y);
+        textEmbeddings = normalize(textEncoder.encode(store, longIds)); // (B, E)
       }
+      ClipLoss loss =
+          ClipLoss.withNegatives(imageEmbeddings, textEmbeddings, negativeEmbeddings, scale, y);
       new NDList(loss.total(), loss.imageToText(), loss.textToImage(), loss.logits())
           .attach(caller);
       return loss;
